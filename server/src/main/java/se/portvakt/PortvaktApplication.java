@@ -1,0 +1,16 @@
+package se.portvakt;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Portvakt: an OpenID Provider with an email-first sign-in journey. */
+@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
+@ConfigurationPropertiesScan
+public class PortvaktApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(PortvaktApplication.class, args);
+    }
+}

@@ -1,0 +1,90 @@
+package se.portvakt.account;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Reads and writes accounts. */
+@Repository
+public class AccountStore {
+
+    private final JdbcClient jdbc;
+
+    public AccountStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The account with this email address, if there is one. */
+    public Optional<Account> findByEmail(EmailAddress email) {
+        return jdbc.sql("""
+                SELECT id, email, name, email_verified, password_hash FROM account WHERE email = :email
+                """)
+                .param("email", email.value())
+                .query(AccountStore::map)
+                .optional();
+    }
+
+    /** The account with this id, if there is one. */
+    public Optional<Account> findById(String id) {
+        return jdbc.sql("""
+                SELECT id, email, name, email_verified, password_hash FROM account WHERE id = :id
+                """)
+                .param("id", id)
+                .query(AccountStore::map)
+                .optional();
+    }
+
+    /** Creates an account and returns it. */
+    public Account create(EmailAddress email, String name, boolean emailVerified, String passwordHash) {
+        String id = UUID.randomUUID().toString();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        jdbc.sql("""
+                INSERT INTO account (id, email, name, email_verified, password_hash, created_at, updated_at)
+                VALUES (:id, :email, :name, :verified, :hash, :now, :now)
+                """)
+                .param("id", id)
+                .param("email", email.value())
+                .param("name", name)
+                .param("verified", emailVerified)
+                .param("hash", passwordHash)
+                .param("now", now)
+                .update();
+        return new Account(id, email, name, emailVerified, Optional.ofNullable(passwordHash));
+    }
+
+    /** Changes the name and verification state of an account. */
+    public void updateProfile(String id, String name, boolean emailVerified) {
+        jdbc.sql("""
+                UPDATE account SET name = :name, email_verified = :verified, updated_at = :now WHERE id = :id
+                """)
+                .param("id", id)
+                .param("name", name)
+                .param("verified", emailVerified)
+                .param("now", OffsetDateTime.now(ZoneOffset.UTC))
+                .update();
+    }
+
+    /** Replaces the stored password hash of an account. */
+    public void updatePasswordHash(String id, String passwordHash) {
+        jdbc.sql("UPDATE account SET password_hash = :hash, updated_at = :now WHERE id = :id")
+                .param("id", id)
+                .param("hash", passwordHash)
+                .param("now", OffsetDateTime.now(ZoneOffset.UTC))
+                .update();
+    }
+
+    private static Account map(ResultSet rs, int row) throws SQLException {
+        return new Account(
+                rs.getString("id"),
+                new EmailAddress(rs.getString("email")),
+                rs.getString("name"),
+                rs.getBoolean("email_verified"),
+                Optional.ofNullable(rs.getString("password_hash")));
+    }
+}

@@ -1,0 +1,26 @@
+package se.portvakt.bootstrap;
+
+import java.util.List;
+
+import se.portvakt.client.ClientType;
+
+/** The bootstrap YAML file: the clients and accounts an operator declares. */
+record BootstrapFile(List<Client> clients, List<AccountEntry> accounts) {
+
+    BootstrapFile {
+        clients = clients == null ? List.of() : clients;
+        accounts = accounts == null ? List.of() : accounts;
+    }
+
+    /** A {@code clients} entry. */
+    record Client(String id, String name, ClientType type, String secret, List<String> redirectUris,
+            List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSigningAlg) {}
+
+    /**
+     * An {@code accounts} entry.
+     *
+     * @param password a plain-text password, hashed on load (set only while the account has none)
+     * @param passwordHash an imported hash with its prefix, e.g. {@code {bcrypt}$2a$10$...}
+     */
+    record AccountEntry(String email, String name, Boolean emailVerified, String password, String passwordHash) {}
+}

@@ -1,0 +1,120 @@
+package se.portvakt.bootstrap;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.account.EmailAddress;
+import se.portvakt.client.ClientDefinition;
+import se.portvakt.client.Clients;
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.password.PasswordHasher;
+
+/**
+ * Applies the bootstrap file ({@code portvakt.bootstrap}, or the environment variable {@code PORTVAKT_BOOTSTRAP})
+ * at start-up. Idempotent: clients and accounts are matched by client id and email, changes are applied, and
+ * nothing is duplicated. A password in the file is set only while the account has none, so a password the
+ * person chose later is never overwritten. A broken file stops the start with a message naming the entry.
+ */
+@Component
+@Order(0)
+class BootstrapLoader implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(BootstrapLoader.class);
+
+    private final PortvaktProperties properties;
+    private final ResourceLoader resources;
+    private final Clients clients;
+    private final AccountStore accounts;
+    private final PasswordHasher hasher;
+    private final TransactionTemplate transaction;
+
+    BootstrapLoader(PortvaktProperties properties, ResourceLoader resources, Clients clients, AccountStore accounts,
+            PasswordHasher hasher, TransactionTemplate transaction) {
+        this.properties = properties;
+        this.resources = resources;
+        this.clients = clients;
+        this.accounts = accounts;
+        this.hasher = hasher;
+        this.transaction = transaction;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws IOException {
+        String location = properties.bootstrap();
+        if (location == null || location.isBlank()) {
+            return;
+        }
+        BootstrapFile file = read(location);
+        transaction.executeWithoutResult(status -> apply(file));
+        log.info("Bootstrap {} applied: {} clients, {} accounts", location, file.clients().size(), file.accounts().size());
+    }
+
+    BootstrapFile read(String location) throws IOException {
+        Resource resource = resources.getResource(location.contains(":") ? location : "file:" + location);
+        if (!resource.exists()) {
+            throw new IllegalStateException("portvakt.bootstrap names " + location + ", which does not exist");
+        }
+        var sources = new YamlPropertySourceLoader().load("bootstrap", resource);
+        Binder binder = new Binder(ConfigurationPropertySources.from(sources));
+        return binder.bind("", Bindable.of(BootstrapFile.class)).orElse(new BootstrapFile(null, null));
+    }
+
+    void apply(BootstrapFile file) {
+        for (BootstrapFile.Client entry : file.clients()) {
+            clients.apply(new ClientDefinition(entry.id(), entry.name(), entry.type(), entry.secret(),
+                    entry.redirectUris(), entry.postLogoutRedirectUris(), entry.scopes(), entry.idTokenSigningAlg()));
+        }
+        for (BootstrapFile.AccountEntry entry : file.accounts()) {
+            applyAccount(entry);
+        }
+    }
+
+    private void applyAccount(BootstrapFile.AccountEntry entry) {
+        EmailAddress email = EmailAddress.parse(entry.email())
+                .orElseThrow(() -> new IllegalArgumentException("bootstrap account " + entry.email() + ": not an email address"));
+        if (entry.password() != null && entry.passwordHash() != null) {
+            throw new IllegalArgumentException("bootstrap account " + email + ": give password or password-hash, not both");
+        }
+        if (entry.passwordHash() != null && !hasher.isSupported(entry.passwordHash())) {
+            throw new IllegalArgumentException("bootstrap account " + email
+                    + ": password-hash must start with {argon2}, {bcrypt} or {pbkdf2}");
+        }
+        boolean verified = Boolean.TRUE.equals(entry.emailVerified());
+        Optional<Account> existing = accounts.findByEmail(email);
+        if (existing.isEmpty()) {
+            accounts.create(email, entry.name(), verified, initialHash(entry));
+            return;
+        }
+        Account account = existing.get();
+        accounts.updateProfile(account.id(), entry.name(), verified);
+        if (account.passwordHash().isEmpty()) {
+            String hash = initialHash(entry);
+            if (hash != null) {
+                accounts.updatePasswordHash(account.id(), hash);
+            }
+        }
+    }
+
+    private String initialHash(BootstrapFile.AccountEntry entry) {
+        if (entry.passwordHash() != null) {
+            return entry.passwordHash();
+        }
+        return entry.password() == null ? null : hasher.hash(entry.password());
+    }
+}

@@ -1,0 +1,26 @@
+package se.portvakt.client;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+
+import se.portvakt.password.PasswordHasher;
+
+/** Where registered clients live (the database) and how their secrets are checked. */
+@Configuration(proxyBeanMethods = false)
+class ClientConfig {
+
+    @Bean
+    RegisteredClientRepository registeredClientRepository(JdbcTemplate jdbcTemplate) {
+        return new JdbcRegisteredClientRepository(jdbcTemplate);
+    }
+
+    /** Used by Spring Authorization Server to check client secrets at the token endpoint. */
+    @Bean
+    PasswordEncoder clientSecretEncoder(PasswordHasher hasher) {
+        return new ClientSecretEncoder(hasher);
+    }
+}

@@ -1,0 +1,62 @@
+package se.portvakt.client;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+
+/**
+ * An application as the operator declares it (the bootstrap file's {@code clients} entries).
+ *
+ * @param id the OAuth {@code client_id}
+ * @param secret the client secret in plain text (web and machine only); stored only as a hash
+ * @param idTokenSigningAlgorithm RS256 or ES256, or null for the server's default
+ */
+public record ClientDefinition(
+        String id,
+        String name,
+        ClientType type,
+        String secret,
+        List<String> redirectUris,
+        List<String> postLogoutRedirectUris,
+        List<String> scopes,
+        String idTokenSigningAlgorithm) {
+
+    public ClientDefinition {
+        require(id != null && id.matches("[A-Za-z0-9._~-]{1,100}"), "client id must be 1-100 URL-safe characters");
+        require(type != null, "client " + id + ": type must be web, native or machine");
+        name = name == null || name.isBlank() ? id : name;
+        redirectUris = redirectUris == null ? List.of() : List.copyOf(redirectUris);
+        postLogoutRedirectUris = postLogoutRedirectUris == null ? List.of() : List.copyOf(postLogoutRedirectUris);
+        scopes = scopes == null ? List.of() : List.copyOf(scopes);
+        if (type == ClientType.NATIVE) {
+            require(secret == null || secret.isEmpty(), "client " + id + ": a native client has no secret");
+        } else {
+            require(secret != null && secret.length() >= 8, "client " + id + ": a secret of at least 8 characters is required");
+        }
+        if (type == ClientType.MACHINE) {
+            require(redirectUris.isEmpty(), "client " + id + ": a machine client has no redirect URIs");
+        } else {
+            require(!redirectUris.isEmpty(), "client " + id + ": at least one redirect URI is required");
+        }
+        redirectUris.forEach(uri -> requireAbsolute(id, uri));
+        postLogoutRedirectUris.forEach(uri -> requireAbsolute(id, uri));
+        require(idTokenSigningAlgorithm == null || idTokenSigningAlgorithm.equals("RS256")
+                || idTokenSigningAlgorithm.equals("ES256"), "client " + id + ": id-token-signing-alg must be RS256 or ES256");
+    }
+
+    private static void requireAbsolute(String id, String uri) {
+        try {
+            URI parsed = new URI(uri);
+            require(parsed.isAbsolute() && parsed.getFragment() == null,
+                    "client " + id + ": redirect URI " + uri + " must be absolute and have no fragment");
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("client " + id + ": redirect URI " + uri + " is not a URI");
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package se.portvakt.client;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.stereotype.Component;
+
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.password.PasswordHasher;
+
+/** Registers applications: turns a {@link ClientDefinition} into Spring Authorization Server's client. */
+@Component
+public class Clients {
+
+    /** What {@link #apply} did. */
+    public enum Change { CREATED, UPDATED }
+
+    private final RegisteredClientRepository repository;
+    private final PasswordHasher hasher;
+    private final PortvaktProperties.Tokens tokens;
+
+    Clients(RegisteredClientRepository repository, PasswordHasher hasher, PortvaktProperties properties) {
+        this.repository = repository;
+        this.hasher = hasher;
+        this.tokens = properties.tokens();
+    }
+
+    /**
+     * Creates the client or brings it in line with the definition. A secret that still matches its stored
+     * hash keeps that hash, so applying the same definition twice changes nothing.
+     */
+    public Change apply(ClientDefinition definition) {
+        RegisteredClient existing = repository.findByClientId(definition.id());
+        RegisteredClient.Builder builder = existing == null
+                ? RegisteredClient.withId(UUID.randomUUID().toString()).clientIdIssuedAt(Instant.now())
+                : RegisteredClient.from(existing);
+        builder.clientId(definition.id())
+                .clientName(definition.name())
+                .clientAuthenticationMethods(methods -> methods.clear())
+                .authorizationGrantTypes(grants -> grants.clear())
+                .redirectUris(uris -> {
+                    uris.clear();
+                    uris.addAll(definition.redirectUris());
+                })
+                .postLogoutRedirectUris(uris -> {
+                    uris.clear();
+                    uris.addAll(definition.postLogoutRedirectUris());
+                })
+                .scopes(scopes -> {
+                    scopes.clear();
+                    scopes.addAll(definition.scopes());
+                });
+
+        switch (definition.type()) {
+            case WEB -> builder
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                    .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE);
+            case NATIVE -> builder
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+                    .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                    .clientSecret(null);
+            case MACHINE -> builder
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST)
+                    .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS);
+        }
+        if (definition.type() != ClientType.MACHINE && definition.scopes().contains("offline_access")) {
+            builder.authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN);
+        }
+        if (definition.type() != ClientType.NATIVE) {
+            String storedHash = existing == null ? null : existing.getClientSecret();
+            boolean unchanged = storedHash != null && hasher.verify(definition.secret(), storedHash).matches();
+            builder.clientSecret(unchanged ? storedHash : hasher.hash(definition.secret()));
+        }
+
+        builder.clientSettings(ClientSettings.builder()
+                .requireProofKey(definition.type() == ClientType.NATIVE)
+                .requireAuthorizationConsent(false)
+                .build());
+        String algorithm = definition.idTokenSigningAlgorithm() != null
+                ? definition.idTokenSigningAlgorithm() : tokens.idTokenSigningAlgorithm();
+        builder.tokenSettings(TokenSettings.builder()
+                .accessTokenTimeToLive(tokens.accessTokenTtl())
+                .refreshTokenTimeToLive(tokens.refreshTokenTtl())
+                // Public clients get a new refresh token at every use (rotation); the old one stops working.
+                .reuseRefreshTokens(definition.type() != ClientType.NATIVE)
+                .idTokenSignatureAlgorithm(SignatureAlgorithm.from(algorithm))
+                .build());
+
+        repository.save(builder.build());
+        return existing == null ? Change.CREATED : Change.UPDATED;
+    }
+}

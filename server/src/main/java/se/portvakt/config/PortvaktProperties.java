@@ -1,0 +1,60 @@
+package se.portvakt.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every {@code portvakt.*} setting, with its default; the README's configuration table lists them.
+ *
+ * @param issuer the issuer URL that tokens and discovery name, and that browsers reach
+ * @param bootstrap a YAML file of clients and accounts applied at start-up (Spring resource location)
+ */
+@ConfigurationProperties("portvakt")
+public record PortvaktProperties(
+        @DefaultValue("http://localhost:8080") String issuer,
+        String bootstrap,
+        @DefaultValue Password password,
+        @DefaultValue SignIn signin,
+        @DefaultValue Limits limits,
+        @DefaultValue Tokens tokens) {
+
+    /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
+    public boolean secureCookies() {
+        return issuer.startsWith("https:");
+    }
+
+    /**
+     * Rules for a new password (NIST SP 800-63B).
+     *
+     * @param minLength 8 is the floor; 15 is recommended where the password is the only factor
+     * @param maxLength a generous cap that keeps hashing cost bounded
+     */
+    public record Password(@DefaultValue("8") int minLength, @DefaultValue("256") int maxLength) {}
+
+    /** @param flowTtl how long a started sign-in stays valid */
+    public record SignIn(@DefaultValue("15m") Duration flowTtl) {}
+
+    /**
+     * Attempt limits. Only failures count, so a busy office behind one address signs in freely.
+     *
+     * @param failedSignInsPerAccount failed passwords for one email address within the window
+     * @param failedSignInsPerAddress failed passwords from one client address within the window
+     * @param window the length of a counting window
+     */
+    public record Limits(
+            @DefaultValue("10") int failedSignInsPerAccount,
+            @DefaultValue("50") int failedSignInsPerAddress,
+            @DefaultValue("15m") Duration window) {}
+
+    /**
+     * Token lifetimes and signing.
+     *
+     * @param idTokenSigningAlgorithm RS256 (default) or ES256, for clients that do not choose
+     */
+    public record Tokens(
+            @DefaultValue("5m") Duration accessTokenTtl,
+            @DefaultValue("30d") Duration refreshTokenTtl,
+            @DefaultValue("RS256") String idTokenSigningAlgorithm) {}
+}

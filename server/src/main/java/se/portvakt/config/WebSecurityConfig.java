@@ -1,0 +1,34 @@
+package se.portvakt.config;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+
+/**
+ * Security of everything that is not a protocol endpoint: the sign-in pages are open (with CSRF on every
+ * form), the rest needs a signed-in person, and every response carries {@link SecurityHeaders}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+class WebSecurityConfig {
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain pagesChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/", "/signin", "/signin/**", "/signed-out", "/css/**", "/js/**", "/img/**",
+                                "/favicon.svg", "/favicon.ico", "/error", "/actuator/health", "/actuator/health/**",
+                                "/actuator/prometheus")
+                        .permitAll()
+                        .anyRequest().authenticated())
+                .exceptionHandling(exceptions -> exceptions
+                        .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/signin")))
+                .logout(logout -> logout.logoutUrl("/signout").logoutSuccessUrl("/signed-out"))
+                .headers(SecurityHeaders::apply);
+        return http.build();
+    }
+}

@@ -1,0 +1,142 @@
+package se.portvakt.oidc;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
+import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
+import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
+import org.springframework.session.security.SpringSessionBackedSessionRegistry;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.config.SecurityHeaders;
+
+/**
+ * The OpenID Connect protocol endpoints (Spring Authorization Server) and what they store: authorizations,
+ * consents and clients in the database, signing keys from {@link SigningKeys}. A person who is not signed in
+ * at the authorization endpoint is sent to the sign-in journey at {@code /signin}.
+ */
+@Configuration(proxyBeanMethods = false)
+class AuthorizationServerConfig {
+
+    static final String AUTHORIZATION_ENDPOINT = "/oauth2/authorize";
+    static final String REVOCATION_ENDPOINT = "/oauth2/revoke";
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
+            AccountStore accounts, OAuth2TokenGenerator<?> tokenGenerator) throws Exception {
+        var authorizationServer = new OAuth2AuthorizationServerConfigurer();
+        http.securityMatcher(authorizationServer.getEndpointsMatcher())
+                .with(authorizationServer, server -> server
+                        .tokenGenerator(tokenGenerator)
+                        .clientAuthentication(client -> client
+                                .authenticationConverter(PublicClientRefresh.converter(REVOCATION_ENDPOINT))
+                                .authenticationProviders(providers -> providers.add(0, PublicClientRefresh.provider(clients))))
+                        .oidc(oidc -> oidc
+                                .providerConfigurationEndpoint(discovery -> discovery.providerConfigurationCustomizer(
+                                        metadata -> metadata
+                                                .idTokenSigningAlgorithms(algorithms -> {
+                                                    algorithms.clear();
+                                                    algorithms.add(SignatureAlgorithm.RS256.getName());
+                                                    algorithms.add(SignatureAlgorithm.ES256.getName());
+                                                })
+                                                .claim("claims_supported", List.of("sub", "iss", "aud", "exp", "iat",
+                                                        "auth_time", "nonce", "amr", "acr", "sid", "email",
+                                                        "email_verified", "name"))
+                                                .claim("acr_values_supported", List.of(AuthenticationMethods.ACR_ONE_FACTOR,
+                                                        AuthenticationMethods.ACR_TWO_FACTORS))))
+                                .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(
+                                        context -> userInfo(accounts, context)))))
+                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint("/signin"),
+                        PathPatternRequestMatcher.withDefaults().matcher(AUTHORIZATION_ENDPOINT)))
+                .headers(SecurityHeaders::apply);
+        return http.build();
+    }
+
+    private static OidcUserInfo userInfo(AccountStore accounts, OidcUserInfoAuthenticationContext context) {
+        Account account = accounts.findById(context.getAuthorization().getPrincipalName())
+                .orElseThrow(() -> new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_TOKEN));
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put(StandardClaimNames.SUB, account.id());
+        claims.putAll(AccountClaims.of(account, context.getAccessToken().getScopes()));
+        return new OidcUserInfo(claims);
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(PortvaktProperties properties) {
+        return AuthorizationServerSettings.builder().issuer(properties.issuer()).build();
+    }
+
+    @Bean
+    OAuth2AuthorizationService authorizationService(JdbcTemplate jdbcTemplate, RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationService(jdbcTemplate, clients);
+    }
+
+    @Bean
+    OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate jdbcTemplate,
+            RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationConsentService(jdbcTemplate, clients);
+    }
+
+    @Bean
+    JwtEncoder jwtEncoder(JWKSource<SecurityContext> signingKeys) {
+        return new NimbusJwtEncoder(signingKeys);
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(JWKSource<SecurityContext> signingKeys) {
+        return OAuth2AuthorizationServerConfiguration.jwtDecoder(signingKeys);
+    }
+
+    @Bean
+    OAuth2TokenGenerator<?> tokenGenerator(JwtEncoder jwtEncoder, AccountStore accounts, MeterRegistry metrics,
+            PortvaktProperties properties) {
+        var jwts = new JwtGenerator(jwtEncoder);
+        jwts.setJwtCustomizer(new TokenClaims(accounts, metrics,
+                SignatureAlgorithm.from(properties.tokens().idTokenSigningAlgorithm())));
+        return new DelegatingOAuth2TokenGenerator(jwts, new RefreshTokens(metrics));
+    }
+
+    /** Browser sessions by account, from Spring Session's table: used for the ID token's sid and for logout. */
+    @Bean
+    <S extends Session> SessionRegistry sessionRegistry(FindByIndexNameSessionRepository<S> sessions) {
+        return new SpringSessionBackedSessionRegistry<>(sessions);
+    }
+}

@@ -1,0 +1,65 @@
+package se.portvakt.password;
+
+import java.util.Map;
+
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.crypto.password.Pbkdf2PasswordEncoder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Hashes and verifies passwords: Argon2id for every new hash; bcrypt and PBKDF2 hashes imported from an
+ * old login system are accepted and reported for re-hashing.
+ *
+ * <p>Stored hashes carry their encoder as a prefix ({@code {argon2}}, {@code {bcrypt}}, {@code {pbkdf2}}).
+ */
+@Component
+public class PasswordHasher {
+
+    /** What checking a password against a stored hash found. */
+    public record Verification(boolean matches, boolean needsRehash) {}
+
+    private final DelegatingPasswordEncoder encoder;
+    private final String burnHash;
+
+    public PasswordHasher() {
+        PasswordEncoder argon2 = Argon2idEncoder.owasp();
+        this.encoder = new DelegatingPasswordEncoder("argon2", Map.of(
+                "argon2", argon2,
+                "bcrypt", new BCryptPasswordEncoder(),
+                "pbkdf2", Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
+                "pbkdf2@SpringSecurity_v5_8", Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8()));
+        // A real hash of a random value: checking against it costs what checking a real account costs.
+        this.burnHash = encoder.encode(java.util.UUID.randomUUID().toString());
+    }
+
+    /** A new Argon2id hash of the password, with its prefix. */
+    public String hash(String rawPassword) {
+        return encoder.encode(rawPassword);
+    }
+
+    /**
+     * Checks a password against a stored hash. With no stored hash (an unknown email, or an account with no
+     * password yet) the same hashing work is done and the answer is no, so timing tells nothing.
+     */
+    public Verification verify(String rawPassword, String storedHash) {
+        if (storedHash == null) {
+            encoder.matches(rawPassword, burnHash);
+            return new Verification(false, false);
+        }
+        boolean matches;
+        try {
+            matches = encoder.matches(rawPassword, storedHash);
+        } catch (IllegalArgumentException unknownPrefix) {
+            encoder.matches(rawPassword, burnHash);
+            return new Verification(false, false);
+        }
+        return new Verification(matches, matches && encoder.upgradeEncoding(storedHash));
+    }
+
+    /** True when the stored value is one this hasher can verify (used when importing hashes). */
+    public boolean isSupported(String storedHash) {
+        return storedHash != null && storedHash.matches("^\\{(argon2|bcrypt|pbkdf2|pbkdf2@SpringSecurity_v5_8)}.+");
+    }
+}

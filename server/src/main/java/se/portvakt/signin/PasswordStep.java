@@ -1,0 +1,98 @@
+package se.portvakt.signin;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.audit.AuditEvent;
+import se.portvakt.audit.AuditLog;
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.password.PasswordHasher;
+import se.portvakt.ratelimit.AttemptLimiter;
+import se.portvakt.ratelimit.AttemptLimiter.Limit;
+
+/**
+ * Journey step 2, "Password". A wrong email and a wrong password get the same message, and an unknown
+ * email costs the same hashing work as a known one, so neither the answer nor its timing reveals an account.
+ */
+@Component
+class PasswordStep implements SignInStep {
+
+    private final AccountStore accounts;
+    private final PasswordHasher hasher;
+    private final AttemptLimiter limiter;
+    private final AuditLog audit;
+    private final SignInMetrics metrics;
+    private final Limit perAccount;
+    private final Limit perAddress;
+
+    PasswordStep(AccountStore accounts, PasswordHasher hasher, AttemptLimiter limiter, AuditLog audit,
+            SignInMetrics metrics, PortvaktProperties properties) {
+        this.accounts = accounts;
+        this.hasher = hasher;
+        this.limiter = limiter;
+        this.audit = audit;
+        this.metrics = metrics;
+        var limits = properties.limits();
+        this.perAccount = new Limit("password.email", limits.failedSignInsPerAccount(), limits.window());
+        this.perAddress = new Limit("password.address", limits.failedSignInsPerAddress(), limits.window());
+    }
+
+    @Override
+    public Step step() {
+        return Step.PASSWORD;
+    }
+
+    @Override
+    public String show(SignInFlow flow, StepContext context, Model model) {
+        model.addAttribute("email", flow.email().value());
+        return "signin/password";
+    }
+
+    @Override
+    public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
+        String email = flow.email().value();
+        String address = context.address();
+        Duration wait = max(limiter.blockedFor(perAccount, email), limiter.blockedFor(perAddress, address));
+        if (!wait.isZero()) {
+            audit.record(new AuditEvent("signin.password", "locked", null, email, flow.clientId(), address, null));
+            metrics.outcome("locked");
+            return new StepResult.Locked(flow, wait);
+        }
+
+        String password = form.getOrDefault("password", "");
+        Optional<Account> account = accounts.findByEmail(flow.email());
+        String storedHash = account.flatMap(Account::passwordHash).orElse(null);
+        PasswordHasher.Verification verification = hasher.verify(password, storedHash);
+
+        if (!verification.matches()) {
+            limiter.record(perAccount, email);
+            limiter.record(perAddress, address);
+            String reason = account.isEmpty() ? "unknown email" : storedHash == null ? "no password set" : "wrong password";
+            audit.record(new AuditEvent("signin.password", "failure", account.map(Account::id).orElse(null), email,
+                    flow.clientId(), address, reason));
+            metrics.outcome("failure");
+            return new StepResult.Rejected(flow.failedOnce(), "signin.password.invalid");
+        }
+
+        Account signedIn = account.orElseThrow();
+        if (verification.needsRehash()) {
+            accounts.updatePasswordHash(signedIn.id(), hasher.hash(password));
+            audit.record(new AuditEvent("password.rehashed", "success", signedIn.id(), email, flow.clientId(), address,
+                    "upgraded to argon2id"));
+        }
+        audit.record(new AuditEvent("signin.password", "success", signedIn.id(), email, flow.clientId(), address, null));
+        return new StepResult.Advance(
+                flow.passed(signedIn.id(), new PassedFactor(PassedFactor.PASSWORD, Instant.now()), Step.DONE));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

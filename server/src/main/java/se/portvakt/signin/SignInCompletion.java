@@ -1,0 +1,61 @@
+package se.portvakt.signin;
+
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.stereotype.Component;
+
+import se.portvakt.audit.AuditEvent;
+import se.portvakt.audit.AuditLog;
+
+/**
+ * The contract between the journey and the protocol: a finished flow becomes a signed-in browser session
+ * (principal = account id, one factor authority per passed factor with its time), and the person goes back
+ * to the authorization request that sent them here.
+ */
+@Component
+class SignInCompletion {
+
+    private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
+    private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
+    private final SignInFlowStore flows;
+    private final AuditLog audit;
+    private final SignInMetrics metrics;
+
+    SignInCompletion(SignInFlowStore flows, AuditLog audit, SignInMetrics metrics) {
+        this.flows = flows;
+        this.audit = audit;
+        this.metrics = metrics;
+    }
+
+    /** Signs the browser in and returns where to send it. */
+    String complete(SignInFlow flow, HttpServletRequest request, HttpServletResponse response) {
+        List<GrantedAuthority> factors = flow.passedFactors().stream()
+                .map(f -> (GrantedAuthority) FactorGrantedAuthority.withAuthority(f.authority()).issuedAt(f.at()).build())
+                .toList();
+        var authentication = UsernamePasswordAuthenticationToken.authenticated(flow.accountId(), null, factors);
+        SecurityContext context = holder.createEmptyContext();
+        context.setAuthentication(authentication);
+        holder.setContext(context);
+
+        // A new session id at sign-in, so a session id planted before it is worth nothing (session fixation).
+        request.getSession().removeAttribute(SignInController.FLOW_ATTRIBUTE);
+        request.changeSessionId();
+        contexts.saveContext(context, request, response);
+        flows.delete(flow.id());
+
+        audit.record(new AuditEvent("signin", "success", flow.accountId(), flow.email().value(), flow.clientId(),
+                request.getRemoteAddr(), String.join(" ", flow.passedFactors().stream().map(PassedFactor::authority).toList())));
+        metrics.outcome("success");
+        return flow.continueUrl();
+    }
+}

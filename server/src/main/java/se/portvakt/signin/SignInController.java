@@ -1,0 +1,186 @@
+package se.portvakt.signin;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.RequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.util.UriComponentsBuilder;
+
+import se.portvakt.config.PortvaktProperties;
+
+/**
+ * Routes the sign-in pages to their step handlers. It knows the order of nothing: each handler says which
+ * step comes next, and this controller stores the flow and follows it.
+ */
+@Controller
+@RequestMapping("/signin")
+class SignInController {
+
+    static final String FLOW_ATTRIBUTE = "portvakt.signin.flow";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Map<Step, SignInStep> steps = new EnumMap<>(Step.class);
+    private final SignInFlowStore flows;
+    private final SignInCompletion completion;
+    private final Duration flowTtl;
+    private final RequestCache requestCache = new HttpSessionRequestCache();
+
+    SignInController(List<SignInStep> handlers, SignInFlowStore flows, SignInCompletion completion,
+            PortvaktProperties properties) {
+        handlers.forEach(handler -> steps.put(handler.step(), handler));
+        this.flows = flows;
+        this.completion = completion;
+        this.flowTtl = properties.signin().flowTtl();
+    }
+
+    /** Step 1. Also where the back arrow leads: going back to the email is always allowed. */
+    @GetMapping
+    String identify(HttpServletRequest request, HttpServletResponse response, Model model) {
+        SignInFlow flow = startOrResume(request);
+        if (flow.step() != Step.IDENTIFY) {
+            flow = flow.atStep(Step.IDENTIFY);
+            flows.update(flow);
+        }
+        return steps.get(Step.IDENTIFY).show(flow, new StepContext(request, response), model);
+    }
+
+    @PostMapping
+    String submitIdentify(@RequestParam MultiValueMap<String, String> form, HttpServletRequest request,
+            HttpServletResponse response, Model model) {
+        return submit(Step.IDENTIFY, form, request, response, model);
+    }
+
+    @GetMapping("/{page}")
+    String show(@PathVariable String page, HttpServletRequest request, HttpServletResponse response, Model model) {
+        Step step = stepAt(page);
+        Optional<SignInFlow> current = current(request);
+        if (current.isEmpty()) {
+            return "redirect:/signin";
+        }
+        SignInFlow flow = current.get();
+        if (flow.step() != step) {
+            return "redirect:" + flow.step().url();
+        }
+        return steps.get(step).show(flow, new StepContext(request, response), model);
+    }
+
+    @PostMapping("/{page}")
+    String submitPage(@PathVariable String page, @RequestParam MultiValueMap<String, String> form,
+            HttpServletRequest request, HttpServletResponse response, Model model) {
+        return submit(stepAt(page), form, request, response, model);
+    }
+
+    private String submit(Step step, MultiValueMap<String, String> form, HttpServletRequest request,
+            HttpServletResponse response, Model model) {
+        StepContext context = new StepContext(request, response);
+        Optional<SignInFlow> current = current(request);
+        if (current.isEmpty()) {
+            // The flow expired (or the session did): start again at the email, and say why.
+            SignInFlow flow = startOrResume(request);
+            model.addAttribute("error", "signin.expired");
+            return steps.get(Step.IDENTIFY).show(flow, context, model);
+        }
+        SignInFlow flow = current.get();
+        if (flow.step() != step) {
+            return "redirect:" + flow.step().url();
+        }
+        SignInStep handler = steps.get(step);
+        StepResult result = handler.submit(flow, context, firstValues(form));
+
+        if (result instanceof StepResult.Advance advance) {
+            if (advance.flow().step() == Step.DONE) {
+                return "redirect:" + completion.complete(advance.flow(), request, response);
+            }
+            flows.update(advance.flow());
+            return "redirect:" + advance.flow().step().url();
+        }
+        if (result instanceof StepResult.Rejected rejected) {
+            flows.update(rejected.flow());
+            model.addAttribute("error", rejected.messageKey());
+            if (step == Step.IDENTIFY) {
+                model.addAttribute("email", form.getFirst("email"));
+            }
+            return handler.show(rejected.flow(), context, model);
+        }
+        StepResult.Locked locked = (StepResult.Locked) result;
+        model.addAttribute("error", "signin.locked");
+        model.addAttribute("retryMinutes", Math.max(1, (locked.retryAfter().toSeconds() + 59) / 60));
+        return handler.show(locked.flow(), context, model);
+    }
+
+    /** The browser's flow, or a new one for the authorization request that sent the browser here. */
+    private SignInFlow startOrResume(HttpServletRequest request) {
+        SavedRequest saved = requestCache.getRequest(request, null);
+        Optional<SignInFlow> current = current(request);
+        if (saved == null && current.isPresent()) {
+            return current.get();
+        }
+        String continueUrl = saved != null ? saved.getRedirectUrl() : "/";
+        if (saved != null) {
+            requestCache.removeRequest(request, null);
+        }
+        current.ifPresent(old -> flows.delete(old.id()));
+        Instant now = Instant.now();
+        SignInFlow flow = new SignInFlow(newFlowId(), Step.IDENTIFY, null, null, clientIdOf(continueUrl), continueUrl,
+                List.of(), 0, now, now.plus(flowTtl));
+        flows.insert(flow);
+        request.getSession().setAttribute(FLOW_ATTRIBUTE, flow.id());
+        return flow;
+    }
+
+    private Optional<SignInFlow> current(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        Object id = session == null ? null : session.getAttribute(FLOW_ATTRIBUTE);
+        return id instanceof String flowId ? flows.find(flowId, Instant.now()) : Optional.empty();
+    }
+
+    private static Step stepAt(String page) {
+        for (Step step : Step.values()) {
+            if (step != Step.DONE && step != Step.IDENTIFY && step.url().equals("/signin/" + page)) {
+                return step;
+            }
+        }
+        throw new ResponseStatusException(org.springframework.http.HttpStatus.NOT_FOUND);
+    }
+
+    private static Map<String, String> firstValues(MultiValueMap<String, String> form) {
+        Map<String, String> values = new HashMap<>();
+        form.forEach((key, list) -> values.put(key, list.isEmpty() ? "" : list.get(0)));
+        return values;
+    }
+
+    private static String clientIdOf(String continueUrl) {
+        try {
+            return UriComponentsBuilder.fromUriString(continueUrl).build().getQueryParams().getFirst("client_id");
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+    }
+
+    private static String newFlowId() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

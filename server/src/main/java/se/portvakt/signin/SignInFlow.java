@@ -1,0 +1,58 @@
+package se.portvakt.signin;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import se.portvakt.account.EmailAddress;
+
+/**
+ * One person's sign-in in progress: which step it is at, who it is for, where to go when it is done.
+ * Stored server-side ({@link SignInFlowStore}); the browser holds only its id in the session.
+ *
+ * @param email the address given at the identify step, null before it
+ * @param accountId the account proven by a passed factor, null before that
+ * @param clientId the application that asked for the sign-in, when known
+ * @param continueUrl the pending authorization request, resumed when the flow is done
+ * @param attempts failed submissions in this flow
+ */
+public record SignInFlow(
+        String id,
+        Step step,
+        EmailAddress email,
+        String accountId,
+        String clientId,
+        String continueUrl,
+        List<PassedFactor> passedFactors,
+        int attempts,
+        Instant createdAt,
+        Instant expiresAt) {
+
+    public SignInFlow {
+        passedFactors = List.copyOf(passedFactors);
+    }
+
+    public boolean isExpired(Instant now) {
+        return !now.isBefore(expiresAt);
+    }
+
+    SignInFlow atStep(Step next) {
+        return new SignInFlow(id, next, email, accountId, clientId, continueUrl, passedFactors, attempts, createdAt, expiresAt);
+    }
+
+    SignInFlow identified(EmailAddress address) {
+        return new SignInFlow(id, Step.PASSWORD, address, null, clientId, continueUrl, List.of(), attempts, createdAt,
+                expiresAt);
+    }
+
+    SignInFlow passed(String account, PassedFactor factor, Step next) {
+        List<PassedFactor> factors = new ArrayList<>(passedFactors);
+        factors.add(factor);
+        return new SignInFlow(id, next, email, account, clientId, continueUrl, factors, attempts, createdAt, expiresAt);
+    }
+
+    SignInFlow failedOnce() {
+        return new SignInFlow(id, step, email, accountId, clientId, continueUrl, passedFactors, attempts + 1, createdAt,
+                expiresAt);
+    }
+}

@@ -1,0 +1,104 @@
+package se.portvakt.signin;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Repository;
+
+import se.portvakt.account.EmailAddress;
+
+/** Keeps sign-in flows in the database, so that any node can serve the next step. */
+@Repository
+class SignInFlowStore {
+
+    private final JdbcClient jdbc;
+
+    SignInFlowStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(SignInFlow flow) {
+        jdbc.sql("""
+                INSERT INTO signin_flow (id, step, email, account_id, client_id, continue_url, passed_factors, attempts,
+                                         created_at, expires_at)
+                VALUES (:id, :step, :email, :account, :client, :continue, :factors, :attempts, :created, :expires)
+                """)
+                .paramSource(parameters(flow))
+                .update();
+    }
+
+    void update(SignInFlow flow) {
+        jdbc.sql("""
+                UPDATE signin_flow SET step = :step, email = :email, account_id = :account, passed_factors = :factors,
+                                       attempts = :attempts
+                WHERE id = :id
+                """)
+                .paramSource(parameters(flow))
+                .update();
+    }
+
+    /** The flow with this id, unless it has expired. */
+    Optional<SignInFlow> find(String id, Instant now) {
+        return jdbc.sql("SELECT * FROM signin_flow WHERE id = :id")
+                .param("id", id)
+                .query(SignInFlowStore::map)
+                .optional()
+                .filter(flow -> !flow.isExpired(now));
+    }
+
+    void delete(String id) {
+        jdbc.sql("DELETE FROM signin_flow WHERE id = :id").param("id", id).update();
+    }
+
+    @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")
+    void purgeExpired() {
+        jdbc.sql("DELETE FROM signin_flow WHERE expires_at < :now").param("now", utc(Instant.now())).update();
+    }
+
+    private static java.util.Map<String, Object> parameters(SignInFlow flow) {
+        var p = new java.util.HashMap<String, Object>();
+        p.put("id", flow.id());
+        p.put("step", flow.step().name());
+        p.put("email", flow.email() == null ? null : flow.email().value());
+        p.put("account", flow.accountId());
+        p.put("client", flow.clientId());
+        p.put("continue", flow.continueUrl());
+        p.put("factors", flow.passedFactors().stream().map(PassedFactor::encode).collect(Collectors.joining(",")));
+        p.put("attempts", flow.attempts());
+        p.put("created", utc(flow.createdAt()));
+        p.put("expires", utc(flow.expiresAt()));
+        return p;
+    }
+
+    private static SignInFlow map(ResultSet rs, int row) throws SQLException {
+        String email = rs.getString("email");
+        String factors = rs.getString("passed_factors");
+        List<PassedFactor> passed = factors == null || factors.isEmpty()
+                ? List.of()
+                : Arrays.stream(factors.split(",")).map(PassedFactor::decode).toList();
+        return new SignInFlow(
+                rs.getString("id"),
+                Step.valueOf(rs.getString("step")),
+                email == null ? null : new EmailAddress(email),
+                rs.getString("account_id"),
+                rs.getString("client_id"),
+                rs.getString("continue_url"),
+                passed,
+                rs.getInt("attempts"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("expires_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}
