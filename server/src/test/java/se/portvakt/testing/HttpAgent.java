@@ -1,0 +1,125 @@
+package se.portvakt.testing;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A browser without a screen for integration tests: real HTTP to the started server, a cookie jar, no
+ * automatic redirects (tests look at each one), and the CSRF token of the last page kept for the next form.
+ */
+public final class HttpAgent {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+
+    private final String base;
+    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    private final HttpClient http;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private String csrf;
+
+    public HttpAgent(String base) {
+        this.base = base;
+        this.http = HttpClient.newBuilder()
+                .cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
+    /** Sends this header with every request from now on (e.g. X-Forwarded-For to act from another address). */
+    public HttpAgent header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public CookieManager cookies() {
+        return cookies;
+    }
+
+    /** The CSRF token of the last page that had a form. */
+    public String csrf() {
+        return csrf;
+    }
+
+    public HttpResponse<String> get(String pathOrUrl) {
+        return send(request(pathOrUrl).GET().build());
+    }
+
+    /** Posts a form; adds the last page's CSRF token unless the form names {@code _csrf} itself. */
+    public HttpResponse<String> post(String pathOrUrl, Map<String, String> form) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (csrf != null) {
+            fields.put("_csrf", csrf);
+        }
+        fields.putAll(form);
+        fields.values().removeIf(v -> v == null);
+        return send(request(pathOrUrl)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(fields)))
+                .build());
+    }
+
+    /** Follows redirects while they stay on this server; returns the last response (a page, or a redirect away). */
+    public HttpResponse<String> follow(HttpResponse<String> response) {
+        HttpResponse<String> current = response;
+        for (int hops = 0; hops < 10 && isRedirect(current); hops++) {
+            String location = location(current);
+            if (!location.startsWith(base) && !location.startsWith("/")) {
+                return current;
+            }
+            current = get(location);
+        }
+        return current;
+    }
+
+    public static boolean isRedirect(HttpResponse<?> response) {
+        return response.statusCode() >= 300 && response.statusCode() < 400;
+    }
+
+    public static String location(HttpResponse<?> response) {
+        return response.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no Location header"));
+    }
+
+    public static String encode(Map<String, String> fields) {
+        return fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    private HttpRequest.Builder request(String pathOrUrl) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl))
+                .timeout(Duration.ofSeconds(30));
+        headers.forEach(builder::header);
+        return builder;
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Matcher m = CSRF.matcher(response.body());
+            if (m.find()) {
+                csrf = m.group(1);
+            }
+            return response;
+        } catch (IOException e) {
+            throw new AssertionError("request to " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

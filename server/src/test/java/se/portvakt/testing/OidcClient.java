@@ -1,0 +1,134 @@
+package se.portvakt.testing;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The application's side of an authorization code flow, for tests: builds the authorization request with
+ * PKCE, walks the sign-in pages with an {@link HttpAgent}, and returns the code the server redirects with.
+ */
+public final class OidcClient {
+
+    /** The parameters of one authorization request. */
+    public static final class Request {
+        public final String clientId;
+        public final String redirectUri;
+        public final String scope;
+        public final String state = random(16);
+        public final String nonce = random(16);
+        public final String verifier = random(48);
+
+        public Request(String clientId, String redirectUri, String scope) {
+            this.clientId = clientId;
+            this.redirectUri = redirectUri;
+            this.scope = scope;
+        }
+
+        public String challenge() {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+                return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        public String authorizationUrl() {
+            return UriComponentsBuilder.fromPath("/oauth2/authorize")
+                    .queryParam("response_type", "code")
+                    .queryParam("client_id", clientId)
+                    .queryParam("redirect_uri", redirectUri)
+                    .queryParam("scope", scope)
+                    .queryParam("state", state)
+                    .queryParam("nonce", nonce)
+                    .queryParam("code_challenge", challenge())
+                    .queryParam("code_challenge_method", "S256")
+                    .encode()
+                    .build()
+                    .toUriString();
+        }
+    }
+
+    public static final Request WEB = new Request("test-web", "http://localhost:8081/login/oauth2/code/portvakt",
+            "openid email profile offline_access");
+
+    private OidcClient() {}
+
+    /** A fresh request for the test web client. */
+    public static Request web() {
+        return new Request(WEB.clientId, WEB.redirectUri, WEB.scope);
+    }
+
+    /** A fresh request for the test native (public) client. */
+    public static Request nativeApp() {
+        return new Request("test-native", "http://127.0.0.1/callback", "openid email profile offline_access");
+    }
+
+    /**
+     * Starts the request, signs in with email and password, and returns the redirect to the client
+     * (the {@code Location} carrying code and state). Fails the test if any step does not go as the journey says.
+     */
+    public static URI signIn(HttpAgent agent, Request request, String email, String password) {
+        HttpResponse<String> toSignIn = agent.get(request.authorizationUrl());
+        expectRedirect(toSignIn, "/signin");
+        HttpResponse<String> identify = agent.get(HttpAgent.location(toSignIn));
+        expectStatus(identify, 200);
+        HttpResponse<String> toPassword = agent.post("/signin", Map.of("email", email));
+        expectRedirect(toPassword, "/signin/password");
+        expectStatus(agent.get("/signin/password"), 200);
+        HttpResponse<String> done = agent.post("/signin/password", Map.of("password", password));
+        expectRedirect(done, "/oauth2/authorize");
+        HttpResponse<String> toClient = agent.get(HttpAgent.location(done));
+        expectRedirect(toClient, request.redirectUri);
+        return URI.create(HttpAgent.location(toClient));
+    }
+
+    /** A query parameter of a URI. */
+    public static String param(URI uri, String name) {
+        return UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst(name);
+    }
+
+    /** The form of a code exchange for this request. */
+    public static Map<String, String> codeExchange(Request request, String code) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", request.redirectUri);
+        form.put("code_verifier", request.verifier);
+        return form;
+    }
+
+    private static void expectRedirect(HttpResponse<String> response, String locationStart) {
+        if (!HttpAgent.isRedirect(response) || !stripHost(HttpAgent.location(response)).startsWith(stripHost(locationStart))) {
+            throw new AssertionError("expected a redirect to " + locationStart + " from " + response.uri() + " but got "
+                    + response.statusCode() + " " + response.headers().firstValue("Location").orElse("") + "\n"
+                    + response.body());
+        }
+    }
+
+    private static void expectStatus(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new AssertionError("expected " + status + " from " + response.uri() + " but got "
+                    + response.statusCode() + "\n" + response.body());
+        }
+    }
+
+    private static String stripHost(String url) {
+        return url.replaceFirst("^http://localhost:\\d+", "");
+    }
+
+    private static String random(int bytes) {
+        byte[] value = new byte[bytes];
+        new SecureRandom().nextBytes(value);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+    }
+}
