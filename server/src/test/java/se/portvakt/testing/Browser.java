@@ -1,0 +1,291 @@
+package se.portvakt.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A real headless Chromium for browser tests: Debian's {@code chromium} and {@code chromedriver}, never a
+ * downloaded one (Selenium Manager does not run because both paths are given), a fresh profile per browser,
+ * and the Chrome DevTools network events kept so a test can count what a page cost.
+ *
+ * <p>The paths can be changed with the system properties {@code portvakt.chromium} and
+ * {@code portvakt.chromedriver} (or the environment variables {@code PORTVAKT_CHROMIUM} and
+ * {@code PORTVAKT_CHROMEDRIVER}). Where no browser can be started the test is skipped with a reason, except
+ * on CI ({@code CI=true}), where it fails: a browser test that silently never runs protects nothing.
+ */
+public final class Browser implements AutoCloseable {
+
+    /** A screen size to look at a page with. */
+    public enum Screen {
+        DESKTOP(1280, 800, false),
+        PHONE(390, 844, true);
+
+        final int width;
+        final int height;
+        final boolean mobile;
+
+        Screen(int width, int height, boolean mobile) {
+            this.width = width;
+            this.height = height;
+            this.mobile = mobile;
+        }
+    }
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+
+    private final ChromeDriver driver;
+    private final ChromeDriverService service;
+    private final Path profile;
+    private final String base;
+
+    private Browser(ChromeDriver driver, ChromeDriverService service, Path profile, String base) {
+        this.driver = driver;
+        this.service = service;
+        this.profile = profile;
+        this.base = base;
+    }
+
+    /** Starts a browser with an empty profile that asks for English pages from the server at {@code base}. */
+    public static Browser start(String base) {
+        return start(base, "en");
+    }
+
+    /** Starts a browser with an empty profile whose Accept-Language is {@code language}. */
+    public static Browser start(String base, String language) {
+        File chromium = new File(setting("portvakt.chromium", "PORTVAKT_CHROMIUM", "/usr/bin/chromium"));
+        File chromedriver = new File(setting("portvakt.chromedriver", "PORTVAKT_CHROMEDRIVER", "/usr/bin/chromedriver"));
+        if (!chromium.canExecute() || !chromedriver.canExecute()) {
+            unavailable("no browser: " + chromium + " and " + chromedriver
+                    + " must exist (Debian packages chromium and chromium-driver)", null);
+        }
+        Path profile;
+        try {
+            profile = Files.createTempDirectory("portvakt-chromium-");
+        } catch (IOException e) {
+            throw new IllegalStateException("no temporary directory for the browser profile", e);
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--no-default-browser-check", "--disable-quic", "--disable-extensions",
+                "--password-store=basic", "--lang=" + language, "--window-size=1280,800",
+                "--user-data-dir=" + profile.toAbsolutePath());
+        Map<String, Object> prefs = new HashMap<>();
+        prefs.put("intl.accept_languages", language);
+        prefs.put("credentials_enable_service", false);
+        prefs.put("profile.password_manager_enabled", false);
+        options.setExperimentalOption("prefs", prefs);
+        LoggingPreferences logging = new LoggingPreferences();
+        logging.enable(LogType.PERFORMANCE, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logging);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromedriver)
+                .usingAnyFreePort()
+                .build();
+        try {
+            ChromeDriver driver = new ChromeDriver(service, options);
+            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+            return new Browser(driver, service, profile, base);
+        } catch (RuntimeException e) {
+            service.stop();
+            deleteQuietly(profile);
+            unavailable("the browser did not start: " + e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    public ChromeDriver driver() {
+        return driver;
+    }
+
+    /** Opens a path on the server (or a full URL) and waits for the page to load. */
+    public Browser open(String pathOrUrl) {
+        driver.get(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl);
+        return this;
+    }
+
+    /** The element, once it is visible. */
+    public WebElement find(By by) {
+        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /** Clicks the element, once it can be clicked. */
+    public void click(By by) {
+        new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by)).click();
+    }
+
+    /** Replaces the text of a field. */
+    public void type(By field, String text) {
+        WebElement element = find(field);
+        element.clear();
+        element.sendKeys(text);
+    }
+
+    /** Waits until the browser's address starts with {@code prefix} (also when that page fails to load). */
+    public String waitForUrlStartingWith(String prefix) {
+        new WebDriverWait(driver, WAIT).until(d -> currentUrl().startsWith(prefix));
+        return currentUrl();
+    }
+
+    /** Waits until the server's page at {@code path} is shown. */
+    public void waitForPath(String path) {
+        waitForUrlStartingWith(base + path);
+    }
+
+    /** The browser's address, with the Chrome error page replaced by the address it failed to open. */
+    public String currentUrl() {
+        return driver.getCurrentUrl();
+    }
+
+    /** The visible text of the page. */
+    public String text() {
+        return find(By.tagName("body")).getText();
+    }
+
+    /** The text field with this label. */
+    public static By field(String label) {
+        return By.xpath("//input[@id=//label[normalize-space()=" + quoted(label) + "]/@for]");
+    }
+
+    /** The checkbox whose label says this. */
+    public static By checkbox(String label) {
+        return By.xpath("//label[.//*[normalize-space()=" + quoted(label) + "]]//input[@type='checkbox']");
+    }
+
+    /** The button that says this. */
+    public static By button(String text) {
+        return By.xpath("//button[normalize-space()=" + quoted(text) + "]");
+    }
+
+    /** The link that says this, in words or (for an icon) in its accessible name. */
+    public static By link(String text) {
+        return By.xpath("//a[normalize-space()=" + quoted(text) + " or @aria-label=" + quoted(text) + "]");
+    }
+
+    private static String quoted(String text) {
+        return text.contains("'") ? "\"" + text + "\"" : "'" + text + "'";
+    }
+
+    /** Forgets every cookie of the server, as a new visitor. */
+    public void clearCookies() {
+        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+    }
+
+    /**
+     * Forgets the cookies that live only as long as the browser (the session), keeping the long-lived ones:
+     * what closing the browser and opening it again does.
+     */
+    @SuppressWarnings("unchecked")
+    public void closeAndReopen() {
+        Map<String, Object> all = driver.executeCdpCommand("Network.getAllCookies", Map.of());
+        for (Map<String, Object> cookie : (List<Map<String, Object>>) all.get("cookies")) {
+            if (Boolean.TRUE.equals(cookie.get("session"))) {
+                driver.executeCdpCommand("Network.deleteCookies", Map.of("name", cookie.get("name"),
+                        "domain", cookie.get("domain"), "path", cookie.get("path")));
+            }
+        }
+    }
+
+    /** Shows pages as on this screen: window size, and on a phone also touch and mobile viewport rules. */
+    public void resize(Screen screen) {
+        Map<String, Object> metrics = new HashMap<>();
+        metrics.put("width", screen.width);
+        metrics.put("height", screen.height);
+        metrics.put("deviceScaleFactor", 1);
+        metrics.put("mobile", screen.mobile);
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", metrics);
+        driver.executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", screen.mobile));
+    }
+
+    /**
+     * Saves a picture of the whole page (beyond the window when it is longer) as
+     * {@code target/screenshots/NAME-desktop.png} or {@code -phone.png}.
+     */
+    public Path screenshot(String name, Screen screen) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("format", "png");
+        params.put("captureBeyondViewport", true);
+        Object width = driver.executeScript("return document.documentElement.scrollWidth");
+        Object height = driver.executeScript("return document.documentElement.scrollHeight");
+        params.put("clip", Map.of("x", 0, "y", 0, "width", width, "height", Math.max(((Number) height).intValue(), screen.height),
+                "scale", 1));
+        Map<String, Object> result = driver.executeCdpCommand("Page.captureScreenshot", params);
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path file = SCREENSHOTS.resolve(name + "-" + screen.name().toLowerCase(Locale.ROOT) + ".png");
+            Files.write(file, Base64.getDecoder().decode((String) result.get("data")));
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not save the screenshot " + name, e);
+        }
+    }
+
+    /** The DevTools events recorded since the last call (the Network and Page domains), as JSON messages. */
+    public List<String> devToolsEvents() {
+        List<String> events = new ArrayList<>();
+        for (LogEntry entry : driver.manage().logs().get(LogType.PERFORMANCE)) {
+            events.add(entry.getMessage());
+        }
+        return events;
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            service.stop();
+            deleteQuietly(profile);
+        }
+    }
+
+    private static void unavailable(String reason, Throwable cause) {
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("CI=true and " + reason, cause);
+        }
+        Assumptions.abort("Browser tests skipped: " + reason);
+    }
+
+    private static String setting(String property, String environment, String fallback) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(environment);
+        }
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A left-over temporary profile costs disk, not correctness.
+        }
+    }
+}
