@@ -1,0 +1,60 @@
+package se.portvakt.signin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static se.portvakt.testing.Browser.button;
+import static se.portvakt.testing.Browser.field;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.springframework.beans.factory.annotation.Value;
+
+import se.portvakt.testing.Browser;
+import se.portvakt.testing.Browser.Screen;
+import se.portvakt.testing.OidcClient;
+import se.portvakt.testing.OnH2;
+
+/** Swedish is the second language: a browser that asks for Swedish gets steps 1 and 2 in Swedish. */
+@OnH2
+class SignInInSwedishTest {
+
+    static Browser browser;
+
+    @BeforeAll
+    static void startBrowser(@Value("${portvakt.issuer}") String issuer) {
+        browser = Browser.start(issuer, "sv");
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void aSwedishBrowserSeesSwedishScreens() {
+        browser.open(OidcClient.web().authorizationUrl());
+        browser.waitForPath("/signin");
+        assertThat(browser.find(By.tagName("html")).getDomAttribute("lang")).isEqualTo("sv");
+        assertThat(browser.text()).contains("Logga in", "E-postadress", "Nästa",
+                "Spara min e-postadress till nästa gång", "Rekommenderas inte på offentliga eller delade datorer");
+        for (Screen screen : Screen.values()) {
+            browser.resize(screen);
+            browser.screenshot("sv-signin-identify", screen);
+        }
+
+        browser.type(field("E-postadress"), "signed.in@example.com");
+        browser.click(button("Nästa"));
+        browser.waitForPath("/signin/password");
+        browser.type(field("Lösenord"), "not the password");
+        browser.click(button("Logga in"));
+        assertThat(browser.find(By.cssSelector("[role=alert]")).getText()).isEqualTo("E-postadressen eller lösenordet är fel.");
+        assertThat(browser.text()).contains("Lösenord", "Glömt ditt lösenord?");
+        for (Screen screen : Screen.values()) {
+            browser.resize(screen);
+            browser.screenshot("sv-signin-password-error", screen);
+        }
+    }
+}
