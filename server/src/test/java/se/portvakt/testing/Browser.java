@@ -159,7 +159,7 @@ public final class Browser implements AutoCloseable {
         waitForUrlStartingWith(base + path);
     }
 
-    /** The browser's address, with the Chrome error page replaced by the address it failed to open. */
+    /** The browser's address; after a navigation that failed (nothing listens there) still the address it tried. */
     public String currentUrl() {
         return driver.getCurrentUrl();
     }
