@@ -5,6 +5,7 @@
 //   node interop.mjs ISSUER EMAIL PASSWORD [--client SPEC]...
 //
 // SPEC is a query string: client_id=...&redirect_uri=...[&client_secret=...][&scope=...][&alg=RS256]
+//                        [&post_logout_redirect_uri=...]   (then RP-initiated logout is checked too)
 // A client with a secret authenticates with client_secret_basic, one without is public (none).
 // Without --client the two clients of the test bootstrap (test-web and test-native) are used.
 //
@@ -60,6 +61,7 @@ function parseArgs(argv) {
         redirectUri: p.get('redirect_uri') ?? fail(`client spec without redirect_uri: ${spec}`),
         scope: p.get('scope') ?? DEFAULT_SCOPE,
         alg: p.get('alg') ?? 'RS256',
+        postLogoutRedirectUri: p.get('post_logout_redirect_uri') ?? undefined,
       };
     }),
   };
@@ -246,6 +248,7 @@ async function run(issuer, email, password, spec) {
       amr: claims.amr,
       acr: claims.acr,
       auth_time: claims.auth_time,
+      sid: claims.sid,
       expires_in: claims.exp - Math.floor(Date.now() / 1000),
     },
     userinfo: { sub: userinfo.sub, email: userinfo.email, email_verified: userinfo.email_verified, name: userinfo.name },
@@ -254,12 +257,14 @@ async function run(issuer, email, password, spec) {
     refresh: null,
   };
 
+  let latestIdToken = tokens.id_token;
   if (spec.scope.split(' ').includes('offline_access')) {
     check(tokens.refresh_token, 'no refresh token although offline_access was granted');
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
     check(refreshed.access_token && refreshed.access_token !== tokens.access_token, 'refresh did not give a new access token');
     const refreshedClaims = refreshed.claims();
     if (refreshedClaims) check(refreshedClaims.sub === claims.sub, 'the refreshed ID token is for another sub');
+    latestIdToken = refreshed.id_token ?? latestIdToken;
     const refreshedUserinfo = await client.fetchUserInfo(config, refreshed.access_token, claims.sub);
     const rotated = Boolean(refreshed.refresh_token) && refreshed.refresh_token !== tokens.refresh_token;
     let oldRefreshTokenRejected = null;
@@ -301,6 +306,32 @@ async function run(issuer, email, password, spec) {
       check(rotated, 'the refresh token of a public client was not rotated');
       check(oldRefreshTokenRejected, 'the old refresh token of a public client still works after rotation');
     }
+  }
+  if (spec.postLogoutRedirectUri) {
+    // RP-initiated logout: the library builds the end-session URL with the latest ID token as the hint, the
+    // browser follows it to the post_logout_redirect_uri (with our state), and afterwards the same browser must
+    // be asked to sign in again.
+    const logoutState = client.randomState();
+    const endSession = client.buildEndSessionUrl(config, {
+      id_token_hint: latestIdToken,
+      post_logout_redirect_uri: spec.postLogoutRedirectUri,
+      state: logoutState,
+    });
+    let response = await browser.get(endSession);
+    for (let hop = 0; hop < MAX_HOPS && response.status >= 300 && response.status < 400; hop++) {
+      const next = new URL(response.location, response.url);
+      if (next.href.startsWith(spec.postLogoutRedirectUri)) {
+        response = { redirectedTo: next };
+        break;
+      }
+      response = await browser.get(next);
+    }
+    check(response.redirectedTo, `logout did not redirect to ${spec.postLogoutRedirectUri}: ${browser.requests.join(', ')}\n${response.body?.slice(0, 2000)}`);
+    check(response.redirectedTo.searchParams.get('state') === logoutState, `logout redirect without our state: ${response.redirectedTo}`);
+    const again = await browser.get(authorizationUrl);
+    const signInAgain = again.status >= 300 && again.status < 400 && new URL(again.location, again.url).pathname === '/signin';
+    check(signInAgain, `after logout the authorization request did not ask to sign in again: ${again.status} ${again.location}`);
+    summary.logout = { redirected_to: response.redirectedTo.href.split('?')[0], state: true, signs_in_again: true };
   }
   summary.library_requests = libraryRequests;
   check(libraryRequests.some((r) => r.startsWith(`GET ${new URL(server.jwks_uri).pathname} -> 200`)),

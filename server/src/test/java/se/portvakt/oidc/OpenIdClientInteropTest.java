@@ -44,9 +44,11 @@ abstract class OpenIdClientInteropTest {
     private static final String PASSWORD = "test password one";
 
     private static final String WEB = client("test-web", "test-web-secret",
-            "http://localhost:8081/login/oauth2/code/portvakt", "openid email profile offline_access", "RS256");
+            "http://localhost:8081/login/oauth2/code/portvakt", "openid email profile offline_access", "RS256")
+            + "&post_logout_redirect_uri=" + encode("http://localhost:8081/");
     private static final String NATIVE = client("test-native", null,
-            "http://127.0.0.1/callback", "openid email profile offline_access", "RS256");
+            "http://127.0.0.1/callback", "openid email profile offline_access", "RS256")
+            + "&post_logout_redirect_uri=" + encode("se.portvakt.test:/signed-out");
     private static final String ES256 = client("test-es256", "test-es256-secret",
             "http://localhost:8081/es256/callback", "openid email", "ES256");
 
@@ -93,6 +95,11 @@ abstract class OpenIdClientInteropTest {
         assertThat(mobile.at("/refresh/old_refresh_token_rejected").asString()).isEqualTo("invalid_grant");
 
         assertThat(web.at("/id_token/sub").asString()).isEqualTo(mobile.at("/id_token/sub").asString());
+
+        assertThat(web.at("/logout/redirected_to").asString()).isEqualTo("http://localhost:8081/");
+        assertThat(web.at("/logout/signs_in_again").asBoolean()).isTrue();
+        assertThat(mobile.at("/logout/redirected_to").asString()).isEqualTo("se.portvakt.test:/signed-out");
+        assertThat(mobile.at("/logout/signs_in_again").asBoolean()).isTrue();
     }
 
     @Test
