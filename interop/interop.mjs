@@ -6,6 +6,7 @@
 //
 // SPEC is a query string: client_id=...&redirect_uri=...[&client_secret=...][&scope=...][&alg=RS256]
 //                        [&post_logout_redirect_uri=...]   (then RP-initiated logout is checked too)
+//                        [&logout_hint=latest|first]        (the ID token of the refresh, or of the sign-in)
 // A client with a secret authenticates with client_secret_basic, one without is public (none).
 // Without --client the two clients of the test bootstrap (test-web and test-native) are used.
 //
@@ -62,6 +63,7 @@ function parseArgs(argv) {
         scope: p.get('scope') ?? DEFAULT_SCOPE,
         alg: p.get('alg') ?? 'RS256',
         postLogoutRedirectUri: p.get('post_logout_redirect_uri') ?? undefined,
+        logoutHint: p.get('logout_hint') ?? 'latest',
       };
     }),
   };
@@ -308,12 +310,12 @@ async function run(issuer, email, password, spec) {
     }
   }
   if (spec.postLogoutRedirectUri) {
-    // RP-initiated logout: the library builds the end-session URL with the latest ID token as the hint, the
-    // browser follows it to the post_logout_redirect_uri (with our state), and afterwards the same browser must
+    // RP-initiated logout: the library builds the end-session URL with the latest ID token (or the one of the
+    // sign-in, as many applications keep only that one) as the hint, the browser follows it to the post_logout_redirect_uri (with our state), and afterwards the same browser must
     // be asked to sign in again.
     const logoutState = client.randomState();
     const endSession = client.buildEndSessionUrl(config, {
-      id_token_hint: latestIdToken,
+      id_token_hint: spec.logoutHint === 'first' ? tokens.id_token : latestIdToken,
       post_logout_redirect_uri: spec.postLogoutRedirectUri,
       state: logoutState,
     });
@@ -331,7 +333,7 @@ async function run(issuer, email, password, spec) {
     const again = await browser.get(authorizationUrl);
     const signInAgain = again.status >= 300 && again.status < 400 && new URL(again.location, again.url).pathname === '/signin';
     check(signInAgain, `after logout the authorization request did not ask to sign in again: ${again.status} ${again.location}`);
-    summary.logout = { redirected_to: response.redirectedTo.href.split('?')[0], state: true, signs_in_again: true };
+    summary.logout = { id_token_hint: spec.logoutHint, redirected_to: response.redirectedTo.href.split('?')[0], state: true, signs_in_again: true };
   }
   summary.library_requests = libraryRequests;
   check(libraryRequests.some((r) => r.startsWith(`GET ${new URL(server.jwks_uri).pathname} -> 200`)),

@@ -28,6 +28,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
@@ -59,7 +60,8 @@ class AuthorizationServerConfig {
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
-            AccountStore accounts, OAuth2TokenGenerator<?> tokenGenerator) throws Exception {
+            AccountStore accounts, OAuth2TokenGenerator<?> tokenGenerator, OAuth2AuthorizationService authorizations,
+            JdbcTemplate jdbc, JWKSource<SecurityContext> signingKeys, PortvaktProperties properties) throws Exception {
         var authorizationServer = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 .with(authorizationServer, server -> server
@@ -81,7 +83,12 @@ class AuthorizationServerConfig {
                                                 .claim("acr_values_supported", List.of(AuthenticationMethods.ACR_ONE_FACTOR,
                                                         AuthenticationMethods.ACR_TWO_FACTORS))))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(
-                                        context -> userInfo(accounts, context)))))
+                                        context -> userInfo(accounts, context)))
+                                .logoutEndpoint(logout -> logout.authenticationProviders(providers -> providers.replaceAll(
+                                        provider -> provider instanceof OidcLogoutAuthenticationProvider
+                                                ? new SupersededIdTokenHints(provider, authorizations, clients, jdbc,
+                                                        signingKeys, properties.issuer())
+                                                : provider)))))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
                         new LoginUrlAuthenticationEntryPoint("/signin"),

@@ -48,7 +48,7 @@ abstract class OpenIdClientInteropTest {
             + "&post_logout_redirect_uri=" + encode("http://localhost:8081/");
     private static final String NATIVE = client("test-native", null,
             "http://127.0.0.1/callback", "openid email profile offline_access", "RS256")
-            + "&post_logout_redirect_uri=" + encode("se.portvakt.test:/signed-out");
+            + "&post_logout_redirect_uri=" + encode("se.portvakt.test:/signed-out") + "&logout_hint=first";
     private static final String ES256 = client("test-es256", "test-es256-secret",
             "http://localhost:8081/es256/callback", "openid email", "ES256");
 
@@ -98,6 +98,8 @@ abstract class OpenIdClientInteropTest {
 
         assertThat(web.at("/logout/redirected_to").asString()).isEqualTo("http://localhost:8081/");
         assertThat(web.at("/logout/signs_in_again").asBoolean()).isTrue();
+        // The mobile app logs out with the ID token of its sign-in, which the refresh has replaced since.
+        assertThat(mobile.at("/logout/id_token_hint").asString()).isEqualTo("first");
         assertThat(mobile.at("/logout/redirected_to").asString()).isEqualTo("se.portvakt.test:/signed-out");
         assertThat(mobile.at("/logout/signs_in_again").asBoolean()).isTrue();
     }
