@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The application's side of an authorization code flow, for tests: builds the authorization request with
@@ -61,6 +63,8 @@ public final class OidcClient {
     public static final Request WEB = new Request("test-web", "http://localhost:8081/login/oauth2/code/portvakt",
             "openid email profile offline_access");
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private OidcClient() {}
 
     /** A fresh request for the test web client. */
@@ -90,6 +94,40 @@ public final class OidcClient {
         HttpResponse<String> toClient = agent.get(HttpAgent.location(done));
         expectRedirect(toClient, request.redirectUri);
         return URI.create(HttpAgent.location(toClient));
+    }
+
+    /**
+     * Sends the request from a browser that is already signed in, and returns the redirect to the client
+     * (no sign-in pages on the way).
+     */
+    public static URI authorize(HttpAgent agent, Request request) {
+        HttpResponse<String> toClient = agent.get(request.authorizationUrl());
+        expectRedirect(toClient, request.redirectUri);
+        return URI.create(HttpAgent.location(toClient));
+    }
+
+    /** An HTTP Basic {@code Authorization} header value with a client's credentials (RFC 6749 2.3.1). */
+    public static String basic(String clientId, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The body of a response as JSON. */
+    public static JsonNode json(HttpResponse<String> response) {
+        return JSON.readTree(response.body());
+    }
+
+    /** The payload of a JWT, not verified. */
+    public static JsonNode claims(String jwt) {
+        return JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    }
+
+    /** A form from name, value pairs, in order. */
+    public static Map<String, String> form(String... pairs) {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            form.put(pairs[i], pairs[i + 1]);
+        }
+        return form;
     }
 
     /** A query parameter of a URI. */

@@ -61,11 +61,8 @@ public abstract class TestDatabase implements ApplicationContextInitializer<Conf
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        String name = "portvakt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        int port = freePort();
-        var properties = new java.util.HashMap<String, Object>(datasource(name));
-        properties.put("server.port", port);
-        properties.put("portvakt.issuer", "http://localhost:" + port);
+        String name = newName();
+        Map<String, Object> properties = serverProperties(name, freePort());
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("portvakt-test-database", properties));
         context.addApplicationListener(event -> {
             if (event instanceof ContextClosedEvent) {
@@ -74,7 +71,25 @@ public abstract class TestDatabase implements ApplicationContextInitializer<Conf
         });
     }
 
-    private static int freePort() {
+    /** A database name no other test uses (an H2 file, or a PostgreSQL schema). */
+    public static String newName() {
+        return "portvakt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    /** The settings that put a server on the database {@code name} of this kind, listening on {@code port}. */
+    public Map<String, Object> serverProperties(String name, int port) {
+        var properties = new java.util.HashMap<String, Object>(datasource(name));
+        properties.put("server.port", port);
+        properties.put("portvakt.issuer", "http://localhost:" + port);
+        return properties;
+    }
+
+    /** Removes the database {@code name} (for tests that start servers themselves, see {@link TestServer}). */
+    public void drop(String name) {
+        dropped(name);
+    }
+
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,0 +1,49 @@
+package se.portvakt.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import se.portvakt.PortvaktApplication;
+
+/**
+ * A Portvakt server that a test starts and stops itself, for what a shared test context cannot show: a restart,
+ * or a second node on the same database. It runs with the test bootstrap file, on a port of its own.
+ */
+public final class TestServer implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final String issuer;
+
+    private TestServer(ConfigurableApplicationContext context, String issuer) {
+        this.context = context;
+        this.issuer = issuer;
+    }
+
+    /** Starts a server on the database {@code name} of the given kind; the database is kept when it stops. */
+    public static TestServer start(TestDatabase database, String name) {
+        int port = TestDatabase.freePort();
+        Map<String, Object> properties = database.serverProperties(name, port);
+        // Command-line arguments, so they win over application.yml as the test context's properties do.
+        List<String> args = new ArrayList<>();
+        properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+        args.add("--portvakt.bootstrap=classpath:bootstrap/test.yaml");
+        args.add("--logging.level.root=WARN");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(PortvaktApplication.class)
+                .run(args.toArray(String[]::new));
+        return new TestServer(context, String.valueOf(properties.get("portvakt.issuer")));
+    }
+
+    /** The server's base URL, which is also its issuer. */
+    public String issuer() {
+        return issuer;
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
