@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
@@ -77,6 +78,11 @@ class AuthorizationServerConfig {
                                                     algorithms.add(SignatureAlgorithm.RS256.getName());
                                                     algorithms.add(SignatureAlgorithm.ES256.getName());
                                                 })
+                                                // Native apps authenticate with their client_id alone (PKCE at
+                                                // the code exchange, PublicClientRefresh after it); Spring's
+                                                // defaults leave "none" out, so RPs would think it unsupported.
+                                                .tokenEndpointAuthenticationMethods(AuthorizationServerConfig::withNone)
+                                                .tokenRevocationEndpointAuthenticationMethods(AuthorizationServerConfig::withNone)
                                                 .claim("claims_supported", List.of("sub", "iss", "aud", "exp", "iat",
                                                         "auth_time", "nonce", "amr", "acr", "sid", "email",
                                                         "email_verified", "name"))
@@ -95,6 +101,12 @@ class AuthorizationServerConfig {
                         PathPatternRequestMatcher.withDefaults().matcher(AUTHORIZATION_ENDPOINT)))
                 .headers(SecurityHeaders::apply);
         return http.build();
+    }
+
+    private static void withNone(List<String> methods) {
+        if (!methods.contains(ClientAuthenticationMethod.NONE.getValue())) {
+            methods.add(ClientAuthenticationMethod.NONE.getValue());
+        }
     }
 
     private static OidcUserInfo userInfo(AccountStore accounts, OidcUserInfoAuthenticationContext context) {
