@@ -56,6 +56,8 @@ import se.portvakt.config.SecurityHeaders;
 class AuthorizationServerConfig {
 
     static final String AUTHORIZATION_ENDPOINT = "/oauth2/authorize";
+    static final String TOKEN_ENDPOINT = "/oauth2/token";
+    static final String INTROSPECTION_ENDPOINT = "/oauth2/introspect";
     static final String REVOCATION_ENDPOINT = "/oauth2/revoke";
 
     @Bean
@@ -96,9 +98,14 @@ class AuthorizationServerConfig {
                                                         signingKeys, properties.issuer())
                                                 : provider)))))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
-                .exceptionHandling(exceptions -> exceptions.defaultAuthenticationEntryPointFor(
-                        new LoginUrlAuthenticationEntryPoint("/signin"),
-                        PathPatternRequestMatcher.withDefaults().matcher(AUTHORIZATION_ENDPOINT)))
+                .exceptionHandling(exceptions -> exceptions
+                        .defaultAuthenticationEntryPointFor(
+                                new LoginUrlAuthenticationEntryPoint("/signin"),
+                                PathPatternRequestMatcher.withDefaults().matcher(AUTHORIZATION_ENDPOINT))
+                        .defaultAuthenticationEntryPointFor(
+                                new ClientAuthenticationRequired(),
+                                ClientAuthenticationRequired.endpoints(TOKEN_ENDPOINT, INTROSPECTION_ENDPOINT,
+                                        REVOCATION_ENDPOINT)))
                 .headers(SecurityHeaders::apply);
         return http.build();
     }
