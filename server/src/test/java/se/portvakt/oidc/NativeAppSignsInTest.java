@@ -139,6 +139,41 @@ abstract class NativeAppSignsInTest {
         assertThat(userinfo(tokens.get("access_token").asString()).statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void aWebClientsRefreshTokenCannotBeUsedWithTheNativeClientId() {
+        String webRefreshToken = webClientTokens().get("refresh_token").asString();
+
+        HttpResponse<String> response = refresh(webRefreshToken);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(OidcClient.json(response).get("error").asString()).isEqualTo("invalid_grant");
+        HttpResponse<String> byItsOwner = new HttpAgent(issuer).header("Authorization", OidcClient.basic("test-web", "test-web-secret"))
+                .post("/oauth2/token", OidcClient.form("grant_type", "refresh_token", "refresh_token", webRefreshToken));
+        assertThat(byItsOwner.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aWebClientsTokenCannotBeRevokedWithTheNativeClientId() {
+        JsonNode webTokens = webClientTokens();
+
+        HttpResponse<String> response = new HttpAgent(issuer).post("/oauth2/revoke", OidcClient.form(
+                "token", webTokens.get("refresh_token").asString(), "client_id", "test-native"));
+
+        // Spring's revocation endpoint answers every error with 400 (RFC 7009 2.2.1 allows it).
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(OidcClient.json(response).get("error").asString()).isEqualTo("invalid_client");
+        assertThat(userinfo(webTokens.get("access_token").asString()).statusCode()).isEqualTo(200);
+    }
+
+    private JsonNode webClientTokens() {
+        var request = OidcClient.web();
+        URI callback = OidcClient.signIn(new HttpAgent(issuer), request, "signed.in@example.com", "test password one");
+        HttpResponse<String> token = new HttpAgent(issuer).header("Authorization", OidcClient.basic("test-web", "test-web-secret"))
+                .post("/oauth2/token", OidcClient.codeExchange(request, OidcClient.param(callback, "code")));
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return OidcClient.json(token);
+    }
+
     private JsonNode signIn(OidcClient.Request request) {
         URI callback = OidcClient.signIn(new HttpAgent(issuer), request, "signed.in@example.com", "test password one");
         Map<String, String> exchange = OidcClient.codeExchange(request, OidcClient.param(callback, "code"));
