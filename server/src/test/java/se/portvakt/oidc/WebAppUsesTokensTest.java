@@ -75,6 +75,8 @@ abstract class WebAppUsesTokensTest {
         assertThat(idToken.has("email")).isFalse();
         assertThat(idToken.has("name")).isFalse();
         assertThat(tokens.get("scope").asString()).isEqualTo("openid");
+        // OpenID Connect Core 11: refresh tokens for offline access only when offline_access is granted.
+        assertThat(tokens.has("refresh_token")).isFalse();
     }
 
     @Test
