@@ -7,6 +7,8 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 
 /**
  * Security of everything that is not a protocol endpoint: the sign-in pages are open (with CSRF on every
@@ -16,10 +18,17 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 @EnableScheduling
 class WebSecurityConfig {
 
+    /** Where the CSRF token lives (the session); shared with the sign-in, which renews the token at sign-in. */
+    @Bean
+    CsrfTokenRepository csrfTokenRepository() {
+        return new HttpSessionCsrfTokenRepository();
+    }
+
     @Bean
     @Order(2)
-    SecurityFilterChain pagesChain(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(requests -> requests
+    SecurityFilterChain pagesChain(HttpSecurity http, CsrfTokenRepository csrfTokens) throws Exception {
+        http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
+                .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/", "/signin", "/signin/**", "/signed-out", "/css/**", "/js/**", "/img/**",
                                 "/favicon.svg", "/favicon.ico", "/error", "/actuator/health", "/actuator/health/**",
                                 "/actuator/prometheus")

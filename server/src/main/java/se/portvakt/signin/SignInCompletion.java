@@ -12,6 +12,8 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
+import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.stereotype.Component;
 
 import se.portvakt.audit.AuditEvent;
@@ -27,14 +29,16 @@ class SignInCompletion {
 
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
+    private final CsrfAuthenticationStrategy csrf;
     private final SignInFlowStore flows;
     private final AuditLog audit;
     private final SignInMetrics metrics;
 
-    SignInCompletion(SignInFlowStore flows, AuditLog audit, SignInMetrics metrics) {
+    SignInCompletion(SignInFlowStore flows, AuditLog audit, SignInMetrics metrics, CsrfTokenRepository csrfTokens) {
         this.flows = flows;
         this.audit = audit;
         this.metrics = metrics;
+        this.csrf = new CsrfAuthenticationStrategy(csrfTokens);
     }
 
     /** Signs the browser in and returns where to send it. */
@@ -51,6 +55,8 @@ class SignInCompletion {
         request.getSession().removeAttribute(SignInController.FLOW_ATTRIBUTE);
         request.changeSessionId();
         contexts.saveContext(context, request, response);
+        // And a new CSRF token, so a token seen before sign-in (e.g. leaked from a shared page) is worth nothing after it.
+        csrf.onAuthentication(authentication, request, response);
         flows.delete(flow.id());
 
         audit.record(new AuditEvent("signin", "success", flow.accountId(), flow.email().value(), flow.clientId(),
