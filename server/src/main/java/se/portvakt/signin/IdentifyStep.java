@@ -30,12 +30,13 @@ class IdentifyStep implements SignInStep {
 
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
-        // "Use another account" (?another): an empty field, the remembered address is replaced on Next.
-        Optional<EmailAddress> remembered = context.request().getParameter("another") != null
-                ? Optional.empty() : rememberedEmail.read(context.request());
+        // "Use another account" (?another): an empty field, also when the back arrow brought the person here
+        // with an address already in the flow; the remembered address is replaced on Next.
+        boolean another = context.request().getParameter("another") != null;
+        Optional<EmailAddress> remembered = another ? Optional.empty() : rememberedEmail.read(context.request());
         if (!model.containsAttribute("email")) {
-            model.addAttribute("email", flow.email() != null ? flow.email().value()
-                    : remembered.map(EmailAddress::value).orElse(""));
+            model.addAttribute("email", another ? ""
+                    : flow.email() != null ? flow.email().value() : remembered.map(EmailAddress::value).orElse(""));
         }
         if (!model.containsAttribute("remember")) {
             model.addAttribute("remember", remembered.isPresent());
