@@ -136,11 +136,13 @@ class SignInController {
         if (saved == null && current.isPresent()) {
             return current.get();
         }
-        String continueUrl = saved != null ? saved.getRedirectUrl() : "/";
+        // A flow that expired keeps its authorization request: starting again still ends at the application.
+        String continueUrl = saved != null ? saved.getRedirectUrl()
+                : flowId(request).flatMap(flows::continueUrlOf).orElse("/");
         if (saved != null) {
             requestCache.removeRequest(request, null);
         }
-        current.ifPresent(old -> flows.delete(old.id()));
+        flowId(request).ifPresent(flows::delete);
         Instant now = Instant.now();
         SignInFlow flow = new SignInFlow(newFlowId(), Step.IDENTIFY, null, null, clientIdOf(continueUrl), continueUrl,
                 List.of(), 0, now, now.plus(flowTtl));
@@ -150,9 +152,13 @@ class SignInController {
     }
 
     private Optional<SignInFlow> current(HttpServletRequest request) {
+        return flowId(request).flatMap(id -> flows.find(id, Instant.now()));
+    }
+
+    /** The id of the flow this browser's session points at, whether or not it has expired. */
+    private static Optional<String> flowId(HttpServletRequest request) {
         HttpSession session = request.getSession(false);
-        Object id = session == null ? null : session.getAttribute(FLOW_ATTRIBUTE);
-        return id instanceof String flowId ? flows.find(flowId, Instant.now()) : Optional.empty();
+        return session != null && session.getAttribute(FLOW_ATTRIBUTE) instanceof String id ? Optional.of(id) : Optional.empty();
     }
 
     private static Step stepAt(String page) {

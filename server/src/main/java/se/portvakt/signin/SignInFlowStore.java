@@ -55,6 +55,14 @@ class SignInFlowStore {
                 .filter(flow -> !flow.isExpired(now));
     }
 
+    /** Where the flow with this id was to continue, also after it expired (until it is purged). */
+    Optional<String> continueUrlOf(String id) {
+        return jdbc.sql("SELECT continue_url FROM signin_flow WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .optional();
+    }
+
     void delete(String id) {
         jdbc.sql("DELETE FROM signin_flow WHERE id = :id").param("id", id).update();
     }
