@@ -72,6 +72,23 @@ public final class HttpAgent {
                 .build());
     }
 
+    /** Posts a body exactly as given (already form-encoded, or deliberately malformed), without adding a CSRF token. */
+    public HttpResponse<String> postRaw(String pathOrUrl, String contentType, byte[] body) {
+        return send(request(pathOrUrl)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    }
+
+    /** The value of a cookie in the jar, or null. */
+    public String cookie(String name) {
+        return cookies.getCookieStore().getCookies().stream()
+                .filter(c -> c.getName().equals(name))
+                .map(java.net.HttpCookie::getValue)
+                .findFirst()
+                .orElse(null);
+    }
+
     /** Follows redirects while they stay on this server; returns the last response (a page, or a redirect away). */
     public HttpResponse<String> follow(HttpResponse<String> response) {
         HttpResponse<String> current = response;

@@ -1,0 +1,43 @@
+package se.portvakt.testing;
+
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.account.EmailAddress;
+
+/**
+ * Unique email addresses and client addresses for integration tests, so that attempt limits and audit rows of
+ * one test never leak into another test sharing the same started server.
+ */
+public final class TestPeople {
+
+    private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 20));
+
+    private TestPeople() {}
+
+    /** An email address that no account has yet. */
+    public static String uniqueEmail(String who) {
+        return who + "." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    }
+
+    /** An IPv4 address (in 10.0.0.0/8) that no other test in this JVM acts from. */
+    public static String uniqueAddress() {
+        int n = NEXT_ADDRESS.incrementAndGet() & 0xFFFFFF;
+        return "10." + ((n >> 16) & 0xFF) + "." + ((n >> 8) & 0xFF) + "." + (n & 0xFF);
+    }
+
+    /** A browser acting from an address of its own, asking for pages as browsers do. */
+    public static HttpAgent browser(String issuer) {
+        return new HttpAgent(issuer)
+                .header("X-Forwarded-For", uniqueAddress())
+                .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    }
+
+    /** A new, verified account with this stored hash (null: no password yet). */
+    public static Account account(AccountStore accounts, String who, String passwordHash) {
+        return accounts.create(new EmailAddress(uniqueEmail(who)), "Test " + who, true, passwordHash);
+    }
+}
