@@ -1,0 +1,136 @@
+package se.portvakt.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import se.portvakt.ratelimit.AttemptLimiter.Limit;
+import se.portvakt.testing.OnH2;
+import se.portvakt.testing.OnPostgres;
+
+/** Fixed-window counting of failed attempts, in the database that every node shares. */
+abstract class AttemptLimiterTest {
+
+    @OnH2
+    static class OnEmbeddedDatabase extends AttemptLimiterTest {}
+
+    @OnPostgres
+    static class OnPostgreSql extends AttemptLimiterTest {}
+
+    @Autowired
+    AttemptLimiter limiter;
+
+    @Test
+    void aKeyUnderItsLimitMayTry() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 3, Duration.ofHours(1));
+        String key = "anna@company.com";
+        startOfAWindow(limit);
+
+        assertThat(limiter.blockedFor(limit, key)).isZero();
+        limiter.record(limit, key);
+        limiter.record(limit, key);
+        assertThat(limiter.blockedFor(limit, key)).isZero();
+    }
+
+    @Test
+    void aKeyAtItsLimitWaitsUntilTheWindowEnds() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 3, Duration.ofHours(1));
+        String key = "anna@company.com";
+        startOfAWindow(limit);
+        for (int i = 0; i < 3; i++) {
+            limiter.record(limit, key);
+        }
+
+        Duration wait = limiter.blockedFor(limit, key);
+
+        assertThat(wait).isPositive().isLessThanOrEqualTo(limit.window());
+        long millisIntoWindow = Instant.now().toEpochMilli() % limit.window().toMillis();
+        assertThat(wait.toMillis()).isCloseTo(limit.window().toMillis() - millisIntoWindow, org.assertj.core.data.Offset.offset(2_000L));
+    }
+
+    @Test
+    void keysAndLimitsAreCountedApart() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 2, Duration.ofHours(1));
+        Limit other = new Limit("test." + UUID.randomUUID(), 2, Duration.ofHours(1));
+        startOfAWindow(limit);
+        limiter.record(limit, "anna@company.com");
+        limiter.record(limit, "anna@company.com");
+
+        assertThat(limiter.blockedFor(limit, "anna@company.com")).isPositive();
+        assertThat(limiter.blockedFor(limit, "bo@company.com")).isZero();
+        assertThat(limiter.blockedFor(other, "anna@company.com")).isZero();
+    }
+
+    @Test
+    void aNewWindowStartsFromZero() throws InterruptedException {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 2, Duration.ofSeconds(2));
+        startOfAWindow(limit);
+        limiter.record(limit, "key");
+        limiter.record(limit, "key");
+        assertThat(limiter.blockedFor(limit, "key")).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(2));
+
+        Thread.sleep(limiter.blockedFor(limit, "key").toMillis() + 50);
+
+        assertThat(limiter.blockedFor(limit, "key")).isZero();
+    }
+
+    @Test
+    void concurrentFirstAttemptsAreAllCounted() throws Exception {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 8, Duration.ofHours(1));
+        startOfAWindow(limit);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int i = 0; i < 8; i++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    limiter.record(limit, "raced");
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(limiter.blockedFor(limit, "raced")).isPositive();
+    }
+
+    @Test
+    void aVeryLongKeyIsCountedWithoutFailing() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 1, Duration.ofHours(1));
+        startOfAWindow(limit);
+        String key = "x".repeat(10_000);
+        limiter.record(limit, key);
+        assertThat(limiter.blockedFor(limit, key)).isPositive();
+    }
+
+    @Test
+    void endedWindowsArePurged() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 1, Duration.ofHours(1));
+        limiter.record(limit, "old");
+        assertThat(limiter.purgeBefore(Instant.now().plus(Duration.ofDays(1)))).isPositive();
+        assertThat(limiter.blockedFor(limit, "old")).isZero();
+    }
+
+    /** Waits, when needed, so that a test's attempts all fall in one window, not on both sides of its end. */
+    private static void startOfAWindow(Limit limit) {
+        long windowMillis = limit.window().toMillis();
+        long left = windowMillis - Instant.now().toEpochMilli() % windowMillis;
+        if (left < Math.min(1_500, windowMillis - 200)) {
+            try {
+                Thread.sleep(left + 20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
