@@ -1,0 +1,186 @@
+package se.portvakt.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.account.EmailAddress;
+import se.portvakt.password.PasswordHasher;
+import se.portvakt.testing.OnH2;
+import se.portvakt.testing.OnPostgres;
+
+/** An operator applies the bootstrap file at every start; it converges and never duplicates or overwrites. */
+abstract class BootstrapLoaderTest {
+
+    @OnH2
+    static class OnEmbeddedDatabase extends BootstrapLoaderTest {}
+
+    @OnPostgres
+    static class OnPostgreSql extends BootstrapLoaderTest {}
+
+    @Autowired
+    BootstrapLoader loader;
+
+    @Autowired
+    AccountStore accounts;
+
+    @Autowired
+    PasswordHasher hasher;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @TempDir
+    Path dir;
+
+    private final String tag = UUID.randomUUID().toString().substring(0, 8);
+    private final String email = "boot." + tag + "@example.com";
+    private final String clientId = "boot-" + tag;
+
+    @Test
+    void applyingTheSameFileTwiceDuplicatesNothing() throws IOException {
+        String file = file("first", account("Boot Strap", "password: first password value") + client("Boot app"));
+
+        loader.apply(loader.read(file));
+        Account first = account();
+        loader.apply(loader.read(file));
+
+        assertThat(jdbc.sql("SELECT count(*) FROM account WHERE email = :e").param("e", email).query(Integer.class).single())
+                .isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM oauth2_registered_client WHERE client_id = :c").param("c", clientId)
+                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(account().id()).isEqualTo(first.id());
+        assertThat(account().passwordHash()).isEqualTo(first.passwordHash());
+        assertThat(hasher.verify("first password value", account().passwordHash().orElseThrow()).matches()).isTrue();
+    }
+
+    @Test
+    void aChangedNameIsApplied() throws IOException {
+        loader.apply(loader.read(file("before", account("Old Name", "") + client("Old app name"))));
+
+        loader.apply(loader.read(file("after", account("New Name", "") + client("New app name"))));
+
+        assertThat(account().name()).isEqualTo("New Name");
+        assertThat(jdbc.sql("SELECT client_name FROM oauth2_registered_client WHERE client_id = :c").param("c", clientId)
+                .query(String.class).single()).isEqualTo("New app name");
+    }
+
+    @Test
+    void aPasswordInTheFileDoesNotOverwriteOneTheAccountAlreadyHas() throws IOException {
+        loader.apply(loader.read(file("first", account("Boot Strap", ""))));
+        assertThat(account().passwordHash()).isEmpty();
+        accounts.updatePasswordHash(account().id(), hasher.hash("chosen by the person"));
+
+        loader.apply(loader.read(file("second", account("Boot Strap", "password: from the file"))));
+
+        String stored = account().passwordHash().orElseThrow();
+        assertThat(hasher.verify("chosen by the person", stored).matches()).isTrue();
+        assertThat(hasher.verify("from the file", stored).matches()).isFalse();
+    }
+
+    @Test
+    void aPasswordInTheFileIsSetWhileTheAccountHasNone() throws IOException {
+        loader.apply(loader.read(file("first", account("Boot Strap", ""))));
+
+        loader.apply(loader.read(file("second", account("Boot Strap", "password: from the file"))));
+
+        assertThat(hasher.verify("from the file", account().passwordHash().orElseThrow()).matches()).isTrue();
+    }
+
+    @Test
+    void anImportedHashIsStoredAsItIs() throws IOException {
+        String imported = "{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG";
+
+        loader.apply(loader.read(file("hash", account("Boot Strap", "password-hash: \"" + imported + "\""))));
+
+        assertThat(account().passwordHash()).contains(imported);
+    }
+
+    @Test
+    void aMalformedEmailStopsWithAMessageNamingTheEntry() throws IOException {
+        BootstrapFile file = loader.read(file("bad", """
+                accounts:
+                  - email: not-an-address-%s
+                    name: Broken
+                """.formatted(tag)));
+
+        assertThatThrownBy(() -> loader.apply(file)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not-an-address-" + tag);
+    }
+
+    @Test
+    void anUnknownHashPrefixStopsWithAMessageNamingTheEntry() throws IOException {
+        BootstrapFile file = loader.read(file("bad", account("Boot Strap", "password-hash: \"{md5}abc\"")));
+
+        assertThatThrownBy(() -> loader.apply(file)).hasMessageContaining(email).hasMessageContaining("password-hash");
+        assertThat(accounts.findByEmail(new EmailAddress(email))).isEmpty();
+    }
+
+    @Test
+    void bothPasswordAndHashStopWithAMessageNamingTheEntry() throws IOException {
+        BootstrapFile file = loader.read(file("bad", account("Boot Strap",
+                "password: plain\n    password-hash: \"{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG\"")));
+
+        assertThatThrownBy(() -> loader.apply(file)).hasMessageContaining(email).hasMessageContaining("not both");
+    }
+
+    @Test
+    void anUnknownClientTypeStopsWithAMessageNamingTheEntry() throws IOException {
+        String location = file("bad", """
+                clients:
+                  - id: %s
+                    name: Broken
+                    type: spaceship
+                """.formatted(clientId));
+
+        assertThatThrownBy(() -> loader.read(location)).hasMessageContaining("clients[0].type");
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        assertThatThrownBy(() -> loader.read("file:" + dir.resolve("missing.yaml"))).hasMessageContaining("missing.yaml");
+    }
+
+    private Account account() {
+        return accounts.findByEmail(new EmailAddress(email)).orElseThrow();
+    }
+
+    private String account(String name, String passwordLine) {
+        return """
+                accounts:
+                  - email: %s
+                    name: %s
+                    email-verified: true
+                    %s
+                """.formatted(email, name, passwordLine);
+    }
+
+    private String client(String name) {
+        return """
+                clients:
+                  - id: %s
+                    name: %s
+                    type: web
+                    secret: boot-secret
+                    redirect-uris: [http://localhost:9999/callback]
+                    scopes: [openid, email]
+                """.formatted(clientId, name);
+    }
+
+    private String file(String name, String yaml) throws IOException {
+        Path path = dir.resolve(name + ".yaml");
+        Files.writeString(path, yaml);
+        return "file:" + path;
+    }
+}
