@@ -61,7 +61,9 @@ class PasswordStep implements SignInStep {
         String address = context.address();
         Duration wait = max(limiter.blockedFor(perAccount, email), limiter.blockedFor(perAddress, address));
         if (!wait.isZero()) {
-            audit.record(new AuditEvent("signin.password", "locked", null, email, flow.clientId(), address, null));
+            // No password check while locked; the account (a cheap lookup) is still named for the audit trail.
+            String accountId = accounts.findByEmail(flow.email()).map(Account::id).orElse(null);
+            audit.record(new AuditEvent("signin.password", "locked", accountId, email, flow.clientId(), address, null));
             metrics.outcome("locked");
             return new StepResult.Locked(flow, wait);
         }

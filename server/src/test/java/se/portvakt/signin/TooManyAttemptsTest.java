@@ -71,6 +71,9 @@ abstract class TooManyAttemptsTest {
                 .doesNotContain(PasswordStepTest.GENERIC_FAILURE);
         assertThat(outcomes(email)).containsOnly("failure", "locked").filteredOn("locked"::equals).hasSize(1);
         assertThat(outcomes(email)).filteredOn("failure"::equals).hasSize(perAccount);
+        assertThat(jdbc.sql("""
+                SELECT account_id FROM audit_event WHERE email = :email AND outcome = 'locked'
+                """).param("email", email).query(String.class).single()).as("the locked row names the account").isEqualTo(person.id());
     }
 
     @Test
