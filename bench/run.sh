@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the Portvakt load generator or the JMH micro-benchmarks; builds bench/target/portvakt-bench.jar first
+# when it is missing (or when BENCH_REBUILD=1).
+#
+#   bench/run.sh signin             --base http://localhost:8080 --concurrency 8 --duration 30s
+#   bench/run.sh client-credentials --base http://localhost:8080 --concurrency 8 --duration 30s
+#   bench/run.sh refresh            --base http://localhost:8080 --concurrency 8 --duration 30s
+#   bench/run.sh jmh                          # every JMH benchmark (Argon2id, JWT signing)
+#   bench/run.sh jmh -f 1 -wi 2 -i 3 Jwt      # JMH options and a name filter
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar=bench/target/portvakt-bench.jar
+if [[ ! -f $jar || ${BENCH_REBUILD:-0} == 1 ]]; then
+  ./mvnw -q -pl bench package -DskipTests
+fi
+echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)  ($(nproc) CPUs)" >&2
+exec java ${BENCH_JAVA_OPTS:-} -jar "$jar" "$@"
