@@ -78,7 +78,7 @@ for mode in $modes; do
   cd "$work"
   echo
   echo "== $mode: $(command_for "$mode")  (working dir with a fresh ./data)"
-  echo "   first start (creates database${mode/production/ and AOT cache}; not counted): $(start_once "$mode" "$work/first.log" || echo failed)"
+  echo "   first start (creates the database$([[ $mode == production ]] && echo ", maybe the AOT cache"); not counted): $(start_once "$mode" "$work/first.log" || echo failed)"
   printf '   %-4s %-14s %-16s %-14s %-16s %s\n' run ready_ms spring_started_s rss_ready_MB rss_after5s_MB loadavg
   : > "$work/results"
   for i in $(seq 1 "$runs"); do

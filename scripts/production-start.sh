@@ -33,20 +33,27 @@ find_java25() {
   if [[ -n ${JAVA_HOME:-} ]]; then echo "$JAVA_HOME/bin/java"; else echo java; fi
 }
 java=$(find_java25)
-feature=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+# The JDK's release file names its version; asking the JVM itself would cost one more JVM start.
+java_home=$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")")
+feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$java_home/release" 2>/dev/null || true)
+if [[ -z $feature ]]; then
+  feature=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+fi
 
 jar=${PORTVAKT_JAR:-}
 if [[ -z $jar ]]; then
   jar=$(ls "$root"/server/target/portvakt-server-*.jar 2>/dev/null | grep -v '\.original$' | head -1 || true)
 fi
-if [[ -z $jar || ${PORTVAKT_REBUILD:-0} == 1 ]] || ! unzip -Z1 "$jar" 2>/dev/null | grep '__ApplicationContextInitializer' >/dev/null; then
+app=${PORTVAKT_APP_DIR:-$root/server/target/production}
+app_jar=$app/portvakt-server.jar
+# Checked only when the extracted application is missing or stale: listing the jar costs time at every start.
+if [[ -z $jar || ${PORTVAKT_REBUILD:-0} == 1 ]] \
+    || { [[ ! -f $app_jar || $jar -nt $app_jar ]] && ! unzip -Z1 "$jar" 2>/dev/null | grep '__ApplicationContextInitializer' >/dev/null; }; then
   echo "production-start: building the server jar with Spring AOT (-Paot)" >&2
   (cd "$root" && ./mvnw -q -pl server -am -Paot package -DskipTests)
   jar=$(ls "$root"/server/target/portvakt-server-*.jar | grep -v '\.original$' | head -1)
 fi
 
-app=${PORTVAKT_APP_DIR:-$root/server/target/production}
-app_jar=$app/portvakt-server.jar
 if [[ ! -f $app_jar || $jar -nt $app_jar || ${PORTVAKT_REBUILD:-0} == 1 ]]; then
   echo "production-start: extracting $jar into $app" >&2
   rm -rf "$app"
@@ -66,7 +73,9 @@ if [[ $feature =~ ^[0-9]+$ ]] && (( feature >= 22 )); then
   opts+=(--enable-native-access=ALL-UNNAMED)   # argon2-jvm loads libargon2 through JNA
 fi
 if [[ $feature =~ ^[0-9]+$ ]] && (( feature >= 25 )); then
-  cache=$app/portvakt.aot
+  # The JVM ignores a cache made with other options (it says so on stderr and starts slowly), so the
+  # cache's name carries a digest of the java and the options; changing either makes a new one.
+  cache=$app/portvakt-$(echo "$java ${opts[*]} ${JAVA_OPTS:-}" | md5sum | cut -c1-12).aot
   if [[ ! -f $cache ]]; then
     echo "production-start: training run for the JDK AOT cache ($cache)" >&2
     ("$java" "${opts[@]}" -XX:AOTCacheOutput="$cache" -Dspring.context.exit=onRefresh \
