@@ -43,7 +43,10 @@ final class LoadGenerator {
               --client, --secret    web client (demo: flex-hrm / flex-hrm-demo-secret)
               --redirect-uri URI    the web client's redirect URI
               --machine-client, --machine-secret, --machine-scope   (demo: payroll-sync / payroll-sync-demo-secret / hr.read)
-              --label TEXT          free text printed with the results (e.g. how the server was started)""";
+              --label TEXT          free text printed with the results (e.g. how the server was started)
+              --server-pid PID      the server's process id (same machine): also reports the CPU time the
+                                    server and this generator spent per operation, and the rate that CPU
+                                    cost allows on this machine's cores with nothing else running""";
 
     private static final Pattern JSON_STRING = Pattern.compile("\"(access_token|refresh_token|id_token)\"\\s*:\\s*\"([^\"]+)\"");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -150,8 +153,14 @@ final class LoadGenerator {
             threads.add(t);
         }
         threads.forEach(Thread::start);
+        long serverPid = Long.parseLong(opt("server-pid", "-1"));
         Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
         String loadAtMeasureStart = loadAverage();
+        long serverCpuStart = cpuMillis(serverPid);
+        long clientCpuStart = cpuMillis(ProcessHandle.current().pid());
+        Thread.sleep(Math.max(0, (measureUntil - System.nanoTime()) / 1_000_000));
+        long serverCpu = cpuMillis(serverPid) - serverCpuStart;
+        long clientCpu = cpuMillis(ProcessHandle.current().pid()) - clientCpuStart;
         done.await();
         long end = Math.min(System.nanoTime(), measureUntil + 30_000_000_000L);
         double seconds = Math.max(1e-9, (Math.min(end, measureUntil) - measureFrom) / 1e9);
@@ -177,6 +186,16 @@ final class LoadGenerator {
         if (total > 0) {
             System.out.printf("latency       median %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     pct(all, 50), pct(all, 90), pct(all, 99), all[all.length - 1] / 1e6);
+        }
+        if (serverPid > 0 && total > 0) {
+            int cpus = Runtime.getRuntime().availableProcessors();
+            double serverPerOp = (double) serverCpu / total;
+            double clientPerOp = (double) clientCpu / total;
+            System.out.printf("cpu per op    server %.2f ms, load generator %.2f ms (process CPU time in the window)%n",
+                    serverPerOp, clientPerOp);
+            System.out.printf("cpu-bound     %.0f %s if the server had the %d cores to itself; %.0f %s with this generator"
+                            + " beside it and nothing else (upper bounds from CPU time, not measured rates)%n",
+                    cpus * 1000 / serverPerOp, unit, cpus, cpus * 1000 / (serverPerOp + clientPerOp), unit);
         }
         if (!errorKinds.isEmpty()) {
             System.out.println("errors seen (incl. warm-up):");
@@ -319,6 +338,24 @@ final class LoadGenerator {
         }
         return Duration.ofSeconds(Long.parseLong(t));
     }
+
+    /** User plus system CPU time of a process from /proc/PID/stat, in milliseconds (0 when unknown). */
+    static long cpuMillis(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            return ticks * 1000 / CLOCK_TICKS;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** USER_HZ; 100 on every Linux this runs on (getconf CLK_TCK). */
+    private static final long CLOCK_TICKS = 100;
 
     static String loadAverage() {
         try {
