@@ -9,7 +9,7 @@
 #      from plain jars on the class path instead of nested jars;
 #   3. on JDK 25+, makes JDK 25's AOT cache (pre-parsed, pre-linked classes) with a training run that starts
 #      the application context and exits (-XX:AOTCacheOutput, -Dspring.context.exit=onRefresh);
-#   4. starts with -Dspring.aot.enabled=true, the AOT cache, C1 only and the serial collector, and bounded
+#   4. starts with -Dspring.aot.enabled=true, the AOT cache and the serial collector, and bounded
 #      memory (heap, thread stacks, code cache, malloc arenas).
 #
 # Environment:
@@ -17,8 +17,9 @@
 #                 and without a JDK 25 the AOT cache step is skipped)
 #   PORTVAKT_JAR  the server jar (default server/target/portvakt-server-*.jar next to this script)
 #   PORTVAKT_APP_DIR  where the extracted application and the AOT cache live (default server/target/production)
-#   PORTVAKT_JIT  fast-start (default: C1 only, best start-up and memory) or throughput (C1+C2: higher
-#                 peak token throughput, some more memory)
+#   PORTVAKT_JIT  throughput (default: C1+C2) or fast-start (C1 only: starts a little faster, but RS256
+#                 signing runs about 5x slower without C2's BigInteger intrinsics, so the token endpoint
+#                 manages a fifth of the rate; see docs/performance.md)
 #   JAVA_OPTS     more JVM options, appended last (so they win)
 #   PORTVAKT_REBUILD=1  forces steps 1-3
 set -euo pipefail
@@ -64,10 +65,13 @@ fi
 # Start-up and memory levers. The heap holds well under 100 MB live after start; 192 MB leaves room for load.
 opts=(-XX:+UseSerialGC -Xss512k -Xms32m -Xmx192m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m
       -XX:MaxDirectMemorySize=32m -Dspring.aot.enabled=true)
-if [[ ${PORTVAKT_JIT:-fast-start} == fast-start ]]; then
+if [[ ${PORTVAKT_JIT:-throughput} == fast-start ]]; then
   opts+=(-XX:TieredStopAtLevel=1)
 fi
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
+# Each Argon2id check mallocs a 19 MiB block. glibc raises its mmap threshold after such a block is freed, so
+# later blocks come from the arenas and stay resident; a fixed threshold keeps them mmap'ed and returned.
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-4194304}
 
 if [[ $feature =~ ^[0-9]+$ ]] && (( feature >= 22 )); then
   opts+=(--enable-native-access=ALL-UNNAMED)   # argon2-jvm loads libargon2 through JNA
