@@ -55,6 +55,7 @@ abstract class AuthorizationCodeFlowTest {
         assertThat(idToken.get("amr").get(0).asString()).isEqualTo("pwd");
         assertThat(idToken.get("acr").asString()).isEqualTo("urn:portvakt:acr:1fa");
         assertThat(idToken.get("auth_time").asLong()).isPositive();
+        assertThat(idToken.get("sid").asString()).as("sid of the browser session").isNotBlank();
         assertThat(tokens.get("refresh_token").asString()).isNotBlank();
     }
 
