@@ -10,6 +10,8 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 
+import se.portvakt.captcha.CaptchaWidget;
+
 /**
  * Security of everything that is not a protocol endpoint: the sign-in pages are open (with CSRF on every
  * form), the rest needs a signed-in person, and every response carries {@link SecurityHeaders}.
@@ -26,18 +28,19 @@ class WebSecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pagesChain(HttpSecurity http, CsrfTokenRepository csrfTokens) throws Exception {
+    SecurityFilterChain pagesChain(HttpSecurity http, CsrfTokenRepository csrfTokens, CaptchaWidget captcha) throws Exception {
         http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/", "/signin", "/signin/**", "/signed-out", "/css/**", "/js/**", "/img/**",
                                 "/favicon.svg", "/favicon.ico", "/error", "/actuator/health", "/actuator/health/**",
-                                "/actuator/prometheus")
+                                "/actuator/prometheus", CaptchaWidget.CHALLENGE_PATH)
                         .permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/signin")))
                 .logout(logout -> logout.logoutUrl("/signout").logoutSuccessUrl("/signed-out"))
-                .headers(SecurityHeaders::apply);
+                // A third-party CAPTCHA's script and frames are allowed on the pages only when it is configured.
+                .headers(headers -> SecurityHeaders.apply(headers, captcha.contentSecurityPolicy()));
         return http.build();
     }
 }

@@ -1,0 +1,41 @@
+package se.portvakt.captcha;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The {@code portvakt.captcha.*} settings; the README's configuration table lists them.
+ *
+ * @param provider altcha (the built-in proof of work, default), recaptcha, hcaptcha or turnstile
+ * @param siteKey the provider's public site key (not for altcha)
+ * @param secret the provider's secret key (not for altcha)
+ * @param verifyUrl the siteverify endpoint; empty means the provider's official one
+ * @param timeout how long to wait for the provider's answer before refusing
+ * @param altcha the built-in proof of work
+ */
+@ConfigurationProperties("portvakt.captcha")
+public record CaptchaProperties(
+        @DefaultValue("altcha") CaptchaProvider provider,
+        String siteKey,
+        String secret,
+        URI verifyUrl,
+        @DefaultValue("5s") Duration timeout,
+        @DefaultValue Altcha altcha) {
+
+    /**
+     * The built-in proof of work.
+     *
+     * @param hmacKey the key that signs challenges; every node of a cluster needs the same one. Empty means a
+     *     random key per process, which suits one node (a restart voids the challenges on open pages)
+     * @param maxNumber the largest secret number; a browser tries half of them on average, so this sets the
+     *     cost (50 000 takes a phone about half a second)
+     * @param challengeTtl how long a challenge can be solved and submitted
+     */
+    public record Altcha(
+            String hmacKey,
+            @DefaultValue("50000") long maxNumber,
+            @DefaultValue("10m") Duration challengeTtl) {}
+}
