@@ -52,7 +52,7 @@ abstract class ProofOfWorkReplayTest {
         assertThat(first.headers().firstValue("Cache-Control")).hasValueSatisfying(cache -> assertThat(cache).contains("no-store"));
         ProofOfWorkChallenge challenge = challenge(first);
         assertThat(challenge.algorithm()).isEqualTo("SHA-256");
-        assertThat(challenge.maxnumber()).isEqualTo(50_000);
+        assertThat(challenge.maxnumber()).isEqualTo(20_000);
         assertThat(challenge(second).challenge()).isNotEqualTo(challenge.challenge());
     }
 
