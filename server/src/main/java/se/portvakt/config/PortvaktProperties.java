@@ -18,7 +18,8 @@ public record PortvaktProperties(
         @DefaultValue Password password,
         @DefaultValue SignIn signin,
         @DefaultValue Limits limits,
-        @DefaultValue Tokens tokens) {
+        @DefaultValue Tokens tokens,
+        @DefaultValue Recovery recovery) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -47,6 +48,23 @@ public record PortvaktProperties(
             @DefaultValue("10") int failedSignInsPerAccount,
             @DefaultValue("50") int failedSignInsPerAddress,
             @DefaultValue("15m") Duration window) {}
+
+    /**
+     * Recovery by email (journey step 3).
+     *
+     * @param resetTtl how long a reset link works
+     * @param signinLinkTtl how long a one-time sign-in link works
+     * @param emailsPerAddress emails one email address can be sent per {@code emailWindow}
+     * @param emailsPerClientAddress emails one client address can ask for per {@code emailWindow}
+     * @param failedLinksPerClientAddress unknown, used or expired links one client address may submit per window
+     */
+    public record Recovery(
+            @DefaultValue("60m") Duration resetTtl,
+            @DefaultValue("15m") Duration signinLinkTtl,
+            @DefaultValue("3") int emailsPerAddress,
+            @DefaultValue("10") int emailsPerClientAddress,
+            @DefaultValue("1h") Duration emailWindow,
+            @DefaultValue("20") int failedLinksPerClientAddress) {}
 
     /**
      * Token lifetimes and signing.

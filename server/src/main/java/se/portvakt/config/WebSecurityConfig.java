@@ -32,8 +32,8 @@ class WebSecurityConfig {
         http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/", "/signin", "/signin/**", "/signed-out", "/css/**", "/js/**", "/img/**",
-                                "/favicon.svg", "/favicon.ico", "/error", "/actuator/health", "/actuator/health/**",
-                                "/actuator/prometheus", CaptchaWidget.CHALLENGE_PATH)
+                                "/favicon.svg", "/favicon.ico", "/error", "/recovery/**", "/dev/outbox", "/dev/outbox/**",
+                                "/actuator/health", "/actuator/health/**", "/actuator/prometheus", CaptchaWidget.CHALLENGE_PATH)
                         .permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions

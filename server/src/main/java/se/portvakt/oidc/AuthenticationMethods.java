@@ -20,7 +20,8 @@ final class AuthenticationMethods {
 
     private static final Map<String, String> AMR = Map.of(
             FactorGrantedAuthority.PASSWORD_AUTHORITY, "pwd",
-            FactorGrantedAuthority.OTT_AUTHORITY, "otp",
+            // A link sent by email (reset or one-time sign-in link); not in RFC 8176's registry, which has no such method.
+            FactorGrantedAuthority.OTT_AUTHORITY, "email",
             "FACTOR_TOTP", "otp",
             "FACTOR_SMS", "sms",
             "FACTOR_EMERGENCY_CODE", "otp",

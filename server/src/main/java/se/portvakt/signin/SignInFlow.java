@@ -51,6 +51,13 @@ public record SignInFlow(
         return new SignInFlow(id, next, email, account, clientId, continueUrl, factors, attempts, createdAt, expiresAt);
     }
 
+    /** A factor passed outside the password page (a link from an email) proves who this is. */
+    SignInFlow provenBy(EmailAddress address, String account, PassedFactor factor, Step next) {
+        List<PassedFactor> factors = new ArrayList<>(passedFactors);
+        factors.add(factor);
+        return new SignInFlow(id, next, address, account, clientId, continueUrl, factors, attempts, createdAt, expiresAt);
+    }
+
     SignInFlow failedOnce() {
         return new SignInFlow(id, step, email, accountId, clientId, continueUrl, passedFactors, attempts + 1, createdAt,
                 expiresAt);

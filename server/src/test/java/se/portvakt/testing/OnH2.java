@@ -12,6 +12,7 @@ import org.springframework.test.context.ContextConfiguration;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
-        properties = {"portvakt.bootstrap=classpath:bootstrap/test.yaml", "logging.level.root=WARN"})
+        properties = {"portvakt.bootstrap=classpath:bootstrap/test.yaml", "portvakt.dev-outbox.enabled=true",
+                "logging.level.root=WARN"})
 @ContextConfiguration(initializers = TestDatabase.H2.class)
 public @interface OnH2 {}

@@ -1,0 +1,70 @@
+package se.portvakt.signin;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.stereotype.Component;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.EmailAddress;
+import se.portvakt.config.PortvaktProperties;
+
+/**
+ * What other features may ask of the sign-in journey: recovery by email reads the email the person typed,
+ * remembers which sign-in asked for a link, and continues that sign-in once the link has proven the person.
+ */
+@Component
+public class SignInJourney {
+
+    /** The factor a link sent by email proves (Spring Security's one-time-token factor). */
+    public static final String EMAIL_LINK_FACTOR = FactorGrantedAuthority.OTT_AUTHORITY;
+
+    private final SignInFlowStore flows;
+    private final SignInCompletion completion;
+    private final PortvaktProperties properties;
+
+    SignInJourney(SignInFlowStore flows, SignInCompletion completion, PortvaktProperties properties) {
+        this.flows = flows;
+        this.completion = completion;
+        this.properties = properties;
+    }
+
+    /** The email address given in this browser's sign-in, if there is one in progress. */
+    public Optional<EmailAddress> currentEmail(HttpServletRequest request) {
+        return current(request).map(SignInFlow::email);
+    }
+
+    /** The id of this browser's sign-in in progress, to be resumed when a link from an email is used here. */
+    public Optional<String> currentFlowId(HttpServletRequest request) {
+        return current(request).map(SignInFlow::id);
+    }
+
+    /**
+     * The person proved themselves by a link from an email: continue the sign-in this browser started, when
+     * it is the one that asked for the link ({@code flowId}), else a new one that ends at Portvakt's own page.
+     * Returns where to send the browser: the next step, or the application.
+     */
+    public String continueWithEmailLink(HttpServletRequest request, HttpServletResponse response, Account account,
+            String flowId) {
+        Instant now = Instant.now();
+        SignInFlow flow = current(request)
+                .filter(f -> f.id().equals(flowId))
+                .orElseGet(() -> new SignInFlow(UUID.randomUUID().toString(), Step.IDENTIFY, null, null, null, "/",
+                        List.of(), 0, now, now.plus(properties.signin().flowTtl())));
+        SignInFlow proven = flow.provenBy(account.email(), account.id(), new PassedFactor(EMAIL_LINK_FACTOR, now),
+                Step.DONE);
+        return completion.complete(proven, request, response);
+    }
+
+    private Optional<SignInFlow> current(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        Object id = session == null ? null : session.getAttribute(SignInController.FLOW_ATTRIBUTE);
+        return id instanceof String flowId ? flows.find(flowId, Instant.now()) : Optional.empty();
+    }
+}
