@@ -60,8 +60,8 @@ class RecoveryController {
             model.addAttribute("email", email == null ? "" : email);
             return "recovery/forgot";
         }
-        recovery.requestLink(linkKind, address.get(), request.getRemoteAddr(), null,
-                journey.currentFlowId(request).orElse(null), locale);
+        recovery.requestLink(linkKind, address.get(), request.getRemoteAddr(),
+                journey.currentClientId(request).orElse(null), journey.currentFlowId(request).orElse(null), locale);
         return "recovery/check-email";
     }
 
