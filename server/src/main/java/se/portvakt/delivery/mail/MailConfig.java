@@ -26,8 +26,10 @@ class MailConfig {
         return new DevOutbox(jdbc);
     }
 
+    // Not named "mailSender": that is the name of Spring Boot's JavaMailSender bean, and the two clash as soon as
+    // spring.mail.host is set, so the server would not start with SMTP at all.
     @Bean
-    MailSender mailSender(ObjectProvider<JavaMailSender> smtp, DevOutbox outbox,
+    MailSender portvaktMailSender(ObjectProvider<JavaMailSender> smtp, DevOutbox outbox,
             @Value("${portvakt.mail.from:Portvakt <no-reply@localhost>}") String from,
             @Value("${portvakt.dev-outbox.enabled:false}") boolean outboxEnabled) {
         JavaMailSender javaMail = smtp.getIfAvailable();
