@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -77,18 +78,18 @@ class RecoveryInBrowserTest {
                 "I'm not a robot", "Reset password", "One-time sign in link", "Back to Sign in");
         assertThat(browser.find(field("Email address")).getDomProperty("value")).isEqualTo(FIRST_LOGIN);
         browser.click(checkbox("I'm not a robot"));
-        waitForCaptcha("verified");
+        waitForCaptcha(browser, "verified");
         browser.click(button("Reset password"));
 
-        assertThat(waitForText("Please check your email to set your new password.")).contains(
+        assertThat(waitForText(browser, "Please check your email to set your new password.")).contains(
                 "If you have not received the email within a few minutes you have either input an email address "
                         + "that does not match the records we have for your account or the email might be caught in "
                         + "your spam filter.");
 
         // The mail, opened in the development outbox: its green button.
-        openMail(FIRST_LOGIN, "Set your new password");
+        openMail(browser, FIRST_LOGIN, "Set your new password");
         assertThat(browser.find(link("Enter new password")).getCssValue("background-color")).isEqualTo("rgba(21, 128, 61, 1)");
-        followLinkInMail(link("Enter new password"));
+        followLinkInMail(browser, link("Enter new password"));
 
         browser.waitForPath("/recovery/reset");
         browser.type(field("New password"), "my first own passphrase");
@@ -115,10 +116,10 @@ class RecoveryInBrowserTest {
 
         // Pressing the button first: the page solves the CAPTCHA, then sends what was pressed.
         browser.click(button("One-time sign in link"));
-        waitForText("Please check your email to set your new password.");
+        waitForText(browser, "Please check your email to set your new password.");
 
-        openMail(email, "Your sign-in link");
-        followLinkInMail(link("Sign in"));
+        openMail(browser, email, "Your sign-in link");
+        followLinkInMail(browser, link("Sign in"));
         browser.waitForPath("/recovery/link");
         assertThat(browser.text()).contains("Sign in as " + email + ". The link works once.");
         browser.click(button("Sign in"));
@@ -128,8 +129,11 @@ class RecoveryInBrowserTest {
         assertThat(OidcClient.param(arrival, "state")).isEqualTo(fromTheApp.state);
     }
 
-    /** Opens the newest mail with this subject to this address in the outbox (it is sent off the request path). */
-    static void openMail(String to, String subject) {
+    /**
+     * Opens the newest mail with this subject to this address in the outbox (it is sent off the request path), and
+     * looks into the frame that shows it.
+     */
+    static void openMail(Browser browser, String to, String subject) {
         By show = By.xpath("//article[.//strong[normalize-space()='" + to + "'] and h2[normalize-space()='" + subject
                 + "']][1]//a[normalize-space()='Show as HTML']");
         new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(d -> {
@@ -139,20 +143,22 @@ class RecoveryInBrowserTest {
         browser.click(show);
         browser.waitForPath("/dev/outbox/");
         browser.driver().switchTo().frame(browser.find(By.cssSelector("iframe.mail")));
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).ignoring(WebDriverException.class).until(d ->
+                Boolean.TRUE.equals(browser.driver().executeScript("return document.readyState === 'complete' && document.body.innerText.includes('Portvakt')")));
     }
 
     /** Clicks a link in the open mail; it opens in the whole window, as from a mail client. */
-    static void followLinkInMail(By link) {
+    static void followLinkInMail(Browser browser, By link) {
         browser.click(link);
         browser.driver().switchTo().defaultContent();
     }
 
-    static String waitForText(String text) {
+    static String waitForText(Browser browser, String text) {
         new WebDriverWait(browser.driver(), Duration.ofSeconds(20)).until(d -> browser.text().contains(text));
         return browser.text();
     }
 
-    static void waitForCaptcha(String state) {
+    static void waitForCaptcha(Browser browser, String state) {
         new WebDriverWait(browser.driver(), Duration.ofSeconds(20))
                 .until(d -> state.equals(d.findElement(CAPTCHA).getAttribute("data-state")));
     }
