@@ -79,7 +79,9 @@ class RecoveryMailOverSmtpTest {
         assertThat(mail.from()).isEqualTo("no-reply@portvakt.test");
         String link = mail.link();
         assertThat(link).startsWith(issuer + "/recovery/reset?token=");
-        assertThat(mail.text()).contains("Enter new password: " + link).doesNotContain("<");
+        assertThat(mail.text()).contains("Enter new password: " + link, "The link works once, for 60 minutes.")
+                .doesNotContain("<", "button");
+        assertThat(mail.html()).contains("The button works once, for 60 minutes.");
         assertThat(mail.html()).containsPattern("<a href=\"" + Pattern.quote(link.replace("&", "&amp;"))
                 + "\"[^>]*background:#15803d[^>]*>Enter new password</a>");
 
@@ -112,7 +114,7 @@ class RecoveryMailOverSmtpTest {
         Mail mail = awaitMail(email, "Your sign-in link");
         String link = mail.link();
         assertThat(link).startsWith(issuer + "/recovery/link?token=");
-        assertThat(mail.text()).contains(link);
+        assertThat(mail.text()).contains("Sign in: " + link, "The link works once, for 15 minutes.").doesNotContain("button");
         assertThat(mail.html()).contains("href=\"" + link + "\"").contains(">Sign in</a>");
 
         assertThat(browser.get(link).body()).contains("Sign in with your link");
