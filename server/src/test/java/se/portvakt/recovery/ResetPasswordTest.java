@@ -1,0 +1,187 @@
+package se.portvakt.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.password.PasswordHasher;
+import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.OidcClient;
+import se.portvakt.testing.OnH2;
+import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.TestPeople;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Journey step 3, "Reset password": the link opens "Enter new password" without being spent, the rules are
+ * explained one by one, and the change continues the sign-in (or, on another device, says it is done), ends
+ * the account's other sessions and refresh tokens, and is announced by mail.
+ */
+abstract class ResetPasswordTest {
+
+    @OnH2
+    static class OnEmbeddedDatabase extends ResetPasswordTest {}
+
+    @OnPostgres
+    static class OnPostgreSql extends ResetPasswordTest {}
+
+    private static final String OLD = "the old password of mine";
+    private static final String NEW = "a brand new passphrase";
+
+    @Value("${portvakt.issuer}")
+    String issuer;
+
+    @Autowired
+    AccountStore accounts;
+
+    @Autowired
+    PasswordHasher hasher;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void openingTheLinkDoesNotSpendIt() {
+        Account person = TestPeople.account(accounts, "scanned", null);
+        HttpAgent browser = TestPeople.browser(issuer);
+        String link = new Mailbox(jdbc).askAndAwait(browser, person.email().value(), "reset");
+
+        // A mail scanner opens the link first, then the person does.
+        HttpResponse<String> scanned = TestPeople.browser(issuer).get(link);
+        HttpResponse<String> opened = browser.get(link);
+
+        assertThat(scanned.statusCode()).isEqualTo(200);
+        assertThat(opened.statusCode()).isEqualTo(200);
+        assertThat(opened.body()).contains("Enter new password", "Change password", "For " + person.email().value());
+        assertThat(change(browser, link, NEW, NEW).body()).contains("Your password was changed");
+    }
+
+    @Test
+    void eachBrokenRuleIsExplainedAndTheLinkStillWorks() {
+        Account person = TestPeople.account(accounts, "rules", null);
+        String email = person.email().value();
+        HttpAgent browser = TestPeople.browser(issuer);
+        String link = new Mailbox(jdbc).askAndAwait(browser, email, "reset");
+        browser.get(link);
+
+        assertRefused(browser, link, "short", "short", "Use at least 8 characters.");
+        assertRefused(browser, link, "x".repeat(257), "x".repeat(257), "Use at most 256 characters.");
+        assertRefused(browser, link, "qwertyuiop", "qwertyuiop", "This password is too common.");
+        String withEmail = "mine " + email.substring(0, email.indexOf('@')) + " ok";
+        assertRefused(browser, link, withEmail, withEmail, "Do not use your email address in your password.");
+        assertRefused(browser, link, NEW, NEW + " but different", "The two passwords are not the same.");
+        assertRefused(browser, link, NEW, "", "The two passwords are not the same.");
+
+        assertThat(change(browser, link, NEW, NEW).body()).contains("Your password was changed");
+    }
+
+    @Test
+    void inTheSameBrowserTheSignInContinuesToTheApplication() {
+        Account person = TestPeople.account(accounts, "continues", hasher.hash(OLD));
+        String email = person.email().value();
+        HttpAgent browser = TestPeople.browser(issuer);
+        OidcClient.Request request = OidcClient.web();
+        browser.get(HttpAgent.location(browser.get(request.authorizationUrl())));
+        browser.post("/signin", Map.of("email", email));
+        browser.get("/signin/password");
+        assertThat(browser.get("/signin/forgot").body()).contains("value=\"" + email + "\"");
+        String link = new Mailbox(jdbc).askAndAwait(browser, email, "reset");
+        browser.get(link);
+
+        HttpResponse<String> done = change(browser, link, NEW, NEW);
+
+        assertThat(HttpAgent.location(done)).contains("/oauth2/authorize");
+        HttpResponse<String> toClient = browser.get(HttpAgent.location(done));
+        assertThat(HttpAgent.location(toClient)).startsWith(request.redirectUri).contains("code=")
+                .contains("state=" + request.state);
+    }
+
+    @Test
+    void onAnotherDeviceItEndsAtPasswordChangedAndOnlyTheNewPasswordWorks() {
+        Account person = TestPeople.account(accounts, "otherdevice", hasher.hash(OLD));
+        String email = person.email().value();
+        String link = new Mailbox(jdbc).askAndAwait(TestPeople.browser(issuer), email, "reset");
+        HttpAgent phone = TestPeople.browser(issuer);
+        phone.get(link);
+
+        HttpResponse<String> done = change(phone, link, NEW, NEW);
+
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(done.body()).contains("Your password was changed", "You can now sign in as " + email + " with your new password.");
+        assertThat(passwordStep(email, OLD).body()).contains("The email address or password is incorrect.");
+        URI signedIn = OidcClient.signIn(TestPeople.browser(issuer), OidcClient.web(), email, NEW);
+        assertThat(OidcClient.param(signedIn, "code")).isNotBlank();
+    }
+
+    @Test
+    void theChangeEndsOtherSessionsRevokesRefreshTokensAndSendsANotice() {
+        Account person = TestPeople.account(accounts, "revoked", hasher.hash(OLD));
+        String email = person.email().value();
+        HttpAgent laptop = TestPeople.browser(issuer);
+        OidcClient.Request request = OidcClient.web();
+        JsonNode tokens = exchange(request, OidcClient.signIn(laptop, request, email, OLD));
+        HttpResponse<String> before = refresh(tokens.get("refresh_token").asString());
+        assertThat(before.statusCode()).isEqualTo(200);
+        JsonNode rotated = OidcClient.json(before);
+        String refreshToken = (rotated.has("refresh_token") ? rotated : tokens).get("refresh_token").asString();
+        Mailbox mailbox = new Mailbox(jdbc);
+        String link = mailbox.askAndAwait(TestPeople.browser(issuer), email, "reset");
+        HttpAgent phone = TestPeople.browser(issuer);
+        phone.get(link);
+
+        assertThat(change(phone, link, NEW, NEW).body()).contains("Your password was changed");
+
+        HttpResponse<String> refreshed = refresh(refreshToken);
+        assertThat(refreshed.statusCode()).isEqualTo(400);
+        assertThat(OidcClient.json(refreshed).get("error").asString()).isEqualTo("invalid_grant");
+        // The laptop's session is over: the application sends it to the sign-in again.
+        HttpResponse<String> again = laptop.get(OidcClient.web().authorizationUrl());
+        assertThat(HttpAgent.location(again)).contains("/signin");
+        mailbox.awaitMails(email, 2);
+        assertThat(mailbox.subjects(email)).containsExactly("Set your new password", "Your password was changed");
+        assertThat(mailbox.mails(email).get(1)).contains(email).contains("every other place you were signed in was signed out");
+    }
+
+    private HttpResponse<String> change(HttpAgent browser, String link, String password, String confirm) {
+        return browser.post("/recovery/reset", Map.of("token", Mailbox.token(link), "password", password, "confirm", confirm));
+    }
+
+    private void assertRefused(HttpAgent browser, String link, String password, String confirm, String message) {
+        HttpResponse<String> page = change(browser, link, password, confirm);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains(message).contains("Change password").doesNotContain("Your password was changed");
+        // Still not spent.
+        assertThat(browser.get(link).body()).contains("Change password");
+    }
+
+    private HttpResponse<String> passwordStep(String email, String password) {
+        HttpAgent browser = TestPeople.browser(issuer);
+        browser.get(HttpAgent.location(browser.get(OidcClient.web().authorizationUrl())));
+        browser.post("/signin", Map.of("email", email));
+        browser.get("/signin/password");
+        return browser.post("/signin/password", Map.of("password", password));
+    }
+
+    private JsonNode exchange(OidcClient.Request request, URI callback) {
+        HttpResponse<String> response = app().post("/oauth2/token", OidcClient.codeExchange(request, OidcClient.param(callback, "code")));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return OidcClient.json(response);
+    }
+
+    private HttpResponse<String> refresh(String refreshToken) {
+        return app().post("/oauth2/token", OidcClient.form("grant_type", "refresh_token", "refresh_token", refreshToken));
+    }
+
+    private HttpAgent app() {
+        return new HttpAgent(issuer).header("Authorization", OidcClient.basic("test-web", "test-web-secret"));
+    }
+}
