@@ -60,8 +60,8 @@ class RecoveryController {
             model.addAttribute("email", email == null ? "" : email);
             return "recovery/forgot";
         }
-        recovery.requestLink(linkKind, address.get(), request.getRemoteAddr(),
-                journey.currentClientId(request).orElse(null), journey.currentFlowId(request).orElse(null), locale);
+        recovery.requestLink(linkKind, address.get(), request.getRemoteAddr(), client(request),
+                journey.currentFlowId(request).orElse(null), locale);
         return "recovery/check-email";
     }
 
@@ -82,12 +82,12 @@ class RecoveryController {
             @RequestParam(required = false) String confirm, HttpServletRequest request, HttpServletResponse response,
             Locale locale, Model model) {
         String address = request.getRemoteAddr();
-        if (!recovery.mayTryLinks(address)) {
+        if (!recovery.mayTryLinks(LinkKind.RESET, address, client(request))) {
             return invalidLink(model, LinkKind.RESET);
         }
         Optional<Account> account = recovery.peek(LinkKind.RESET, token);
         if (account.isEmpty()) {
-            recovery.linkFailed(LinkKind.RESET, address);
+            recovery.linkFailed(LinkKind.RESET, address, client(request));
             return invalidLink(model, LinkKind.RESET);
         }
         String newPassword = password == null ? "" : password;
@@ -105,7 +105,7 @@ class RecoveryController {
             model.addAttribute("problems", problems);
             return "recovery/reset";
         }
-        Optional<RecoveryService.Used> used = recovery.resetPassword(token, newPassword, address, locale);
+        Optional<RecoveryService.Used> used = recovery.resetPassword(token, newPassword, address, client(request), locale);
         if (used.isEmpty()) {
             return invalidLink(model, LinkKind.RESET);
         }
@@ -131,10 +131,10 @@ class RecoveryController {
     String useLink(@RequestParam(required = false) String token, HttpServletRequest request,
             HttpServletResponse response, Model model) {
         String address = request.getRemoteAddr();
-        if (!recovery.mayTryLinks(address)) {
+        if (!recovery.mayTryLinks(LinkKind.SIGNIN_LINK, address, client(request))) {
             return invalidLink(model, LinkKind.SIGNIN_LINK);
         }
-        Optional<RecoveryService.Used> used = recovery.useSignInLink(token, address);
+        Optional<RecoveryService.Used> used = recovery.useSignInLink(token, address, client(request));
         if (used.isEmpty()) {
             return invalidLink(model, LinkKind.SIGNIN_LINK);
         }
@@ -150,8 +150,13 @@ class RecoveryController {
         if (result.passed()) {
             return null;
         }
-        recovery.captchaFailed(email, request.getRemoteAddr(), result);
+        recovery.captchaFailed(email, request.getRemoteAddr(), client(request), result);
         return result instanceof CaptchaResult.Unavailable ? "captcha.unavailable" : "captcha.missing";
+    }
+
+    /** The application of this browser's sign-in, if one is in progress, for the audit log. */
+    private String client(HttpServletRequest request) {
+        return journey.currentClientId(request).orElse(null);
     }
 
     private static String invalidLink(Model model, LinkKind kind) {

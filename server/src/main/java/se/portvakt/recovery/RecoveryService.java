@@ -123,21 +123,33 @@ class RecoveryService {
     }
 
     /** Audits a request for a link that was refused for its CAPTCHA (nothing is sent). */
-    void captchaFailed(String email, String clientAddress, Object result) {
-        audit.record(new AuditEvent("recovery.captcha", "failure", null, email, null, clientAddress,
+    void captchaFailed(String email, String clientAddress, String clientId, Object result) {
+        audit.record(new AuditEvent("recovery.captcha", "failure", null, email, clientId, clientAddress,
                 String.valueOf(result)));
     }
 
-    /** Whether an unknown, used or expired link from this client address may still be tried. */
-    boolean mayTryLinks(String clientAddress) {
-        return limiter.blockedFor(failedLinks, clientAddress).isZero();
+    /**
+     * Whether links may still be tried from this client address; past the limit of failed links the attempt is
+     * refused without looking at the link, and the refusal is audited.
+     */
+    boolean mayTryLinks(LinkKind kind, String clientAddress, String clientId) {
+        if (limiter.blockedFor(failedLinks, clientAddress).isZero()) {
+            return true;
+        }
+        audit.record(new AuditEvent(usedType(kind), "limited", null, null, clientId, clientAddress,
+                "too many failed links from this address"));
+        return false;
     }
 
     /** Counts a link that did not work (unknown, used or expired), for the per-address limit. */
-    void linkFailed(LinkKind kind, String clientAddress) {
+    void linkFailed(LinkKind kind, String clientAddress, String clientId) {
         limiter.record(failedLinks, clientAddress);
-        audit.record(new AuditEvent(kind == LinkKind.RESET ? "recovery.reset.used" : "recovery.link.used", "failure",
-                null, null, null, clientAddress, "unknown, used or expired link"));
+        audit.record(new AuditEvent(usedType(kind), "failure", null, null, clientId, clientAddress,
+                "unknown, used or expired link"));
+    }
+
+    private static String usedType(LinkKind kind) {
+        return kind == LinkKind.RESET ? "recovery.reset.used" : "recovery.link.used";
     }
 
     /** The account a link is for, if the link works now (opening a link never spends it). */
@@ -149,13 +161,13 @@ class RecoveryService {
     record Used(Account account, String flowId) {}
 
     /** Spends a one-time sign-in link. */
-    Optional<Used> useSignInLink(String token, String clientAddress) {
+    Optional<Used> useSignInLink(String token, String clientAddress, String clientId) {
         Optional<Used> used = tokens.spend(LinkKind.SIGNIN_LINK, token)
                 .flatMap(grant -> accounts.findById(grant.accountId()).map(a -> new Used(a, grant.flowId())));
         used.ifPresentOrElse(
                 u -> audit.record(new AuditEvent("recovery.link.used", "success", u.account().id(),
-                        u.account().email().value(), null, clientAddress, null)),
-                () -> linkFailed(LinkKind.SIGNIN_LINK, clientAddress));
+                        u.account().email().value(), clientId, clientAddress, null)),
+                () -> linkFailed(LinkKind.SIGNIN_LINK, clientAddress, clientId));
         return used;
     }
 
@@ -163,7 +175,8 @@ class RecoveryService {
      * Spends a reset link and sets the new password (already checked against the rules): the account's other
      * sessions and refresh tokens end, and the person gets a notice by email.
      */
-    Optional<Used> resetPassword(String token, String newPassword, String clientAddress, Locale locale) {
+    Optional<Used> resetPassword(String token, String newPassword, String clientAddress, String clientId,
+            Locale locale) {
         String hash = hasher.hash(newPassword);
         Optional<Used> used = transaction.execute(status -> tokens.spend(LinkKind.RESET, token)
                 .flatMap(grant -> accounts.findById(grant.accountId()).map(a -> new Used(a, grant.flowId())))
@@ -172,11 +185,13 @@ class RecoveryService {
                     return u;
                 }));
         if (used == null || used.isEmpty()) {
-            linkFailed(LinkKind.RESET, clientAddress);
+            linkFailed(LinkKind.RESET, clientAddress, clientId);
             return Optional.empty();
         }
         Account account = used.get().account();
-        audit.record(new AuditEvent("password.changed", "success", account.id(), account.email().value(), null,
+        audit.record(new AuditEvent("recovery.reset.used", "success", account.id(), account.email().value(), clientId,
+                clientAddress, null));
+        audit.record(new AuditEvent("password.changed", "success", account.id(), account.email().value(), clientId,
                 clientAddress, "reset link"));
         events.publishEvent(new PasswordChanged(account, clientAddress));
         background.execute(() -> {

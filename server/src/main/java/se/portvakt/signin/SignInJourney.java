@@ -40,14 +40,14 @@ public class SignInJourney {
         return current(request).map(SignInFlow::email);
     }
 
-    /** The application this browser's sign-in in progress is for, when known (for the audit log). */
-    public Optional<String> currentClientId(HttpServletRequest request) {
-        return current(request).map(SignInFlow::clientId);
-    }
-
     /** The id of this browser's sign-in in progress, to be resumed when a link from an email is used here. */
     public Optional<String> currentFlowId(HttpServletRequest request) {
         return current(request).map(SignInFlow::id);
+    }
+
+    /** The application this browser's sign-in in progress is for, for the audit log. */
+    public Optional<String> currentClientId(HttpServletRequest request) {
+        return current(request).map(SignInFlow::clientId);
     }
 
     /**

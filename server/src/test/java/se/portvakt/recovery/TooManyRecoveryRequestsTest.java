@@ -91,7 +91,8 @@ abstract class TooManyRecoveryRequestsTest {
         Mailbox mailbox = new Mailbox(jdbc);
         String email = TestPeople.account(accounts, "guesser", null).email().value();
         String link = mailbox.askAndAwait(TestPeople.browser(issuer), email, "link");
-        HttpAgent guesser = from(TestPeople.uniqueAddress());
+        String address = TestPeople.uniqueAddress();
+        HttpAgent guesser = from(address);
         for (int i = 0; i < 20; i++) {
             String guess = String.format("%043d", i);
             assertThat(guesser.post("/recovery/link", Map.of("token", guess)).body()).contains("This link no longer works");
@@ -104,6 +105,8 @@ abstract class TooManyRecoveryRequestsTest {
         assertThat(good.statusCode()).isEqualTo(200);
         assertThat(good.body()).contains("This link no longer works");
         assertThat(goodReset.body()).contains("This link no longer works");
+        assertThat(mailbox.auditFrom(address)).endsWith("recovery.link.used limited", "recovery.reset.used limited")
+                .filteredOn("recovery.link.used failure"::equals).hasSize(20);
         // Refused without being looked at: the link still works from another client address.
         HttpAgent person = TestPeople.browser(issuer);
         person.get(link);
