@@ -66,8 +66,8 @@ class RecoveryController {
     }
 
     @GetMapping("/recovery/reset")
-    String resetPage(@RequestParam(required = false) String token, Model model) {
-        Optional<Account> account = recovery.peek(LinkKind.RESET, token);
+    String resetPage(@RequestParam(required = false) String token, HttpServletRequest request, Model model) {
+        Optional<Account> account = tryLink(LinkKind.RESET, token, request);
         if (account.isEmpty()) {
             return invalidLink(model, LinkKind.RESET);
         }
@@ -117,8 +117,8 @@ class RecoveryController {
     }
 
     @GetMapping("/recovery/link")
-    String linkPage(@RequestParam(required = false) String token, Model model) {
-        Optional<Account> account = recovery.peek(LinkKind.SIGNIN_LINK, token);
+    String linkPage(@RequestParam(required = false) String token, HttpServletRequest request, Model model) {
+        Optional<Account> account = tryLink(LinkKind.SIGNIN_LINK, token, request);
         if (account.isEmpty()) {
             return invalidLink(model, LinkKind.SIGNIN_LINK);
         }
@@ -152,6 +152,22 @@ class RecoveryController {
         }
         recovery.captchaFailed(email, request.getRemoteAddr(), client(request), result);
         return result instanceof CaptchaResult.Unavailable ? "captcha.unavailable" : "captcha.missing";
+    }
+
+    /**
+     * The account of a link that is opened, without spending it. Opening counts toward the limit of failed links
+     * like pressing the button does, or the page would answer unlimited guesses about which links work.
+     */
+    private Optional<Account> tryLink(LinkKind kind, String token, HttpServletRequest request) {
+        String address = request.getRemoteAddr();
+        if (!recovery.mayTryLinks(kind, address, client(request))) {
+            return Optional.empty();
+        }
+        Optional<Account> account = recovery.peek(kind, token);
+        if (account.isEmpty()) {
+            recovery.linkFailed(kind, address, client(request));
+        }
+        return account;
     }
 
     /** The application of this browser's sign-in, if one is in progress, for the audit log. */

@@ -113,6 +113,25 @@ abstract class TooManyRecoveryRequestsTest {
         assertThat(HttpAgent.isRedirect(person.post("/recovery/link", Map.of("token", Mailbox.token(link))))).isTrue();
     }
 
+    @Test
+    void pastTwentyFailedOpeningsFromOneClientAddressEvenAGoodLinkDoesNotOpen() {
+        Mailbox mailbox = new Mailbox(jdbc);
+        String email = TestPeople.account(accounts, "opener", null).email().value();
+        String link = mailbox.askAndAwait(TestPeople.browser(issuer), email, "reset");
+        String address = TestPeople.uniqueAddress();
+        HttpAgent guesser = from(address);
+        for (int i = 0; i < 20; i++) {
+            String guess = String.format("%043d", i);
+            assertThat(guesser.get((i % 2 == 0 ? "/recovery/reset" : "/recovery/link") + "?token=" + guess).body())
+                    .contains("This link no longer works");
+        }
+
+        assertThat(guesser.get(link).body()).contains("This link no longer works");
+
+        assertThat(mailbox.auditFrom(address)).endsWith("recovery.reset.used limited");
+        assertThat(TestPeople.browser(issuer).get(link).body()).contains("Change password");
+    }
+
     /** A browser acting from the given client address, with a CSRF token from the recovery screen. */
     private HttpAgent from(String address) {
         HttpAgent browser = new HttpAgent(issuer).header("X-Forwarded-For", address);
