@@ -108,6 +108,15 @@ final class Mailbox {
         throw new AssertionError("no audit row '" + row + "' for " + email + ": " + audit(email));
     }
 
+    /** The first recovery link in a mail's text. */
+    static String linkIn(String text) {
+        Matcher m = LINK.matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("no recovery link in:\n" + text);
+        }
+        return m.group(1);
+    }
+
     /** The token in a link. */
     static String token(String link) {
         return link.substring(link.indexOf("token=") + 6);
