@@ -82,12 +82,13 @@ class RecoveryController {
             @RequestParam(required = false) String confirm, HttpServletRequest request, HttpServletResponse response,
             Locale locale, Model model) {
         String address = request.getRemoteAddr();
-        if (!recovery.mayTryLinks(LinkKind.RESET, address, client(request))) {
+        String client = client(request);
+        if (!recovery.mayTryLinks(LinkKind.RESET, address, client)) {
             return invalidLink(model, LinkKind.RESET);
         }
         Optional<Account> account = recovery.peek(LinkKind.RESET, token);
         if (account.isEmpty()) {
-            recovery.linkFailed(LinkKind.RESET, address, client(request));
+            recovery.linkFailed(LinkKind.RESET, address, client);
             return invalidLink(model, LinkKind.RESET);
         }
         String newPassword = password == null ? "" : password;
@@ -105,7 +106,7 @@ class RecoveryController {
             model.addAttribute("problems", problems);
             return "recovery/reset";
         }
-        Optional<RecoveryService.Used> used = recovery.resetPassword(token, newPassword, address, client(request), locale);
+        Optional<RecoveryService.Used> used = recovery.resetPassword(token, newPassword, address, client, locale);
         if (used.isEmpty()) {
             return invalidLink(model, LinkKind.RESET);
         }
@@ -131,10 +132,11 @@ class RecoveryController {
     String useLink(@RequestParam(required = false) String token, HttpServletRequest request,
             HttpServletResponse response, Model model) {
         String address = request.getRemoteAddr();
-        if (!recovery.mayTryLinks(LinkKind.SIGNIN_LINK, address, client(request))) {
+        String client = client(request);
+        if (!recovery.mayTryLinks(LinkKind.SIGNIN_LINK, address, client)) {
             return invalidLink(model, LinkKind.SIGNIN_LINK);
         }
-        Optional<RecoveryService.Used> used = recovery.useSignInLink(token, address, client(request));
+        Optional<RecoveryService.Used> used = recovery.useSignInLink(token, address, client);
         if (used.isEmpty()) {
             return invalidLink(model, LinkKind.SIGNIN_LINK);
         }
@@ -160,12 +162,13 @@ class RecoveryController {
      */
     private Optional<Account> tryLink(LinkKind kind, String token, HttpServletRequest request) {
         String address = request.getRemoteAddr();
-        if (!recovery.mayTryLinks(kind, address, client(request))) {
+        String client = client(request);
+        if (!recovery.mayTryLinks(kind, address, client)) {
             return Optional.empty();
         }
         Optional<Account> account = recovery.peek(kind, token);
         if (account.isEmpty()) {
-            recovery.linkFailed(kind, address, client(request));
+            recovery.linkFailed(kind, address, client);
         }
         return account;
     }
