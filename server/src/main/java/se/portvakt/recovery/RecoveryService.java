@@ -88,9 +88,9 @@ class RecoveryService {
         String type = kind == LinkKind.RESET ? "recovery.reset.requested" : "recovery.link.requested";
         // Everything else happens off the request path, limited or not, so both take the same time here.
         background.execute(() -> {
-            audit.record(new AuditEvent(type, limited ? "limited" : "accepted", null, email.value(), clientId,
-                    clientAddress, limited ? "nothing sent" : null));
-            if (!limited) {
+            if (limited) {
+                audit.record(new AuditEvent(type, "limited", null, email.value(), clientId, clientAddress, "nothing sent"));
+            } else {
                 sendLink(kind, email, clientAddress, clientId, flowId, locale);
             }
         });
