@@ -33,11 +33,13 @@ class RecoveryMail {
     }
 
     MailMessage resetLink(Account account, String link, long minutes, Locale locale) {
-        return compose("reset", "mail.reset.subject", account, locale, Map.of("link", link, "minutes", minutes));
+        return compose("link", "mail.reset.subject", account, locale,
+                Map.of("link", link, "minutes", minutes, "kind", "reset", "color", "#15803d"));
     }
 
     MailMessage signInLink(Account account, String link, long minutes, Locale locale) {
-        return compose("signin-link", "mail.signin-link.subject", account, locale, Map.of("link", link, "minutes", minutes));
+        return compose("link", "mail.signin-link.subject", account, locale,
+                Map.of("link", link, "minutes", minutes, "kind", "signin-link", "color", "#1d4ed8"));
     }
 
     MailMessage passwordChanged(Account account, String signInUrl, Locale locale) {
