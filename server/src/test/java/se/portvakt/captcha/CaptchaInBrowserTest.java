@@ -6,13 +6,10 @@ import static se.portvakt.testing.Browser.checkbox;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Import;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -35,7 +32,8 @@ class CaptchaInBrowserTest {
     private static final By WIDGET = By.cssSelector(".captcha");
     private static final By RESULT = By.cssSelector(".result");
 
-    static Browser browser;
+    @RegisterExtension
+    static final Browser browser = Browser.perTestClass();
 
     /** A form holding the widget, as the recovery page does, that says what the verifier decided. */
     @Controller
@@ -59,23 +57,6 @@ class CaptchaInBrowserTest {
             model.addAttribute("result", button + ": " + result);
             return "captcha/test-form";
         }
-    }
-
-    @BeforeAll
-    static void startBrowser(@Value("${portvakt.issuer}") String issuer) {
-        browser = Browser.start(issuer);
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @BeforeEach
-    void newVisitor() {
-        browser.clearCookies();
     }
 
     @Test

@@ -9,15 +9,12 @@ import static se.portvakt.testing.Browser.link;
 import java.net.URI;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 
 import se.portvakt.account.AccountStore;
 import se.portvakt.testing.Browser;
@@ -37,27 +34,11 @@ class RecoveryInBrowserTest {
     private static final String FIRST_LOGIN = "first.login@example.com";
     private static final By CAPTCHA = By.cssSelector(".captcha");
 
-    static Browser browser;
+    @RegisterExtension
+    static final Browser browser = Browser.perTestClass();
 
     @Autowired
     AccountStore accounts;
-
-    @BeforeAll
-    static void startBrowser(@Value("${portvakt.issuer}") String issuer) {
-        browser = Browser.start(issuer);
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @BeforeEach
-    void newVisitor() {
-        browser.clearCookies();
-    }
 
     @Test
     void aPersonWithoutAPasswordSetsOneThroughForgotYourPasswordAndArrivesAtTheApplication() {

@@ -3,10 +3,8 @@ package se.portvakt.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static se.portvakt.testing.Browser.checkbox;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import se.portvakt.testing.Browser;
 import se.portvakt.testing.OnH2;
@@ -24,19 +22,8 @@ class RecoveryPageWeightTest {
     private static final long MAX_BYTES = 150 * 1024;
     private static final long MAX_CHALLENGE_BYTES = 2 * 1024;
 
-    static Browser browser;
-
-    @BeforeAll
-    static void startBrowser(@Value("${portvakt.issuer}") String issuer) {
-        browser = Browser.start(issuer);
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    @RegisterExtension
+    static final Browser browser = Browser.perTestClass();
 
     @Test
     void theRecoveryScreenFitsTheBudgetInAColdBrowser() throws InterruptedException {

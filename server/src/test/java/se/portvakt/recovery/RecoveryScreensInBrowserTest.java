@@ -9,15 +9,11 @@ import static se.portvakt.testing.Browser.checkbox;
 import static se.portvakt.testing.Browser.field;
 import static se.portvakt.testing.Browser.link;
 
-import java.util.List;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 
 import se.portvakt.account.AccountStore;
 import se.portvakt.testing.Browser;
@@ -36,22 +32,11 @@ class RecoveryScreensInBrowserTest {
 
     private static final String GOOD_PASSWORD = "four unusual words here";
 
-    static Browser browser;
+    @RegisterExtension
+    static final Browser browser = Browser.perTestClass();
 
     @Autowired
     AccountStore accounts;
-
-    @BeforeAll
-    static void startBrowser(@Value("${portvakt.issuer}") String issuer) {
-        browser = Browser.start(issuer);
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(Screen.class)
@@ -67,41 +52,41 @@ class RecoveryScreensInBrowserTest {
         browser.waitForPath("/signin/password");
         browser.click(link("Forgot your password?"));
         browser.waitForPath("/signin/forgot");
-        check("recovery-forgot", screen);
+        browser.checkScreen("recovery-forgot", screen);
 
         browser.click(checkbox("I'm not a robot"));
         waitForCaptcha(browser, "verified");
-        check("recovery-forgot-captcha-verified", screen);
+        browser.checkScreen("recovery-forgot-captcha-verified", screen);
 
         browser.type(field("Email address"), "not an address");
         browser.click(button("Reset password"));
         assertThat(browser.find(By.cssSelector("[role=alert]")).getText()).isNotBlank();
-        check("recovery-forgot-error", screen);
+        browser.checkScreen("recovery-forgot-error", screen);
 
         browser.type(field("Email address"), email);
         browser.click(button("Reset password"));
         waitForText(browser, "Please check your email to set your new password.");
-        check("recovery-check-email", screen);
+        browser.checkScreen("recovery-check-email", screen);
 
         openMail(browser, email, "Set your new password");
         String mailUrl = browser.find(By.cssSelector("a")).getDomAttribute("href");
         browser.driver().switchTo().defaultContent();
-        check("dev-outbox-message", screen);
+        browser.checkScreen("dev-outbox-message", screen);
         String framed = browser.find(By.cssSelector("iframe.mail")).getDomProperty("src");
         browser.open("/dev/outbox");
-        check("dev-outbox", screen);
+        browser.checkScreen("dev-outbox", screen);
         browser.open(framed);
         browser.find(link("Enter new password"));
-        check("mail-reset", screen);
+        browser.checkScreen("mail-reset", screen);
 
         browser.open(mailUrl);
         browser.waitForPath("/recovery/reset");
-        check("recovery-reset", screen);
+        browser.checkScreen("recovery-reset", screen);
         browser.type(field("New password"), "short");
         browser.type(field("Confirm new password"), "other");
         browser.click(button("Change password"));
         browser.find(By.cssSelector("[role=alert]"));
-        check("recovery-reset-errors", screen);
+        browser.checkScreen("recovery-reset-errors", screen);
 
         // Opened on another device (no sign-in in progress there): the "password changed, sign in" page.
         browser.clearCookies();
@@ -110,16 +95,16 @@ class RecoveryScreensInBrowserTest {
         browser.type(field("Confirm new password"), GOOD_PASSWORD);
         browser.click(button("Change password"));
         waitForText(browser, "Your password was changed");
-        check("recovery-password-changed", screen);
+        browser.checkScreen("recovery-password-changed", screen);
 
         browser.open(mailUrl);
         waitForText(browser, "This link no longer works");
-        check("recovery-invalid-link", screen);
+        browser.checkScreen("recovery-invalid-link", screen);
 
         openMail(browser, email, "Your password was changed");
         browser.driver().switchTo().defaultContent();
         browser.open(browser.find(By.cssSelector("iframe.mail")).getDomProperty("src"));
-        check("mail-password-changed", screen);
+        browser.checkScreen("mail-password-changed", screen);
 
         browser.open("/signin/forgot?email=" + email);
         browser.click(button("One-time sign in link"));
@@ -128,25 +113,10 @@ class RecoveryScreensInBrowserTest {
         String signInLink = browser.find(link("Sign in")).getDomAttribute("href");
         browser.driver().switchTo().defaultContent();
         browser.open(browser.find(By.cssSelector("iframe.mail")).getDomProperty("src"));
-        check("mail-signin-link", screen);
+        browser.checkScreen("mail-signin-link", screen);
         browser.open(signInLink);
         browser.waitForPath("/recovery/link");
-        check("recovery-link", screen);
+        browser.checkScreen("recovery-link", screen);
     }
 
-    private static void check(String name, Screen screen) {
-        browser.screenshot(name, screen);
-        Number overflow = (Number) browser.driver().executeScript(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        assertThat(overflow.intValue()).as("%s on a %s is wider than the screen", name, screen).isLessThanOrEqualTo(0);
-        @SuppressWarnings("unchecked")
-        List<String> small = (List<String>) browser.driver().executeScript("""
-                return [...document.querySelectorAll('a, button, input:not([type=hidden]), label.check')]
-                  .filter(e => e.offsetParent !== null)
-                  .filter(e => !(e.matches('input') && e.closest('label')))  // the whole label is its target
-                  .filter(e => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24; })
-                  .map(e => e.outerHTML.slice(0, 80));
-                """);
-        assertThat(small).as("%s on a %s: targets smaller than 24x24", name, screen).isEmpty();
-    }
 }

@@ -8,12 +8,9 @@ import static se.portvakt.testing.Browser.link;
 
 import java.net.URI;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.springframework.beans.factory.annotation.Value;
 
 import se.portvakt.testing.Browser;
 import se.portvakt.testing.OidcClient;
@@ -33,24 +30,8 @@ class SignInInBrowserTest {
     private static final By SHOWN_EMAIL = By.cssSelector(".identity .email");
     private static final By ERROR = By.cssSelector("[role=alert]");
 
-    static Browser browser;
-
-    @BeforeAll
-    static void startBrowser(@Value("${portvakt.issuer}") String issuer) {
-        browser = Browser.start(issuer);
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @BeforeEach
-    void newVisitor() {
-        browser.clearCookies();
-    }
+    @RegisterExtension
+    static final Browser browser = Browser.perTestClass();
 
     @Test
     void signsInFromTheApplicationAndIsRememberedNextTime() {

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static se.portvakt.testing.Browser.button;
 import static se.portvakt.testing.Browser.field;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.springframework.beans.factory.annotation.Value;
 
 import se.portvakt.testing.Browser;
 import se.portvakt.testing.Browser.Screen;
@@ -19,19 +17,8 @@ import se.portvakt.testing.OnH2;
 @OnH2
 class SignInInSwedishTest {
 
-    static Browser browser;
-
-    @BeforeAll
-    static void startBrowser(@Value("${portvakt.issuer}") String issuer) {
-        browser = Browser.start(issuer, "sv");
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    @RegisterExtension
+    static final Browser browser = Browser.perTestClass("sv");
 
     @Test
     void aSwedishBrowserSeesSwedishScreens() {

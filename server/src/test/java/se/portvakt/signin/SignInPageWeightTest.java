@@ -2,10 +2,8 @@ package se.portvakt.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import se.portvakt.testing.Browser;
 import se.portvakt.testing.OidcClient;
@@ -24,19 +22,8 @@ class SignInPageWeightTest {
     private static final int MAX_REQUESTS = 6;
     private static final long MAX_BYTES = 150 * 1024;
 
-    static Browser browser;
-
-    @BeforeAll
-    static void startBrowser(@Value("${portvakt.issuer}") String issuer) {
-        browser = Browser.start(issuer);
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
+    @RegisterExtension
+    static final Browser browser = Browser.perTestClass();
 
     @Test
     void theFirstSignInScreenFitsTheBudgetInAColdBrowser() throws InterruptedException {

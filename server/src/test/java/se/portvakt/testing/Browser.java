@@ -1,5 +1,7 @@
 package se.portvakt.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +19,12 @@ import java.util.logging.Level;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -27,6 +34,7 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.test.context.junit.jupiter.SpringExtension;
 
 /**
  * A real headless Chromium for browser tests: Debian's {@code chromium} and {@code chromedriver}, never a
@@ -38,7 +46,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code PORTVAKT_CHROMEDRIVER}). Where no browser can be started the test is skipped with a reason, except
  * on CI ({@code CI=true}), where it fails: a browser test that silently never runs protects nothing.
  */
-public final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     /** A screen size to look at a page with. */
     public enum Screen {
@@ -59,25 +67,51 @@ public final class Browser implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
 
-    private final ChromeDriver driver;
-    private final ChromeDriverService service;
-    private final Path profile;
-    private final String base;
+    private final String language;
+    private ChromeDriver driver;
+    private ChromeDriverService service;
+    private Path profile;
+    private String base;
 
-    private Browser(ChromeDriver driver, ChromeDriverService service, Path profile, String base) {
-        this.driver = driver;
-        this.service = service;
-        this.profile = profile;
-        this.base = base;
+    private Browser(String language) {
+        this.language = language;
     }
 
-    /** Starts a browser with an empty profile that asks for English pages from the server at {@code base}. */
-    public static Browser start(String base) {
-        return start(base, "en");
+    /**
+     * One browser for a test class, registered with {@code @RegisterExtension static final Browser browser = ...}:
+     * started before the class's first test against the server the Spring test context started (its
+     * {@code portvakt.issuer}), with an empty profile asking for English pages; its cookies are cleared before
+     * each test, as for a new visitor; it is closed after the last test.
+     */
+    public static Browser perTestClass() {
+        return perTestClass("en");
     }
 
-    /** Starts a browser with an empty profile whose Accept-Language is {@code language}. */
-    public static Browser start(String base, String language) {
+    /** The same, with the browser's Accept-Language set to {@code language}. */
+    public static Browser perTestClass(String language) {
+        return new Browser(language);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        base = SpringExtension.getApplicationContext(context).getEnvironment().getRequiredProperty("portvakt.issuer");
+        launch();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        clearCookies();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (driver != null) {
+            close();
+        }
+    }
+
+    /** Starts Chromium with an empty profile whose Accept-Language is {@code language}. */
+    private void launch() {
         File chromium = new File(setting("portvakt.chromium", "PORTVAKT_CHROMIUM", "/usr/bin/chromium"));
         File chromedriver = new File(setting("portvakt.chromedriver", "PORTVAKT_CHROMEDRIVER", "/usr/bin/chromedriver"));
         if (!chromium.canExecute() || !chromedriver.canExecute()) {
@@ -110,9 +144,11 @@ public final class Browser implements AutoCloseable {
                 .usingAnyFreePort()
                 .build();
         try {
-            ChromeDriver driver = new ChromeDriver(service, options);
-            driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
-            return new Browser(driver, service, profile, base);
+            ChromeDriver started = new ChromeDriver(service, options);
+            started.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+            this.driver = started;
+            this.service = service;
+            this.profile = profile;
         } catch (RuntimeException e) {
             service.stop();
             deleteQuietly(profile);
@@ -141,11 +177,20 @@ public final class Browser implements AutoCloseable {
         new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by)).click();
     }
 
-    /** Replaces the text of a field. */
+    /**
+     * Replaces the text of a field; tries again while the page replaces the field under it (Chromium then
+     * answers "node does not belong to the document").
+     */
     public void type(By field, String text) {
-        WebElement element = find(field);
-        element.clear();
-        element.sendKeys(text);
+        new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class).until(d -> {
+            WebElement element = d.findElement(field);
+            if (!element.isDisplayed()) {
+                return false;
+            }
+            element.clear();
+            element.sendKeys(text);
+            return true;
+        });
     }
 
     /** Waits until the browser's address starts with {@code prefix} (also when that page fails to load). */
@@ -245,6 +290,27 @@ public final class Browser implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("could not save the screenshot " + name, e);
         }
+    }
+
+    /**
+     * Saves a screenshot ({@link #screenshot}) and checks what a machine can see on it: nothing wider than the
+     * screen, and nothing to tap smaller than WCAG's minimum target of 24 by 24 CSS pixels (a checkbox's target
+     * is its whole label).
+     */
+    public void checkScreen(String name, Screen screen) {
+        screenshot(name, screen);
+        Number overflow = (Number) driver.executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertThat(overflow.intValue()).as("%s on a %s is wider than the screen", name, screen).isLessThanOrEqualTo(0);
+        @SuppressWarnings("unchecked")
+        List<String> small = (List<String>) driver.executeScript("""
+                return [...document.querySelectorAll('a, button, input:not([type=hidden]), label.check')]
+                  .filter(e => e.offsetParent !== null)
+                  .filter(e => !(e.matches('input') && e.closest('label')))  // the whole label is its target
+                  .filter(e => { const r = e.getBoundingClientRect(); return r.width < 24 || r.height < 24; })
+                  .map(e => e.outerHTML.slice(0, 80));
+                """);
+        assertThat(small).as("%s on a %s: targets smaller than 24x24", name, screen).isEmpty();
     }
 
     /** The DevTools events recorded since the last call (the Network and Page domains), as JSON messages. */
