@@ -3,69 +3,34 @@ package se.portvakt.recovery;
 import java.util.Locale;
 import java.util.Map;
 
-import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
-import org.thymeleaf.TemplateEngine;
-import org.thymeleaf.context.Context;
-import org.thymeleaf.spring6.SpringTemplateEngine;
-import org.thymeleaf.templatemode.TemplateMode;
-import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
 import se.portvakt.account.Account;
 import se.portvakt.delivery.mail.MailMessage;
+import se.portvakt.delivery.mail.MailTemplates;
 
-/**
- * Writes the recovery emails from templates under {@code templates/mail/}: each mail has an HTML body
- * ({@code NAME.html}, inline styles as mail clients need) and a plain-text body ({@code NAME.txt}), with the
- * texts of {@code messages.properties} in the person's language.
- */
+/** The recovery emails: the reset link, the one-time sign-in link, and the notice of a changed password. */
 @Component
 class RecoveryMail {
 
-    private final TemplateEngine html;
-    private final TemplateEngine text;
-    private final MessageSource messages;
+    private final MailTemplates templates;
 
-    RecoveryMail(MessageSource messages) {
-        this.messages = messages;
-        this.html = engine(TemplateMode.HTML, ".html", messages);
-        this.text = engine(TemplateMode.TEXT, ".txt", messages);
+    RecoveryMail(MailTemplates templates) {
+        this.templates = templates;
     }
 
     MailMessage resetLink(Account account, String link, long minutes, Locale locale) {
-        return compose("link", "mail.reset.subject", account, locale,
+        return templates.compose("link", "mail.reset.subject", account, locale,
                 Map.of("link", link, "minutes", minutes, "kind", "reset", "color", "#15803d"));
     }
 
     MailMessage signInLink(Account account, String link, long minutes, Locale locale) {
-        return compose("link", "mail.signin-link.subject", account, locale,
+        return templates.compose("link", "mail.signin-link.subject", account, locale,
                 Map.of("link", link, "minutes", minutes, "kind", "signin-link", "color", "#1d4ed8"));
     }
 
     MailMessage passwordChanged(Account account, String signInUrl, Locale locale) {
-        return compose("password-changed", "mail.password-changed.subject", account, locale, Map.of("link", signInUrl));
-    }
-
-    private MailMessage compose(String template, String subjectKey, Account account, Locale locale,
-            Map<String, Object> variables) {
-        Context context = new Context(locale);
-        context.setVariables(variables);
-        context.setVariable("name", account.name() != null ? account.name() : account.email().value());
-        context.setVariable("email", account.email().value());
-        String subject = messages.getMessage(subjectKey, null, locale);
-        return new MailMessage(account.email(), subject, text.process(template, context), html.process(template, context));
-    }
-
-    private static TemplateEngine engine(TemplateMode mode, String suffix, MessageSource messages) {
-        var resolver = new ClassLoaderTemplateResolver();
-        resolver.setPrefix("templates/mail/");
-        resolver.setSuffix(suffix);
-        resolver.setTemplateMode(mode);
-        resolver.setCharacterEncoding("UTF-8");
-        resolver.setCacheable(true);
-        var engine = new SpringTemplateEngine();
-        engine.setTemplateResolver(resolver);
-        engine.setTemplateEngineMessageSource(messages);
-        return engine;
+        return templates.compose("password-changed", "mail.password-changed.subject", account, locale,
+                Map.of("link", signInUrl));
     }
 }

@@ -1,0 +1,60 @@
+package se.portvakt.delivery.mail;
+
+import java.util.Locale;
+import java.util.Map;
+
+import org.springframework.context.MessageSource;
+import org.springframework.stereotype.Component;
+import org.thymeleaf.TemplateEngine;
+import org.thymeleaf.context.Context;
+import org.thymeleaf.spring6.SpringTemplateEngine;
+import org.thymeleaf.templatemode.TemplateMode;
+import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
+
+import se.portvakt.account.Account;
+
+/**
+ * Writes emails from templates under {@code templates/mail/}: each mail has an HTML body ({@code NAME.html},
+ * inline styles as mail clients need) and a plain-text body ({@code NAME.txt}), with the texts of
+ * {@code messages.properties} in the person's language. Every feature that mails a person composes here.
+ */
+@Component
+public class MailTemplates {
+
+    private final TemplateEngine html;
+    private final TemplateEngine text;
+    private final MessageSource messages;
+
+    MailTemplates(MessageSource messages) {
+        this.messages = messages;
+        this.html = engine(TemplateMode.HTML, ".html", messages);
+        this.text = engine(TemplateMode.TEXT, ".txt", messages);
+    }
+
+    /**
+     * The mail {@code template} to {@code account}, with the subject {@code subjectKey} of messages.properties.
+     * Templates also get {@code name} (the person's name, else the email) and {@code email}.
+     */
+    public MailMessage compose(String template, String subjectKey, Account account, Locale locale,
+            Map<String, Object> variables) {
+        Context context = new Context(locale);
+        context.setVariables(variables);
+        context.setVariable("name", account.name() != null ? account.name() : account.email().value());
+        context.setVariable("email", account.email().value());
+        String subject = messages.getMessage(subjectKey, null, locale);
+        return new MailMessage(account.email(), subject, text.process(template, context), html.process(template, context));
+    }
+
+    private static TemplateEngine engine(TemplateMode mode, String suffix, MessageSource messages) {
+        var resolver = new ClassLoaderTemplateResolver();
+        resolver.setPrefix("templates/mail/");
+        resolver.setSuffix(suffix);
+        resolver.setTemplateMode(mode);
+        resolver.setCharacterEncoding("UTF-8");
+        resolver.setCacheable(true);
+        var engine = new SpringTemplateEngine();
+        engine.setTemplateResolver(resolver);
+        engine.setTemplateEngineMessageSource(messages);
+        return engine;
+    }
+}
