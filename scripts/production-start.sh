@@ -13,6 +13,10 @@
 #      memory (heap, thread stacks, code cache, malloc arenas).
 #
 # Environment:
+#   PORTVAKT_FACTORS_ENCRYPTION_KEY  required outside the demo profile: base64 of 32 random bytes that encrypts
+#                 authenticator-app keys in the database (`openssl rand -base64 32`; production sets its own and
+#                 keeps it out of the repository). Spring reads it from the environment; without it the server
+#                 stops at start-up and says so.
 #   JAVA25_HOME   a JDK 25+ (default: the newest /usr/lib/jvm/*25* or later; else JAVA_HOME or java on PATH,
 #                 and without a JDK 25 the AOT cache step is skipped)
 #   PORTVAKT_JAR  the server jar (default server/target/portvakt-server-*.jar next to this script)

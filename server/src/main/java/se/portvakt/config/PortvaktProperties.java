@@ -19,7 +19,8 @@ public record PortvaktProperties(
         @DefaultValue SignIn signin,
         @DefaultValue Limits limits,
         @DefaultValue Tokens tokens,
-        @DefaultValue Recovery recovery) {
+        @DefaultValue Recovery recovery,
+        @DefaultValue Factors factors) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -75,4 +76,19 @@ public record PortvaktProperties(
             @DefaultValue("5m") Duration accessTokenTtl,
             @DefaultValue("30d") Duration refreshTokenTtl,
             @DefaultValue("RS256") String idTokenSigningAlgorithm) {}
+
+    /**
+     * Second factors (journey steps 4 and 5).
+     *
+     * @param encryptionKey the AES-256 key, base64 of 32 random bytes, that encrypts factor secrets (TOTP keys)
+     *     in the database; required, the same on every node ({@code openssl rand -base64 32})
+     */
+    public record Factors(String encryptionKey) {
+
+        /** Never shows the key. */
+        @Override
+        public String toString() {
+            return "Factors[encryptionKey=" + (encryptionKey == null ? "none" : "(set)") + "]";
+        }
+    }
 }

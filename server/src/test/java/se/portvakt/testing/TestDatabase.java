@@ -23,6 +23,8 @@ public abstract class TestDatabase implements ApplicationContextInitializer<Conf
 
     public static final String POSTGRES_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     public static final String POSTGRES_USER = "postgres";
+    /** The tests' key for factor secrets at rest: base64 of "portvakt-test-key-32-bytes-long!". */
+    public static final String FACTORS_ENCRYPTION_KEY = "cG9ydHZha3QtdGVzdC1rZXktMzItYnl0ZXMtbG9uZyE=";
 
     /** The embedded default: H2 in a file. */
     public static final class H2 extends TestDatabase {
@@ -76,11 +78,16 @@ public abstract class TestDatabase implements ApplicationContextInitializer<Conf
         return "portvakt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
-    /** The settings that put a server on the database {@code name} of this kind, listening on {@code port}. */
+    /**
+     * The settings that put a server on the database {@code name} of this kind, listening on {@code port}, with
+     * the test key for factor secrets (every test server starts through here, and a restarted one must still read
+     * what it stored).
+     */
     public Map<String, Object> serverProperties(String name, int port) {
         var properties = new java.util.HashMap<String, Object>(datasource(name));
         properties.put("server.port", port);
         properties.put("portvakt.issuer", "http://localhost:" + port);
+        properties.put("portvakt.factors.encryption-key", FACTORS_ENCRYPTION_KEY);
         return properties;
     }
 
