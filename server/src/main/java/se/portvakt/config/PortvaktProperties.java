@@ -1,5 +1,6 @@
 package se.portvakt.config;
 
+import java.net.URI;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -20,7 +21,8 @@ public record PortvaktProperties(
         @DefaultValue Limits limits,
         @DefaultValue Tokens tokens,
         @DefaultValue Recovery recovery,
-        @DefaultValue Factors factors) {
+        @DefaultValue Factors factors,
+        @DefaultValue Sms sms) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -90,5 +92,41 @@ public record PortvaktProperties(
         public String toString() {
             return "Factors[encryptionKey=" + (encryptionKey == null ? "none" : "(set)") + "]";
         }
+    }
+
+    /**
+     * Text messages (SMS codes, the backup second factor). {@code SmsConfig} checks at start-up that the chosen
+     * provider has what it needs, and names the missing setting if not.
+     *
+     * @param provider outbox (the development outbox), http (a generic gateway), twilio or 46elks; empty means the
+     *     development outbox when it is enabled, else none (sending then fails)
+     * @param from the sender the phone shows: a number in E.164 form or a name (for 46elks, 3 to 11 letters and
+     *     digits starting with a letter); with Twilio also a Messaging Service SID (MG...)
+     * @param connectTimeout how long to wait for the provider to accept a connection
+     * @param readTimeout how long to wait for the provider's whole answer
+     */
+    public record Sms(
+            String provider,
+            String from,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("10s") Duration readTimeout,
+            @DefaultValue Http http,
+            @DefaultValue Twilio twilio,
+            @DefaultValue Elks elks) {
+
+        /**
+         * A generic HTTP gateway (the README gives its JSON contract).
+         *
+         * @param url where the message is POSTed
+         * @param token sent as {@code Authorization: Bearer <token>} when set
+         */
+        public record Http(URI url, String token) {}
+
+        /** Twilio's Messages API: the account's SID (AC...) and auth token from the Twilio console. */
+        public record Twilio(String accountSid, String authToken,
+                @DefaultValue("https://api.twilio.com") URI baseUrl) {}
+
+        /** 46elks: the API username and password from the 46elks dashboard. */
+        public record Elks(String username, String password, @DefaultValue("https://api.46elks.com") URI baseUrl) {}
     }
 }

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -17,6 +19,10 @@ public final class DevOutbox {
     /** One stored message. */
     public record Message(long id, String channel, String recipient, String subject, String text, String html,
             Instant createdAt) {}
+
+    private static final RowMapper<Message> MESSAGE = (rs, row) -> new Message(rs.getLong("id"), rs.getString("channel"),
+            rs.getString("recipient"), rs.getString("subject"), rs.getString("text_body"), rs.getString("html_body"),
+            rs.getObject("created_at", OffsetDateTime.class).toInstant());
 
     private final JdbcClient jdbc;
 
@@ -43,9 +49,19 @@ public final class DevOutbox {
     public List<Message> latest(int limit) {
         return jdbc.sql("SELECT * FROM dev_outbox ORDER BY id DESC FETCH FIRST :limit ROWS ONLY")
                 .param("limit", limit)
-                .query((rs, row) -> new Message(rs.getLong("id"), rs.getString("channel"), rs.getString("recipient"),
-                        rs.getString("subject"), rs.getString("text_body"), rs.getString("html_body"),
-                        rs.getObject("created_at", OffsetDateTime.class).toInstant()))
+                .query(MESSAGE)
                 .list();
+    }
+
+    /** The newest message on a channel ({@code email}, {@code sms}) to one recipient, if there is one. */
+    public Optional<Message> latest(String channel, String recipient) {
+        return jdbc.sql("""
+                SELECT * FROM dev_outbox WHERE channel = :channel AND recipient = :recipient
+                ORDER BY id DESC FETCH FIRST 1 ROWS ONLY
+                """)
+                .param("channel", channel)
+                .param("recipient", recipient)
+                .query(MESSAGE)
+                .optional();
     }
 }

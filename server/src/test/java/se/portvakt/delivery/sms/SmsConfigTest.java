@@ -1,0 +1,69 @@
+package se.portvakt.delivery.sms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.delivery.outbox.DevOutbox;
+
+/**
+ * The operator picks the SMS provider with {@code portvakt.sms.provider}; a provider without the settings it needs
+ * stops the start with a message that names the missing setting.
+ */
+class SmsConfigTest {
+
+    @EnableConfigurationProperties(PortvaktProperties.class)
+    static class Settings {}
+
+    // Never queried here: the outbox adapter's own test stores into a real database.
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withUserConfiguration(Settings.class, SmsConfig.class)
+            .withBean(DevOutbox.class, () -> new DevOutbox(JdbcClient.create(new DriverManagerDataSource("jdbc:h2:mem:unused"))));
+
+    @Test
+    void theDevelopmentOutboxIsTheDefaultWhenItIsEnabled() {
+        runner.withPropertyValues("portvakt.dev-outbox.enabled=true")
+                .run(context -> assertThat(context).getBean(SmsSender.class).isInstanceOf(DevOutboxSmsSender.class));
+    }
+
+    @Test
+    void withoutAProviderTheServerStartsButNoSmsPretendsToBeSent() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            SmsSender sender = context.getBean(SmsSender.class);
+            assertThatThrownBy(() -> sender.send(new SmsMessage("+46701234567", "code 123456")))
+                    .isInstanceOf(SmsSender.SmsDeliveryException.class)
+                    .hasMessageContaining("no SMS provider configured").hasMessageContaining("portvakt.sms.provider");
+        });
+    }
+
+    @Test
+    void theOutboxChosenWithoutTheDevelopmentOutboxFails() {
+        runner.withPropertyValues("portvakt.sms.provider=outbox")
+                .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.provider")
+                        .hasMessageContaining("portvakt.dev-outbox.enabled=true"));
+    }
+
+    @Test
+    void anUnknownProviderFailsListingTheKnownOnes() {
+        runner.withPropertyValues("portvakt.sms.provider=carrier-pigeon")
+                .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.provider")
+                        .hasMessageContaining("carrier-pigeon").hasMessageContaining("outbox, http, twilio or 46elks"));
+    }
+
+    /** The root cause of the failed start, which Spring Boot prints as "Invalid value ... for property ...". */
+    static AbstractThrowableAssert<?, ? extends Throwable> startupFailure(AssertableApplicationContext context) {
+        assertThat(context).hasFailed();
+        return assertThat(context.getStartupFailure()).rootCause()
+                .isInstanceOf(InvalidConfigurationPropertyValueException.class);
+    }
+}
