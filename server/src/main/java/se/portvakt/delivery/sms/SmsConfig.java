@@ -1,5 +1,7 @@
 package se.portvakt.delivery.sms;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 
 import org.slf4j.Logger;
@@ -40,6 +42,8 @@ class SmsConfig {
                 log.warn("SMS goes to the development outbox at /dev/outbox; set portvakt.sms.provider for real delivery");
                 yield new DevOutboxSmsSender(outbox);
             }
+            case "http" -> new GatewaySmsSender(url(sms.http().url(), "portvakt.sms.http.url", provider),
+                    present(sms.from()), present(sms.http().token()), api("The SMS gateway", sms));
             case "" -> {
                 log.warn("No SMS provider: set portvakt.sms.provider (http, twilio or 46elks) so SMS codes can be sent");
                 yield message -> {
@@ -48,6 +52,34 @@ class SmsConfig {
             }
             default -> throw invalid("portvakt.sms.provider", sms.provider(), "choose outbox, http, twilio or 46elks");
         };
+    }
+
+    private static SmsApi api(String name, PortvaktProperties.Sms sms) {
+        return new SmsApi(name, positive(sms.connectTimeout(), "portvakt.sms.connect-timeout"),
+                positive(sms.readTimeout(), "portvakt.sms.read-timeout"));
+    }
+
+    private static URI url(URI value, String setting, String provider) {
+        if (value == null) {
+            throw invalid(setting, null, "it must be set when portvakt.sms.provider=" + provider);
+        }
+        if (!value.isAbsolute() || value.getHost() == null
+                || !("https".equalsIgnoreCase(value.getScheme()) || "http".equalsIgnoreCase(value.getScheme()))) {
+            throw invalid(setting, value, "it must be an http or https URL with a host");
+        }
+        return value;
+    }
+
+    private static Duration positive(Duration value, String setting) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw invalid(setting, value, "it must be a positive duration such as 5s");
+        }
+        return value;
+    }
+
+    /** The value, or null when it is missing or blank (as an empty environment variable gives). */
+    private static String present(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     /** Spring Boot reports this at start-up as "Invalid value ... for configuration property ..." with the reason. */

@@ -60,6 +60,34 @@ class SmsConfigTest {
                         .hasMessageContaining("carrier-pigeon").hasMessageContaining("outbox, http, twilio or 46elks"));
     }
 
+    @Test
+    void theGenericGatewayIsChosenByProperty() {
+        runner.withPropertyValues("portvakt.dev-outbox.enabled=true", "portvakt.sms.provider=http",
+                "portvakt.sms.http.url=https://sms.example.com/send")
+                .run(context -> assertThat(context).getBean(SmsSender.class).isInstanceOf(GatewaySmsSender.class));
+    }
+
+    @Test
+    void theGatewayWithoutItsUrlFailsNamingIt() {
+        runner.withPropertyValues("portvakt.sms.provider=http")
+                .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.http.url")
+                        .hasMessageContaining("must be set when portvakt.sms.provider=http"));
+    }
+
+    @Test
+    void theGatewayWithAUrlThatIsNotHttpFails() {
+        runner.withPropertyValues("portvakt.sms.provider=http", "portvakt.sms.http.url=ftp://sms.example.com/")
+                .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.http.url")
+                        .hasMessageContaining("http or https URL"));
+    }
+
+    @Test
+    void aTimeoutThatIsNotPositiveFailsNamingIt() {
+        runner.withPropertyValues("portvakt.sms.provider=http", "portvakt.sms.http.url=https://sms.example.com/send",
+                "portvakt.sms.read-timeout=0s")
+                .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.read-timeout"));
+    }
+
     /** The root cause of the failed start, which Spring Boot prints as "Invalid value ... for property ...". */
     static AbstractThrowableAssert<?, ? extends Throwable> startupFailure(AssertableApplicationContext context) {
         assertThat(context).hasFailed();

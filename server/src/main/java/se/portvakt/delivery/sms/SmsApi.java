@@ -1,0 +1,156 @@
+package se.portvakt.delivery.sms;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import se.portvakt.delivery.sms.SmsSender.SmsDeliveryException;
+
+/**
+ * What the HTTP adapters share: one POST to the provider within the configured timeouts, an answer that does not
+ * come turned into an {@link SmsDeliveryException} naming the provider, and the refusal and success reports. The
+ * number appears only masked and the text (it holds a code) never, in logs and in exception messages alike.
+ */
+final class SmsApi {
+
+    private static final Logger log = LoggerFactory.getLogger(SmsApi.class);
+    private static final int EXCERPT_LENGTH = 200;
+
+    private final String provider;
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final HttpClient http;
+
+    /** @param provider the provider's name as the log and the exception messages show it */
+    SmsApi(String provider, Duration connectTimeout, Duration readTimeout) {
+        this.provider = provider;
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /**
+     * POSTs the body and returns the provider's answer, whatever its status.
+     *
+     * @param authorization the {@code Authorization} header's value, or null for none
+     * @throws SmsDeliveryException when the provider cannot be reached or its whole answer does not arrive within
+     *     the read timeout (waiting on the future, not only the request's timeout, so a body that stalls after the
+     *     headers counts too)
+     */
+    HttpResponse<String> post(URI url, String contentType, String body, String authorization, SmsMessage message) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(readTimeout)
+                .header("Content-Type", contentType)
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        CompletableFuture<HttpResponse<String>> answer =
+                http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try {
+            return answer.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw noAnswer(message, e);
+        } catch (ExecutionException e) {
+            throw failed(message, e.getCause());
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new SmsDeliveryException(provider + ": interrupted while sending the SMS to " + masked(message.to()), e);
+        }
+    }
+
+    /** The provider answered but did not take the message; {@code detail} is what it said, already shortened. */
+    SmsDeliveryException refused(SmsMessage message, HttpResponse<String> response, String detail) {
+        return new SmsDeliveryException(provider + " refused the SMS to " + masked(message.to()) + ": HTTP "
+                + response.statusCode() + ", " + detail);
+    }
+
+    /** Logs the hand-over, with the provider's id of the message when it gave one. */
+    void sent(SmsMessage message, String providerId) {
+        log.info("SMS to {} handed to {}{}", masked(message.to()), provider,
+                providerId == null || providerId.isBlank() ? "" : " (id " + providerId + ")");
+    }
+
+    /**
+     * The start of an answer's body on one line, for an exception message. The number and the text are taken
+     * out first: some providers echo them, and the text holds a code.
+     */
+    static String excerpt(String body, SmsMessage message) {
+        if (body == null || body.isBlank()) {
+            return "an empty body";
+        }
+        String redacted = body.replace(message.text(), "[text]")
+                .replace(message.to(), masked(message.to()))
+                .replace(message.to().substring(1), masked(message.to()))
+                .replaceAll("\\s+", " ")
+                .strip();
+        return redacted.length() <= EXCERPT_LENGTH ? redacted : redacted.substring(0, EXCERPT_LENGTH) + "…";
+    }
+
+    /** A number for the log: country code and the first digits, then stars, then the last two: +4670*****67. */
+    static String masked(String number) {
+        int shown = Math.min(5, number.length() - 2);
+        return number.substring(0, shown) + "*".repeat(number.length() - shown - 2)
+                + number.substring(number.length() - 2);
+    }
+
+    /** An {@code application/x-www-form-urlencoded} body, fields in the map's order. */
+    static String form(Map<String, String> fields) {
+        return fields.entrySet().stream()
+                .map(field -> encode(field.getKey()) + "=" + encode(field.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
+    /** The {@code Authorization} value of HTTP Basic authentication. */
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private SmsDeliveryException failed(SmsMessage message, Throwable cause) {
+        if (cause instanceof HttpConnectTimeoutException) {
+            return new SmsDeliveryException(provider + " did not accept a connection within " + seconds(connectTimeout)
+                    + " (SMS to " + masked(message.to()) + ")", cause);
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return noAnswer(message, cause);
+        }
+        String reason = cause instanceof IOException && cause.getMessage() != null
+                ? cause.getClass().getSimpleName() + ": " + cause.getMessage() : String.valueOf(cause);
+        return new SmsDeliveryException(provider + " could not be reached for the SMS to " + masked(message.to())
+                + ": " + reason, cause);
+    }
+
+    private SmsDeliveryException noAnswer(SmsMessage message, Throwable cause) {
+        return new SmsDeliveryException(provider + " did not answer within " + seconds(readTimeout) + " (SMS to "
+                + masked(message.to()) + ")", cause);
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
