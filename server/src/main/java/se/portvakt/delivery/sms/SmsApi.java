@@ -21,6 +21,11 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
+
 import se.portvakt.delivery.sms.SmsSender.SmsDeliveryException;
 
 /**
@@ -32,6 +37,7 @@ final class SmsApi {
 
     private static final Logger log = LoggerFactory.getLogger(SmsApi.class);
     private static final int EXCERPT_LENGTH = 200;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String provider;
     private final Duration connectTimeout;
@@ -122,6 +128,17 @@ final class SmsApi {
                 .collect(Collectors.joining("&"));
     }
 
+    /** A path under a provider's base URL, which may or may not end with a slash. */
+    static URI under(URI base, String path) {
+        return URI.create(base.toString().replaceAll("/+$", "") + path);
+    }
+
+    /** A JSON answer's top-level field as text, or null when the answer is not JSON or lacks the field. */
+    static String field(String body, String name) {
+        JsonNode value = json(body).path(name);
+        return value.isValueNode() && !value.isNull() ? value.asString() : null;
+    }
+
     /** The {@code Authorization} value of HTTP Basic authentication. */
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -144,6 +161,15 @@ final class SmsApi {
     private SmsDeliveryException noAnswer(SmsMessage message, Throwable cause) {
         return new SmsDeliveryException(provider + " did not answer within " + seconds(readTimeout) + " (SMS to "
                 + masked(message.to()) + ")", cause);
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            JsonNode tree = body == null || body.isBlank() ? null : JSON.readTree(body);
+            return tree == null ? MissingNode.getInstance() : tree;
+        } catch (JacksonException notJson) {
+            return MissingNode.getInstance();
+        }
     }
 
     private static String seconds(Duration duration) {

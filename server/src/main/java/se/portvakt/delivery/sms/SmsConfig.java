@@ -44,6 +44,17 @@ class SmsConfig {
             }
             case "http" -> new GatewaySmsSender(url(sms.http().url(), "portvakt.sms.http.url", provider),
                     present(sms.from()), present(sms.http().token()), api("The SMS gateway", sms));
+            case "twilio" -> {
+                PortvaktProperties.Sms.Twilio twilio = sms.twilio();
+                String accountSid = required(twilio.accountSid(), "portvakt.sms.twilio.account-sid", provider);
+                if (!TwilioSmsSender.isAccountSid(accountSid)) {
+                    throw invalid("portvakt.sms.twilio.account-sid", accountSid,
+                            "it must be the Account SID from the Twilio console: AC and 32 hex digits");
+                }
+                yield new TwilioSmsSender(url(twilio.baseUrl(), "portvakt.sms.twilio.base-url", provider), accountSid,
+                        required(twilio.authToken(), "portvakt.sms.twilio.auth-token", provider),
+                        required(sms.from(), "portvakt.sms.from", provider), api("Twilio", sms));
+            }
             case "" -> {
                 log.warn("No SMS provider: set portvakt.sms.provider (http, twilio or 46elks) so SMS codes can be sent");
                 yield message -> {
@@ -57,6 +68,14 @@ class SmsConfig {
     private static SmsApi api(String name, PortvaktProperties.Sms sms) {
         return new SmsApi(name, positive(sms.connectTimeout(), "portvakt.sms.connect-timeout"),
                 positive(sms.readTimeout(), "portvakt.sms.read-timeout"));
+    }
+
+    /** A setting the chosen provider cannot work without. */
+    private static String required(String value, String setting, String provider) {
+        if (present(value) == null) {
+            throw invalid(setting, value, "it must be set when portvakt.sms.provider=" + provider);
+        }
+        return value.trim();
     }
 
     private static URI url(URI value, String setting, String provider) {

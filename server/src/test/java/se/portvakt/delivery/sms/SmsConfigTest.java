@@ -3,6 +3,8 @@ package se.portvakt.delivery.sms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.stream.IntStream;
+
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -82,10 +84,46 @@ class SmsConfigTest {
     }
 
     @Test
+    void twilioIsChosenByProperty() {
+        runner.withPropertyValues("portvakt.sms.provider=twilio", "portvakt.sms.from=+46766860001",
+                "portvakt.sms.twilio.account-sid=AC0123456789abcdef0123456789abcdef",
+                "portvakt.sms.twilio.auth-token=f00dfacef00dfacef00dfacef00dface")
+                .run(context -> assertThat(context).getBean(SmsSender.class).isInstanceOf(TwilioSmsSender.class));
+    }
+
+    @Test
+    void twilioWithoutEachOfItsSettingsFailsNamingIt() {
+        String[] complete = {"portvakt.sms.provider=twilio", "portvakt.sms.from=+46766860001",
+                "portvakt.sms.twilio.account-sid=AC0123456789abcdef0123456789abcdef",
+                "portvakt.sms.twilio.auth-token=f00dfacef00dfacef00dfacef00dface"};
+        for (int missing = 1; missing < complete.length; missing++) {
+            String setting = complete[missing].substring(0, complete[missing].indexOf('='));
+            runner.withPropertyValues(without(complete, missing))
+                    .run(context -> startupFailure(context).hasMessageContaining(setting)
+                            .hasMessageContaining("must be set when portvakt.sms.provider=twilio"));
+        }
+    }
+
+    @Test
+    void twilioWithSomethingElseThanAnAccountSidFails() {
+        runner.withPropertyValues("portvakt.sms.provider=twilio", "portvakt.sms.from=+46766860001",
+                "portvakt.sms.twilio.account-sid=SK0123456789abcdef0123456789abcdef",
+                "portvakt.sms.twilio.auth-token=f00dfacef00dfacef00dfacef00dface")
+                .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.twilio.account-sid")
+                        .hasMessageContaining("AC and 32 hex digits"));
+    }
+
+    @Test
     void aTimeoutThatIsNotPositiveFailsNamingIt() {
         runner.withPropertyValues("portvakt.sms.provider=http", "portvakt.sms.http.url=https://sms.example.com/send",
                 "portvakt.sms.read-timeout=0s")
                 .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.read-timeout"));
+    }
+
+    /** The settings without the one at {@code index}. */
+    static String[] without(String[] settings, int index) {
+        return IntStream.range(0, settings.length).filter(i -> i != index)
+                .mapToObj(i -> settings[i]).toArray(String[]::new);
     }
 
     /** The root cause of the failed start, which Spring Boot prints as "Invalid value ... for property ...". */
