@@ -1,7 +1,6 @@
 package se.portvakt.delivery.sms;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,11 +38,7 @@ final class GatewaySmsSender implements SmsSender {
             body.put("from", from);
         }
         body.put("text", message.text());
-        HttpResponse<String> response = api.post(url, "application/json", json.writeValueAsString(body), authorization,
-                message);
-        if (response.statusCode() / 100 != 2) {
-            throw api.refused(message, response, SmsApi.excerpt(response.body(), message));
-        }
-        api.sent(message, null);
+        api.deliver(message, url, "application/json", json.writeValueAsString(body), authorization, null,
+                answer -> answer);
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -54,55 +55,32 @@ final class SmsApi {
     }
 
     /**
-     * POSTs the body and returns the provider's answer, whatever its status.
+     * Hands the message to the provider: POSTs the body; a 2xx answer means sent and is logged with the provider's
+     * id for the message, anything else is a refusal that quotes the answer.
      *
      * @param authorization the {@code Authorization} header's value, or null for none
-     * @throws SmsDeliveryException when the provider cannot be reached or its whole answer does not arrive within
-     *     the read timeout (waiting on the future, not only the request's timeout, so a body that stalls after the
-     *     headers counts too)
+     * @param idField the JSON field of a 2xx answer that holds the provider's id for the message, or null
+     * @param reason what of a refusal's body to quote (before it is shortened and the code and number taken out)
+     * @throws SmsDeliveryException when the provider refuses, cannot be reached, or its whole answer does not
+     *     arrive within the read timeout (waited for on the future, not only by the request's timeout, so a body
+     *     that stalls after the headers counts too)
      */
-    HttpResponse<String> post(URI url, String contentType, String body, String authorization, SmsMessage message) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(readTimeout)
-                .header("Content-Type", contentType)
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
+    void deliver(SmsMessage message, URI url, String contentType, String body, String authorization, String idField,
+            UnaryOperator<String> reason) {
+        HttpResponse<String> response = post(url, contentType, body, authorization, message);
+        if (response.statusCode() / 100 != 2) {
+            throw new SmsDeliveryException(provider + " refused the SMS to " + masked(message.to()) + ": HTTP "
+                    + response.statusCode() + ", " + excerpt(reason.apply(response.body()), message));
         }
-        CompletableFuture<HttpResponse<String>> answer =
-                http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        try {
-            return answer.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            throw noAnswer(message, e);
-        } catch (ExecutionException e) {
-            throw failed(message, e.getCause());
-        } catch (InterruptedException e) {
-            answer.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new SmsDeliveryException(provider + ": interrupted while sending the SMS to " + masked(message.to()), e);
-        }
-    }
-
-    /** The provider answered but did not take the message; {@code detail} is what it said, already shortened. */
-    SmsDeliveryException refused(SmsMessage message, HttpResponse<String> response, String detail) {
-        return new SmsDeliveryException(provider + " refused the SMS to " + masked(message.to()) + ": HTTP "
-                + response.statusCode() + ", " + detail);
-    }
-
-    /** Logs the hand-over, with the provider's id of the message when it gave one. */
-    void sent(SmsMessage message, String providerId) {
-        log.info("SMS to {} handed to {}{}", masked(message.to()), provider,
-                providerId == null || providerId.isBlank() ? "" : " (id " + providerId + ")");
+        String id = idField == null ? null : field(response.body(), idField);
+        log.info("SMS to {} handed to {}{}", masked(message.to()), provider, id == null ? "" : " (id " + id + ")");
     }
 
     /**
      * The start of an answer's body on one line, for an exception message. The number and the text are taken
      * out first: some providers echo them, and the text holds a code.
      */
-    static String excerpt(String body, SmsMessage message) {
+    private static String excerpt(String body, SmsMessage message) {
         if (body == null || body.isBlank()) {
             return "an empty body";
         }
@@ -142,6 +120,32 @@ final class SmsApi {
     /** The {@code Authorization} value of HTTP Basic authentication. */
     static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> post(URI url, String contentType, String body, String authorization,
+            SmsMessage message) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(readTimeout)
+                .header("Content-Type", contentType)
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        CompletableFuture<HttpResponse<String>> answer =
+                http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        try {
+            return answer.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw noAnswer(message, e);
+        } catch (ExecutionException e) {
+            throw failed(message, e.getCause());
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new SmsDeliveryException(provider + ": interrupted while sending the SMS to " + masked(message.to()), e);
+        }
     }
 
     private SmsDeliveryException failed(SmsMessage message, Throwable cause) {

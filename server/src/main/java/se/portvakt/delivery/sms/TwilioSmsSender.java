@@ -1,7 +1,6 @@
 package se.portvakt.delivery.sms;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -46,12 +45,8 @@ final class TwilioSmsSender implements SmsSender {
         form.put("To", message.to());
         form.put(senderField, from);
         form.put("Body", message.text());
-        HttpResponse<String> response = api.post(url, "application/x-www-form-urlencoded", SmsApi.form(form),
-                authorization, message);
-        if (response.statusCode() / 100 != 2) {
-            throw api.refused(message, response, SmsApi.excerpt(error(response.body()), message));
-        }
-        api.sent(message, SmsApi.field(response.body(), "sid"));
+        api.deliver(message, url, "application/x-www-form-urlencoded", SmsApi.form(form), authorization, "sid",
+                TwilioSmsSender::error);
     }
 
     /** Twilio's error as "Twilio error 21211: ...", or the body itself when it is not Twilio's JSON. */
