@@ -55,6 +55,17 @@ class SmsConfig {
                         required(twilio.authToken(), "portvakt.sms.twilio.auth-token", provider),
                         required(sms.from(), "portvakt.sms.from", provider), api("Twilio", sms));
             }
+            case "46elks" -> {
+                PortvaktProperties.Sms.Elks elks = sms.elks();
+                String from = required(sms.from(), "portvakt.sms.from", provider);
+                if (!ElksSmsSender.isSender(from)) {
+                    throw invalid("portvakt.sms.from", from, "46elks needs a number in E.164 form (+46...) or a name "
+                            + "of 3 to 11 letters and digits that starts with a letter");
+                }
+                yield new ElksSmsSender(url(elks.baseUrl(), "portvakt.sms.elks.base-url", provider),
+                        required(elks.username(), "portvakt.sms.elks.username", provider),
+                        required(elks.password(), "portvakt.sms.elks.password", provider), from, api("46elks", sms));
+            }
             case "" -> {
                 log.warn("No SMS provider: set portvakt.sms.provider (http, twilio or 46elks) so SMS codes can be sent");
                 yield message -> {

@@ -3,7 +3,8 @@ package se.portvakt.delivery.sms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.stream.IntStream;
+import java.util.Arrays;
+import java.util.stream.Stream;
 
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
@@ -18,15 +19,23 @@ import se.portvakt.config.PortvaktProperties;
 import se.portvakt.delivery.outbox.DevOutbox;
 
 /**
- * The operator picks the SMS provider with {@code portvakt.sms.provider}; a provider without the settings it needs
- * stops the start with a message that names the missing setting.
+ * The operator picks the SMS provider with {@code portvakt.sms.provider}; a provider without the settings it needs,
+ * or with one it cannot work with, stops the start with a message that names the setting.
  */
 class SmsConfigTest {
 
     @EnableConfigurationProperties(PortvaktProperties.class)
     static class Settings {}
 
-    // Never queried here: the outbox adapter's own test stores into a real database.
+    static final String[] GATEWAY = {"portvakt.sms.provider=http", "portvakt.sms.http.url=https://sms.example.com/send"};
+    static final String[] TWILIO = {"portvakt.sms.provider=twilio", "portvakt.sms.from=+46766860001",
+            "portvakt.sms.twilio.account-sid=AC0123456789abcdef0123456789abcdef",
+            "portvakt.sms.twilio.auth-token=f00dfacef00dfacef00dfacef00dface"};
+    static final String[] ELKS = {"portvakt.sms.provider=46elks", "portvakt.sms.from=Portvakt",
+            "portvakt.sms.elks.username=u2c11ef65b429a8e16ccb1f960d02c734",
+            "portvakt.sms.elks.password=C0ACCEEC0FAFE879189DD5D57F6EC348"};
+
+    // The outbox is never written to here: the outbox adapter's own test stores into a real database.
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(Settings.class, SmsConfig.class)
             .withBean(DevOutbox.class, () -> new DevOutbox(JdbcClient.create(new DriverManagerDataSource("jdbc:h2:mem:unused"))));
@@ -63,71 +72,61 @@ class SmsConfigTest {
     }
 
     @Test
-    void theGenericGatewayIsChosenByProperty() {
-        runner.withPropertyValues("portvakt.dev-outbox.enabled=true", "portvakt.sms.provider=http",
-                "portvakt.sms.http.url=https://sms.example.com/send")
-                .run(context -> assertThat(context).getBean(SmsSender.class).isInstanceOf(GatewaySmsSender.class));
+    void eachProviderIsChosenByNameEvenWithTheDevelopmentOutboxOn() {
+        assertChosen(GATEWAY, GatewaySmsSender.class, "portvakt.dev-outbox.enabled=true");
+        assertChosen(TWILIO, TwilioSmsSender.class, "portvakt.dev-outbox.enabled=true");
+        assertChosen(ELKS, ElksSmsSender.class, "portvakt.dev-outbox.enabled=true");
     }
 
     @Test
-    void theGatewayWithoutItsUrlFailsNamingIt() {
-        runner.withPropertyValues("portvakt.sms.provider=http")
-                .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.http.url")
-                        .hasMessageContaining("must be set when portvakt.sms.provider=http"));
-    }
-
-    @Test
-    void theGatewayWithAUrlThatIsNotHttpFails() {
-        runner.withPropertyValues("portvakt.sms.provider=http", "portvakt.sms.http.url=ftp://sms.example.com/")
-                .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.http.url")
-                        .hasMessageContaining("http or https URL"));
-    }
-
-    @Test
-    void twilioIsChosenByProperty() {
-        runner.withPropertyValues("portvakt.sms.provider=twilio", "portvakt.sms.from=+46766860001",
-                "portvakt.sms.twilio.account-sid=AC0123456789abcdef0123456789abcdef",
-                "portvakt.sms.twilio.auth-token=f00dfacef00dfacef00dfacef00dface")
-                .run(context -> assertThat(context).getBean(SmsSender.class).isInstanceOf(TwilioSmsSender.class));
-    }
-
-    @Test
-    void twilioWithoutEachOfItsSettingsFailsNamingIt() {
-        String[] complete = {"portvakt.sms.provider=twilio", "portvakt.sms.from=+46766860001",
-                "portvakt.sms.twilio.account-sid=AC0123456789abcdef0123456789abcdef",
-                "portvakt.sms.twilio.auth-token=f00dfacef00dfacef00dfacef00dface"};
-        for (int missing = 1; missing < complete.length; missing++) {
-            String setting = complete[missing].substring(0, complete[missing].indexOf('='));
-            runner.withPropertyValues(without(complete, missing))
-                    .run(context -> startupFailure(context).hasMessageContaining(setting)
-                            .hasMessageContaining("must be set when portvakt.sms.provider=twilio"));
+    void eachProviderWithoutOneOfItsSettingsFailsNamingIt() {
+        for (String[] complete : new String[][] {GATEWAY, TWILIO, ELKS}) {
+            for (int missing = 1; missing < complete.length; missing++) {
+                String setting = complete[missing].substring(0, complete[missing].indexOf('='));
+                String[] incomplete = Stream.concat(Arrays.stream(complete, 0, missing),
+                        Arrays.stream(complete, missing + 1, complete.length)).toArray(String[]::new);
+                runner.withPropertyValues(incomplete)
+                        .run(context -> startupFailure(context).hasMessageContaining(setting)
+                                .hasMessageContaining("must be set when " + complete[0]));
+            }
         }
     }
 
     @Test
+    void theGatewayWithAUrlThatIsNotHttpFails() {
+        assertInvalid(GATEWAY, "portvakt.sms.http.url=ftp://sms.example.com/", "http or https URL");
+    }
+
+    @Test
     void twilioWithSomethingElseThanAnAccountSidFails() {
-        runner.withPropertyValues("portvakt.sms.provider=twilio", "portvakt.sms.from=+46766860001",
-                "portvakt.sms.twilio.account-sid=SK0123456789abcdef0123456789abcdef",
-                "portvakt.sms.twilio.auth-token=f00dfacef00dfacef00dfacef00dface")
-                .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.twilio.account-sid")
-                        .hasMessageContaining("AC and 32 hex digits"));
+        assertInvalid(TWILIO, "portvakt.sms.twilio.account-sid=SK0123456789abcdef0123456789abcdef",
+                "AC and 32 hex digits");
+    }
+
+    @Test
+    void fortySixElksWithASenderItCannotDeliverFails() {
+        assertInvalid(ELKS, "portvakt.sms.from=Portvakt Login", "3 to 11 letters and digits");
     }
 
     @Test
     void aTimeoutThatIsNotPositiveFailsNamingIt() {
-        runner.withPropertyValues("portvakt.sms.provider=http", "portvakt.sms.http.url=https://sms.example.com/send",
-                "portvakt.sms.read-timeout=0s")
-                .run(context -> startupFailure(context).hasMessageContaining("portvakt.sms.read-timeout"));
+        assertInvalid(GATEWAY, "portvakt.sms.read-timeout=0s", "positive duration");
     }
 
-    /** The settings without the one at {@code index}. */
-    static String[] without(String[] settings, int index) {
-        return IntStream.range(0, settings.length).filter(i -> i != index)
-                .mapToObj(i -> settings[i]).toArray(String[]::new);
+    private void assertChosen(String[] settings, Class<? extends SmsSender> adapter, String... more) {
+        runner.withPropertyValues(settings).withPropertyValues(more)
+                .run(context -> assertThat(context).getBean(SmsSender.class).isInstanceOf(adapter));
+    }
+
+    /** Asserts that the settings with {@code invalid} added (or replacing the same setting) fail naming it. */
+    private void assertInvalid(String[] settings, String invalid, String reason) {
+        String setting = invalid.substring(0, invalid.indexOf('='));
+        runner.withPropertyValues(settings).withPropertyValues(invalid)
+                .run(context -> startupFailure(context).hasMessageContaining(setting).hasMessageContaining(reason));
     }
 
     /** The root cause of the failed start, which Spring Boot prints as "Invalid value ... for property ...". */
-    static AbstractThrowableAssert<?, ? extends Throwable> startupFailure(AssertableApplicationContext context) {
+    private static AbstractThrowableAssert<?, ? extends Throwable> startupFailure(AssertableApplicationContext context) {
         assertThat(context).hasFailed();
         return assertThat(context.getStartupFailure()).rootCause()
                 .isInstanceOf(InvalidConfigurationPropertyValueException.class);
