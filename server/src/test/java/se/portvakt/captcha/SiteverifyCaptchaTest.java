@@ -7,10 +7,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import se.portvakt.testing.FormBody;
 
 /**
  * Each third-party CAPTCHA checked against a local stand-in for its siteverify API that speaks the provider's
@@ -191,7 +191,7 @@ abstract class SiteverifyCaptchaTest {
         try (exchange) {
             boolean form = "POST".equals(exchange.getRequestMethod()) && exchange.getRequestHeaders()
                     .getFirst("Content-Type").startsWith("application/x-www-form-urlencoded");
-            received.set(form ? fields(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)) : Map.of());
+            received.set(form ? FormBody.fields(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)) : Map.of());
             Answer next = answer.get();
             Thread.sleep(next.delay().toMillis());
             byte[] body = next.body().getBytes(StandardCharsets.UTF_8);
@@ -205,15 +205,5 @@ abstract class SiteverifyCaptchaTest {
         } catch (IOException clientGaveUp) {
             // The verifier stopped waiting (the timeout test): nothing to answer.
         }
-    }
-
-    private static Map<String, String> fields(String body) {
-        Map<String, String> fields = new HashMap<>();
-        for (String pair : body.split("&")) {
-            int equals = pair.indexOf('=');
-            fields.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
-        return fields;
     }
 }

@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,6 +17,8 @@ import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import se.portvakt.testing.FormBody;
 
 /**
  * A stand-in for an SMS provider's API on 127.0.0.1 and a free port: it records every request it receives and
@@ -35,13 +36,7 @@ final class ProviderStub implements AutoCloseable {
 
         /** The body read as {@code application/x-www-form-urlencoded} fields, in order. */
         Map<String, String> form() {
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (String pair : body.split("&")) {
-                int equals = pair.indexOf('=');
-                fields.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-            }
-            return fields;
+            return FormBody.fields(body);
         }
     }
 
