@@ -2,6 +2,7 @@ package se.portvakt.account;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -86,5 +87,24 @@ public class AccountStore {
                 rs.getString("name"),
                 rs.getBoolean("email_verified"),
                 Optional.ofNullable(rs.getString("password_hash")));
+    }
+
+    /** True while "Remind me later" on the 2FA prompt holds for this account. */
+    public boolean twoFactorPromptSnoozed(String id, Instant now) {
+        return jdbc.sql("SELECT two_factor_snoozed_until FROM account WHERE id = :id")
+                .param("id", id)
+                .query((rs, row) -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)))
+                .optional()
+                .flatMap(until -> until)
+                .map(until -> until.toInstant().isAfter(now))
+                .orElse(false);
+    }
+
+    /** "Remind me later": the 2FA prompt is not shown to this account before {@code until}. */
+    public void snoozeTwoFactorPrompt(String id, Instant until) {
+        jdbc.sql("UPDATE account SET two_factor_snoozed_until = :until WHERE id = :id")
+                .param("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC))
+                .param("id", id)
+                .update();
     }
 }

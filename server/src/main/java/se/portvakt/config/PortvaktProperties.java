@@ -22,7 +22,8 @@ public record PortvaktProperties(
         @DefaultValue Tokens tokens,
         @DefaultValue Recovery recovery,
         @DefaultValue Factors factors,
-        @DefaultValue Sms sms) {
+        @DefaultValue Sms sms,
+        @DefaultValue TwoFactor twoFactor) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -129,4 +130,24 @@ public record PortvaktProperties(
         /** 46elks: the API username and password from the 46elks dashboard. */
         public record Elks(String username, String password, @DefaultValue("https://api.46elks.com") URI baseUrl) {}
     }
+
+    /**
+     * Two-factor authentication (journey steps 4 and 5).
+     *
+     * @param promptSnooze how long "Remind me later" keeps the 2FA prompt away
+     * @param failedCodesPerAccount wrong second-factor codes (any kind) for one account within {@code window}
+     * @param smsCodeTtl how long a code sent by SMS works
+     * @param smsResendAfter how long before another code can be sent to the same person
+     * @param smsPerAccount texts one account can be sent per {@code smsWindow}
+     * @param smsAttemptsPerCode wrong entries before a code sent by SMS stops working
+     */
+    public record TwoFactor(
+            @DefaultValue("7d") Duration promptSnooze,
+            @DefaultValue("10") int failedCodesPerAccount,
+            @DefaultValue("15m") Duration window,
+            @DefaultValue("5m") Duration smsCodeTtl,
+            @DefaultValue("30s") Duration smsResendAfter,
+            @DefaultValue("5") int smsPerAccount,
+            @DefaultValue("1h") Duration smsWindow,
+            @DefaultValue("5") int smsAttemptsPerCode) {}
 }

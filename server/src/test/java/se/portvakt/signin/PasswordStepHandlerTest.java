@@ -167,7 +167,8 @@ abstract class PasswordStepHandlerTest {
     private PasswordStep step(PasswordHasher passwordHasher, int perAccount) {
         var limits = new PortvaktProperties.Limits(perAccount, 1_000, WINDOW);
         var settings = new PortvaktProperties(properties.issuer(), null, properties.password(), properties.signin(), limits,
-                properties.tokens(), properties.recovery(), properties.factors(), properties.sms());
+                properties.tokens(), properties.recovery(), properties.factors(), properties.sms(),
+                properties.twoFactor());
         return new PasswordStep(accounts, passwordHasher, limiter, audit, metrics, settings);
     }
 

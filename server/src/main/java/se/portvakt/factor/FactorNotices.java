@@ -1,0 +1,61 @@
+package se.portvakt.factor;
+
+import java.util.Locale;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.stereotype.Component;
+
+import se.portvakt.account.Account;
+import se.portvakt.delivery.mail.MailSender;
+import se.portvakt.delivery.mail.MailTemplates;
+
+/**
+ * Tells the account's owner by email when its second factors change or the emergency code is used, so that a
+ * person whose password was stolen learns of it. Sent off the request path; a failed mail is logged, never
+ * shown to the person signing in.
+ */
+@Component
+public class FactorNotices {
+
+    private static final Logger log = LoggerFactory.getLogger(FactorNotices.class);
+
+    private final MailTemplates templates;
+    private final MailSender mail;
+    private final TaskExecutor background;
+
+    FactorNotices(MailTemplates templates, MailSender mail, @Qualifier("applicationTaskExecutor") TaskExecutor background) {
+        this.templates = templates;
+        this.mail = mail;
+        this.background = background;
+    }
+
+    /** A new way to confirm it is you was added. */
+    public void factorAdded(Account account, FactorKind kind, Locale locale) {
+        send(account, "mail.factor-added.subject", "mail.factor-added." + kind.name().toLowerCase(Locale.ROOT), locale);
+    }
+
+    /** The emergency code signed in (and is spent). */
+    public void emergencyCodeUsed(Account account, Locale locale) {
+        send(account, "mail.emergency-code-used.subject", "mail.emergency-code-used.text", locale);
+    }
+
+    /** Two-factor authentication was turned off. */
+    public void twoFactorOff(Account account, Locale locale) {
+        send(account, "mail.two-factor-off.subject", "mail.two-factor-off.text", locale);
+    }
+
+    private void send(Account account, String subjectKey, String textKey, Locale locale) {
+        background.execute(() -> {
+            try {
+                mail.send(templates.compose("notice", subjectKey, account, locale,
+                        Map.of("subjectKey", subjectKey, "textKey", textKey)));
+            } catch (RuntimeException failed) {
+                log.warn("Notice {} to account {} not sent: {}", subjectKey, account.id(), failed.getMessage());
+            }
+        });
+    }
+}

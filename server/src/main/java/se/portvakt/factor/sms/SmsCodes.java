@@ -1,0 +1,203 @@
+package se.portvakt.factor.sms;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.MessageSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.delivery.sms.SmsMessage;
+import se.portvakt.factor.Sha256;
+import se.portvakt.delivery.sms.SmsSender;
+import se.portvakt.ratelimit.AttemptLimiter;
+import se.portvakt.ratelimit.AttemptLimiter.Limit;
+
+/**
+ * Six-digit codes sent by SMS: to sign in with the backup number, or to confirm a number being set up.
+ * A code is random, stored only as a salted SHA-256, expires (5 minutes by default), stops working after a few
+ * wrong entries, and is spent by one conditional UPDATE, so it signs in exactly once. A new code replaces the
+ * previous one; codes cannot be sent more often than every {@code smsResendAfter}, nor more than
+ * {@code smsPerAccount} per {@code smsWindow}.
+ */
+@Component
+public class SmsCodes {
+
+    /** What a code is for; a code for one purpose never passes for the other. */
+    public enum Purpose { SIGN_IN, CONFIRM_NUMBER }
+
+    /** The outcome of sending a code. */
+    public sealed interface Sending {
+        record Sent(String phone) implements Sending {}
+
+        /** Too soon after the last code, or too many codes: try again after this long. */
+        record TooSoon(Duration retryAfter) implements Sending {}
+
+        /** The SMS provider refused or did not answer; nothing was spent, the person can ask again. */
+        record Failed(String reason) implements Sending {}
+    }
+
+    /** The outcome of checking a code. */
+    public enum Check {
+        ACCEPTED,
+        WRONG,
+        /** No code is waiting: never sent, expired, used, or too many wrong entries. A new one must be sent. */
+        NONE_VALID
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(SmsCodes.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final JdbcClient jdbc;
+    private final SmsSender sender;
+    private final AttemptLimiter limiter;
+    private final MessageSource messages;
+    private final PortvaktProperties.TwoFactor settings;
+    private final Limit perAccount;
+    private final String issuerHost;
+
+    SmsCodes(JdbcClient jdbc, SmsSender sender, AttemptLimiter limiter, MessageSource messages,
+            PortvaktProperties properties) {
+        this.jdbc = jdbc;
+        this.sender = sender;
+        this.limiter = limiter;
+        this.messages = messages;
+        this.settings = properties.twoFactor();
+        this.perAccount = new Limit("sms.account", settings.smsPerAccount(), settings.smsWindow());
+        this.issuerHost = java.net.URI.create(properties.issuer()).getHost();
+    }
+
+    /** Sends a new code to {@code phone}, replacing any code of this purpose not yet used. */
+    public Sending send(String accountId, Purpose purpose, String phone, Locale locale) {
+        Instant now = Instant.now();
+        Duration wait = limiter.blockedFor(perAccount, accountId);
+        Optional<Instant> last = lastSent(accountId, purpose);
+        if (last.isPresent() && last.get().plus(settings.smsResendAfter()).isAfter(now)) {
+            Duration untilResend = Duration.between(now, last.get().plus(settings.smsResendAfter()));
+            wait = untilResend.compareTo(wait) > 0 ? untilResend : wait;
+        }
+        if (!wait.isZero()) {
+            return new Sending.TooSoon(wait);
+        }
+
+        String id = UUID.randomUUID().toString();
+        String code = "%06d".formatted(RANDOM.nextInt(1_000_000));
+        long minutes = Math.max(1, settings.smsCodeTtl().toMinutes());
+        String text = messages.getMessage("sms.code", new Object[] {code, minutes, issuerHost}, locale);
+        try {
+            sender.send(new SmsMessage(phone, text));
+        } catch (SmsSender.SmsDeliveryException failed) {
+            log.warn("SMS code to {} not sent: {}", PhoneNumbers.masked(phone), failed.getMessage());
+            return new Sending.Failed(failed.getMessage());
+        }
+        limiter.record(perAccount, accountId);
+        jdbc.sql("DELETE FROM sms_code WHERE account_id = :account AND purpose = :purpose AND used_at IS NULL")
+                .param("account", accountId)
+                .param("purpose", purpose.name())
+                .update();
+        jdbc.sql("""
+                INSERT INTO sms_code (id, account_id, purpose, phone, code_hash, attempts, created_at, expires_at)
+                VALUES (:id, :account, :purpose, :phone, :hash, 0, :now, :expires)
+                """)
+                .param("id", id)
+                .param("account", accountId)
+                .param("purpose", purpose.name())
+                .param("phone", phone)
+                .param("hash", hash(id, code))
+                .param("now", utc(now))
+                .param("expires", utc(now.plus(settings.smsCodeTtl())))
+                .update();
+        return new Sending.Sent(phone);
+    }
+
+    /** Checks a code typed by the person against the last one sent for this purpose, spending it when right. */
+    public Check check(String accountId, Purpose purpose, String input) {
+        String typed = input == null ? "" : input.replaceAll("\\s", "");
+        Instant now = Instant.now();
+        Optional<Waiting> waiting = jdbc.sql("""
+                SELECT id, code_hash FROM sms_code
+                WHERE account_id = :account AND purpose = :purpose AND used_at IS NULL AND expires_at > :now
+                  AND attempts < :max
+                ORDER BY created_at DESC FETCH FIRST 1 ROWS ONLY
+                """)
+                .param("account", accountId)
+                .param("purpose", purpose.name())
+                .param("now", utc(now))
+                .param("max", settings.smsAttemptsPerCode())
+                .query((rs, row) -> new Waiting(rs.getString("id"), rs.getString("code_hash")))
+                .optional();
+        if (waiting.isEmpty()) {
+            return Check.NONE_VALID;
+        }
+        String id = waiting.get().id();
+        boolean matches = typed.matches("[0-9]{6}") && MessageDigest.isEqual(
+                hash(id, typed).getBytes(StandardCharsets.US_ASCII), waiting.get().hash().getBytes(StandardCharsets.US_ASCII));
+        if (matches) {
+            int spent = jdbc.sql("""
+                    UPDATE sms_code SET used_at = :now
+                    WHERE id = :id AND used_at IS NULL AND expires_at > :now AND attempts < :max
+                    """)
+                    .param("now", utc(now))
+                    .param("id", id)
+                    .param("max", settings.smsAttemptsPerCode())
+                    .update();
+            // Zero rows: another request spent it a moment ago. It worked once; it does not work twice.
+            return spent == 1 ? Check.ACCEPTED : Check.NONE_VALID;
+        }
+        jdbc.sql("UPDATE sms_code SET attempts = attempts + 1 WHERE id = :id").param("id", id).update();
+        return Check.WRONG;
+    }
+
+    /** The number the last code of this purpose went to, while it can still be used. */
+    public Optional<String> pendingPhone(String accountId, Purpose purpose) {
+        return jdbc.sql("""
+                SELECT phone FROM sms_code WHERE account_id = :account AND purpose = :purpose AND used_at IS NULL
+                ORDER BY created_at DESC FETCH FIRST 1 ROWS ONLY
+                """)
+                .param("account", accountId)
+                .param("purpose", purpose.name())
+                .query(String.class)
+                .optional();
+    }
+
+    @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT3M")
+    void purgeOld() {
+        jdbc.sql("DELETE FROM sms_code WHERE expires_at < :before")
+                .param("before", utc(Instant.now().minus(Duration.ofDays(1))))
+                .update();
+    }
+
+    private Optional<Instant> lastSent(String accountId, Purpose purpose) {
+        return jdbc.sql("""
+                SELECT MAX(created_at) FROM sms_code WHERE account_id = :account AND purpose = :purpose
+                """)
+                .param("account", accountId)
+                .param("purpose", purpose.name())
+                .query((rs, row) -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)))
+                .optional()
+                .flatMap(at -> at)
+                .map(OffsetDateTime::toInstant);
+    }
+
+    private record Waiting(String id, String hash) {}
+
+    private static String hash(String id, String code) {
+        return Sha256.hex(id + ':' + code);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+}
