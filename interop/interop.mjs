@@ -153,7 +153,8 @@ function postForm(page, fieldName) {
 
 /**
  * Plays the person: opens the authorization URL, follows the server's redirects, fills in the email page and
- * the password page, and returns the URL of the redirect to the client (not followed).
+ * the password page (and answers the 2FA prompt with "Remind me later"), and returns the URL of the redirect to
+ * the client (not followed).
  */
 async function signIn(browser, authorizationUrl, redirectUri, email, password) {
   let response = await browser.get(authorizationUrl);
@@ -167,6 +168,14 @@ async function signIn(browser, authorizationUrl, redirectUri, email, password) {
       continue;
     }
     check(response.status === 200, `${response.url.pathname} answered ${response.status}:\n${response.body.slice(0, 2000)}`);
+    if (response.url.pathname === '/signin/two-factor') {
+      // The 2FA prompt (journey step 4) for a person without 2FA: "Remind me later", as the person would.
+      check(!filled.has('prompt'), `the 2FA prompt came back after "Remind me later":\n${response.body.slice(0, 2000)}`);
+      filled.add('prompt');
+      const prompt = postForm(response, '_csrf');
+      response = await browser.post(prompt.action, { ...prompt.hidden, action: 'later' });
+      continue;
+    }
     const step = /name\s*=\s*["']?password\b/i.test(response.body) ? 'password' : 'email';
     check(!filled.has(step), `the ${step} page came back after it was submitted (wrong ${step}?):\n${response.body.slice(0, 2000)}`);
     filled.add(step);

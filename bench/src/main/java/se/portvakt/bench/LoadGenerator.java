@@ -273,6 +273,11 @@ final class LoadGenerator {
         expectRedirect(r, "/signin/password");
         expect(b.get(Browser.location(r)), 200, "GET /signin/password");
         r = b.postForm("/signin/password", Map.of("password", opt("password", "correct horse battery staple")));
+        if (Browser.location(r).endsWith("/signin/two-factor")) {
+            // The 2FA prompt, once per account: "Remind me later" keeps it away for the rest of the run.
+            expect(b.get(Browser.location(r)), 200, "GET /signin/two-factor");
+            r = b.postForm("/signin/two-factor", Map.of("action", "later"));
+        }
         expectRedirect(r, "/oauth2/authorize");
         r = b.get(Browser.location(r));
         expectRedirect(r, redirectUri);

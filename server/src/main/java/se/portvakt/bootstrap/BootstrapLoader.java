@@ -78,7 +78,8 @@ class BootstrapLoader implements ApplicationRunner {
     void apply(BootstrapFile file) {
         for (BootstrapFile.Client entry : file.clients()) {
             clients.apply(new ClientDefinition(entry.id(), entry.name(), entry.type(), entry.secret(),
-                    entry.redirectUris(), entry.postLogoutRedirectUris(), entry.scopes(), entry.idTokenSigningAlg()));
+                    entry.redirectUris(), entry.postLogoutRedirectUris(), entry.scopes(), entry.idTokenSigningAlg(),
+                    Boolean.TRUE.equals(entry.requireTwoFactor())));
         }
         for (BootstrapFile.AccountEntry entry : file.accounts()) {
             applyAccount(entry);

@@ -10,6 +10,7 @@ import java.util.List;
  * @param id the OAuth {@code client_id}
  * @param secret the client secret in plain text (web and machine only); stored only as a hash
  * @param idTokenSigningAlgorithm RS256 or ES256, or null for the server's default
+ * @param requireTwoFactor people signing in to this application must pass a second factor (no "remind me later")
  */
 public record ClientDefinition(
         String id,
@@ -19,7 +20,8 @@ public record ClientDefinition(
         List<String> redirectUris,
         List<String> postLogoutRedirectUris,
         List<String> scopes,
-        String idTokenSigningAlgorithm) {
+        String idTokenSigningAlgorithm,
+        boolean requireTwoFactor) {
 
     public ClientDefinition {
         require(id != null && id.matches("[A-Za-z0-9._~-]{1,100}"), "client id must be 1-100 URL-safe characters");

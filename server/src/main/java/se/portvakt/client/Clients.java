@@ -22,6 +22,9 @@ public class Clients {
     /** What {@link #apply} did. */
     public enum Change { CREATED, UPDATED }
 
+    /** The client setting that says its people must pass a second factor. */
+    static final String REQUIRE_TWO_FACTOR = "settings.client.portvakt.require-two-factor";
+
     private final RegisteredClientRepository repository;
     private final PasswordHasher hasher;
     private final PortvaktProperties.Tokens tokens;
@@ -30,6 +33,15 @@ public class Clients {
         this.repository = repository;
         this.hasher = hasher;
         this.tokens = properties.tokens();
+    }
+
+    /** True when the application with this client_id requires two-factor authentication of everyone. */
+    public boolean requiresTwoFactor(String clientId) {
+        if (clientId == null) {
+            return false;
+        }
+        RegisteredClient client = repository.findByClientId(clientId);
+        return client != null && Boolean.TRUE.equals(client.getClientSettings().getSetting(REQUIRE_TWO_FACTOR));
     }
 
     /**
@@ -84,6 +96,7 @@ public class Clients {
         builder.clientSettings(ClientSettings.builder()
                 .requireProofKey(definition.type() == ClientType.NATIVE)
                 .requireAuthorizationConsent(false)
+                .setting(REQUIRE_TWO_FACTOR, definition.requireTwoFactor())
                 .build());
         String algorithm = definition.idTokenSigningAlgorithm() != null
                 ? definition.idTokenSigningAlgorithm() : tokens.idTokenSigningAlgorithm();

@@ -29,11 +29,13 @@ class PasswordStep implements SignInStep {
     private final AttemptLimiter limiter;
     private final AuditLog audit;
     private final SignInMetrics metrics;
+    private final TwoFactorRoute route;
     private final Limit perAccount;
     private final Limit perAddress;
 
     PasswordStep(AccountStore accounts, PasswordHasher hasher, AttemptLimiter limiter, AuditLog audit,
-            SignInMetrics metrics, PortvaktProperties properties) {
+            SignInMetrics metrics, TwoFactorRoute route, PortvaktProperties properties) {
+        this.route = route;
         this.accounts = accounts;
         this.hasher = hasher;
         this.limiter = limiter;
@@ -90,8 +92,8 @@ class PasswordStep implements SignInStep {
                     "upgraded to argon2id"));
         }
         audit.record(new AuditEvent("signin.password", "success", signedIn.id(), email, flow.clientId(), address, null));
-        return new StepResult.Advance(
-                flow.passed(signedIn.id(), new PassedFactor(PassedFactor.PASSWORD, Instant.now()), Step.DONE));
+        SignInFlow proven = flow.passed(signedIn.id(), new PassedFactor(PassedFactor.PASSWORD, Instant.now()), Step.DONE);
+        return new StepResult.Advance(route.afterFirstFactor(proven, context));
     }
 
     private static Duration max(Duration a, Duration b) {

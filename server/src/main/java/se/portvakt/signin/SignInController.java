@@ -118,13 +118,15 @@ class SignInController {
         if (result instanceof StepResult.Rejected rejected) {
             flows.update(rejected.flow());
             model.addAttribute("error", rejected.messageKey());
+            // What was typed comes back, so a mistake costs one correction, not the whole form.
+            model.addAttribute("form", firstValues(form));
             if (step == Step.IDENTIFY) {
                 model.addAttribute("email", form.getFirst("email"));
             }
             return handler.show(rejected.flow(), context, model);
         }
         StepResult.Locked locked = (StepResult.Locked) result;
-        model.addAttribute("error", "signin.locked");
+        model.addAttribute("error", locked.messageKey());
         model.addAttribute("retryMinutes", Math.max(1, (locked.retryAfter().toSeconds() + 59) / 60));
         return handler.show(locked.flow(), context, model);
     }

@@ -51,6 +51,11 @@ public record SignInFlow(
         return new SignInFlow(id, next, email, account, clientId, continueUrl, factors, attempts, createdAt, expiresAt);
     }
 
+    /** A further factor of the account already proven (a second factor, or one just set up). */
+    SignInFlow passed(PassedFactor factor, Step next) {
+        return passed(accountId, factor, next);
+    }
+
     /** A factor passed outside the password page (a link from an email) proves who this is. */
     SignInFlow provenBy(EmailAddress address, String account, PassedFactor factor, Step next) {
         List<PassedFactor> factors = new ArrayList<>(passedFactors);

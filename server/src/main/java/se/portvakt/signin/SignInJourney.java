@@ -28,8 +28,11 @@ public class SignInJourney {
     private final SignInFlowStore flows;
     private final SignInCompletion completion;
     private final PortvaktProperties properties;
+    private final TwoFactorRoute route;
 
-    SignInJourney(SignInFlowStore flows, SignInCompletion completion, PortvaktProperties properties) {
+    SignInJourney(SignInFlowStore flows, SignInCompletion completion, TwoFactorRoute route,
+            PortvaktProperties properties) {
+        this.route = route;
         this.flows = flows;
         this.completion = completion;
         this.properties = properties;
@@ -58,13 +61,23 @@ public class SignInJourney {
     public String continueWithEmailLink(HttpServletRequest request, HttpServletResponse response, Account account,
             String flowId) {
         Instant now = Instant.now();
-        SignInFlow flow = current(request)
-                .filter(f -> f.id().equals(flowId))
-                .orElseGet(() -> new SignInFlow(UUID.randomUUID().toString(), Step.IDENTIFY, null, null, null, "/",
-                        List.of(), 0, now, now.plus(properties.signin().flowTtl())));
+        Optional<SignInFlow> resumed = current(request).filter(f -> f.id().equals(flowId));
+        SignInFlow flow = resumed.orElseGet(() -> new SignInFlow(UUID.randomUUID().toString(), Step.IDENTIFY, null,
+                null, null, "/", List.of(), 0, now, now.plus(properties.signin().flowTtl())));
         SignInFlow proven = flow.provenBy(account.email(), account.id(), new PassedFactor(EMAIL_LINK_FACTOR, now),
                 Step.DONE);
-        return completion.complete(proven, request, response);
+        // The link is a first factor: a person with 2FA on is asked for the second one next (or the 2FA prompt).
+        SignInFlow next = route.afterFirstFactor(proven, new StepContext(request, response));
+        if (next.step() == Step.DONE) {
+            return completion.complete(next, request, response);
+        }
+        if (resumed.isPresent()) {
+            flows.update(next);
+        } else {
+            flows.insert(next);
+            request.getSession().setAttribute(SignInController.FLOW_ATTRIBUTE, next.id());
+        }
+        return next.step().url();
     }
 
     private Optional<SignInFlow> current(HttpServletRequest request) {

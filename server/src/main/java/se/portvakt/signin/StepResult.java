@@ -11,6 +11,11 @@ sealed interface StepResult {
     /** The form was refused: show the page again with this message (from messages.properties). */
     record Rejected(SignInFlow flow, String messageKey) implements StepResult {}
 
-    /** Too many attempts: refuse without checking, and say when to try again. */
-    record Locked(SignInFlow flow, Duration retryAfter) implements StepResult {}
+    /** Too many attempts: refuse without checking, and say when to try again (a message taking the minutes). */
+    record Locked(SignInFlow flow, Duration retryAfter, String messageKey) implements StepResult {
+
+        Locked(SignInFlow flow, Duration retryAfter) {
+            this(flow, retryAfter, "signin.locked");
+        }
+    }
 }

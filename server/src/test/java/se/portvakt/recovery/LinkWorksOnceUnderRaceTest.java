@@ -6,11 +6,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,6 +17,7 @@ import se.portvakt.account.AccountStore;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.Race;
 import se.portvakt.testing.TestPeople;
 
 /**
@@ -84,28 +80,6 @@ abstract class LinkWorksOnceUnderRaceTest {
             assertThat(browser.csrf()).isNotNull();
             browsers.add(browser);
         }
-        CountDownLatch ready = new CountDownLatch(BROWSERS);
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(BROWSERS);
-        try {
-            List<Future<HttpResponse<String>>> pending = new ArrayList<>();
-            for (HttpAgent browser : browsers) {
-                pending.add(pool.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    return browser.post(path, form);
-                }));
-            }
-            assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
-            go.countDown();
-            List<HttpResponse<String>> answers = new ArrayList<>();
-            for (Future<HttpResponse<String>> answer : pending) {
-                answers.add(answer.get(60, TimeUnit.SECONDS));
-            }
-            assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).isIn(200, 302));
-            return answers;
-        } finally {
-            pool.shutdownNow();
-        }
+        return Race.post(browsers, path, form);
     }
 }

@@ -58,6 +58,9 @@ abstract class PasswordStepHandlerTest {
     @Autowired
     PortvaktProperties properties;
 
+    @Autowired
+    TwoFactorRoute route;
+
     /** Counts every password check, so a test can see that none was made. */
     static final class CountingHasher extends PasswordHasher {
         final AtomicInteger verifications = new AtomicInteger();
@@ -169,7 +172,7 @@ abstract class PasswordStepHandlerTest {
         var settings = new PortvaktProperties(properties.issuer(), null, properties.password(), properties.signin(), limits,
                 properties.tokens(), properties.recovery(), properties.factors(), properties.sms(),
                 properties.twoFactor());
-        return new PasswordStep(accounts, passwordHasher, limiter, audit, metrics, settings);
+        return new PasswordStep(accounts, passwordHasher, limiter, audit, metrics, route, settings);
     }
 
     private static SignInFlow flowFor(EmailAddress email) {

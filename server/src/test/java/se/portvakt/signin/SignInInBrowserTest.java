@@ -57,7 +57,7 @@ class SignInInBrowserTest {
         browser.click(button("Sign in"));
 
         // Back at the application, with a code for it and the state it sent.
-        URI arrival = URI.create(browser.waitForUrlStartingWith(fromTheApp.redirectUri + "?"));
+        URI arrival = URI.create(browser.arriveRemindingLater(fromTheApp.redirectUri + "?"));
         assertThat(OidcClient.param(arrival, "code")).isNotBlank();
         assertThat(OidcClient.param(arrival, "state")).isEqualTo(fromTheApp.state);
 
@@ -112,7 +112,7 @@ class SignInInBrowserTest {
         assertThat(browser.find(SHOWN_EMAIL).getText()).isEqualTo(EMAIL);
         browser.type(field("Password"), PASSWORD);
         browser.click(button("Sign in"));
-        URI arrival = URI.create(browser.waitForUrlStartingWith(fromTheApp.redirectUri + "?"));
+        URI arrival = URI.create(browser.arriveRemindingLater(fromTheApp.redirectUri + "?"));
         assertThat(OidcClient.param(arrival, "state")).isEqualTo(fromTheApp.state);
     }
 

@@ -199,6 +199,26 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
         return currentUrl();
     }
 
+    /**
+     * Waits for the application's redirect URI ({@code prefix}); when the 2FA prompt comes first (a person
+     * without 2FA who was not reminded recently), answers "Remind me later" on the way. Returns the arrival URL.
+     */
+    public String arriveRemindingLater(String prefix) {
+        String promptUrl = base + "/signin/two-factor";
+        new WebDriverWait(driver, WAIT).until(d -> currentUrl().startsWith(prefix) || currentUrl().equals(promptUrl));
+        remindLaterIfAsked();
+        return waitForUrlStartingWith(prefix);
+    }
+
+    /** Right after signing in: answers "Remind me later" if the 2FA prompt is what the browser shows. */
+    public void remindLaterIfAsked() {
+        new WebDriverWait(driver, WAIT).until(d -> !currentUrl().equals(base + "/signin/password"));
+        if (currentUrl().equals(base + "/signin/two-factor")) {
+            click(button("Remind me later"));
+            new WebDriverWait(driver, WAIT).until(d -> !currentUrl().equals(base + "/signin/two-factor"));
+        }
+    }
+
     /** Waits until the server's page at {@code path} is shown. */
     public void waitForPath(String path) {
         waitForUrlStartingWith(base + path);

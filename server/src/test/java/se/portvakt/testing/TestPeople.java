@@ -1,5 +1,7 @@
 package se.portvakt.testing;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,8 +38,19 @@ public final class TestPeople {
                 .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
     }
 
-    /** A new, verified account with this stored hash (null: no password yet). */
+    /**
+     * A new, verified account with this stored hash (null: no password yet), whose owner was reminded of 2FA
+     * recently: its sign-in goes straight back to the application, as the journey says, so tests of other
+     * features need not pass the 2FA prompt. {@link #newcomer} is an account that gets the prompt.
+     */
     public static Account account(AccountStore accounts, String who, String passwordHash) {
+        Account account = newcomer(accounts, who, passwordHash);
+        accounts.snoozeTwoFactorPrompt(account.id(), Instant.now().plus(Duration.ofDays(7)));
+        return account;
+    }
+
+    /** A new, verified account that has never seen the 2FA prompt, so its next sign-in shows it. */
+    public static Account newcomer(AccountStore accounts, String who, String passwordHash) {
         return accounts.create(new EmailAddress(uniqueEmail(who)), "Test " + who, true, passwordHash);
     }
 }

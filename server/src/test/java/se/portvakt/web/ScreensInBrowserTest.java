@@ -60,6 +60,7 @@ class ScreensInBrowserTest {
         browser.waitForPath("/signin/password");
         browser.type(field("Password"), "test password one");
         browser.click(button("Sign in"));
+        browser.remindLaterIfAsked();
         browser.find(button("Sign out"));
         browser.checkScreen("home-signed-in", screen);
 

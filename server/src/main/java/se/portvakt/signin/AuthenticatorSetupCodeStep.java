@@ -1,0 +1,59 @@
+package se.portvakt.signin;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+import se.portvakt.factor.FactorKind;
+import se.portvakt.factor.FactorStore;
+import se.portvakt.factor.totp.TotpFactor;
+
+/** Step 4b, "enter the security code": the app's first code proves it holds the key, and 2FA is on. */
+@Component
+class AuthenticatorSetupCodeStep implements SignInStep {
+
+    private static final CodePage PAGE = new CodePage("twofactor.setup.title", "twofactor.setup.code.intro", null,
+            "twofactor.code.label", true, false, false, "twofactor.setup.back");
+
+    private final TotpFactor totp;
+    private final FactorStore factors;
+    private final SecondFactorAttempts attempts;
+    private final FactorAdded added;
+
+    AuthenticatorSetupCodeStep(TotpFactor totp, FactorStore factors, SecondFactorAttempts attempts, FactorAdded added) {
+        this.totp = totp;
+        this.factors = factors;
+        this.attempts = attempts;
+        this.added = added;
+    }
+
+    @Override
+    public Step step() {
+        return Step.AUTHENTICATOR_SETUP_CODE;
+    }
+
+    @Override
+    public String show(SignInFlow flow, StepContext context, Model model) {
+        return PAGE.render(flow, model);
+    }
+
+    @Override
+    public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
+        if ("back".equals(form.get("action"))) {
+            return new StepResult.Advance(flow.atStep(Step.AUTHENTICATOR_SETUP));
+        }
+        Duration wait = attempts.blockedFor(flow, context);
+        if (!wait.isZero()) {
+            return attempts.locked(flow, context, FactorKind.TOTP, wait);
+        }
+        if (!totp.confirmSetup(flow.accountId(), form.getOrDefault("code", ""))) {
+            return attempts.failed(flow, context, FactorKind.TOTP, "twofactor.setup.code.invalid");
+        }
+        added.record(flow, context, FactorKind.TOTP);
+        // A backup number set up before stays; otherwise offer one.
+        Step next = factors.phone(flow.accountId()).isPresent() ? Step.EMERGENCY_CODE_SAVE : Step.SMS_BACKUP;
+        return new StepResult.Advance(flow.passed(attempts.passed(flow, context, FactorKind.TOTP), next));
+    }
+}

@@ -1,0 +1,59 @@
+package se.portvakt.signin;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+import se.portvakt.account.AccountStore;
+import se.portvakt.factor.FactorKind;
+import se.portvakt.factor.FactorNotices;
+import se.portvakt.factor.emergency.EmergencyCodes;
+
+/** Step 5 with the one-time emergency code, when the phone is lost. It works once; the owner is told by email. */
+@Component
+class EmergencyCodeStep implements SignInStep {
+
+    private static final CodePage PAGE = new CodePage("twofactor.title", "twofactor.emergency.intro", null,
+            "twofactor.emergency.label", false, false, true, null);
+
+    private final EmergencyCodes codes;
+    private final SecondFactorAttempts attempts;
+    private final AccountStore accounts;
+    private final FactorNotices notices;
+
+    EmergencyCodeStep(EmergencyCodes codes, SecondFactorAttempts attempts, AccountStore accounts, FactorNotices notices) {
+        this.codes = codes;
+        this.attempts = attempts;
+        this.accounts = accounts;
+        this.notices = notices;
+    }
+
+    @Override
+    public Step step() {
+        return Step.EMERGENCY_CODE;
+    }
+
+    @Override
+    public String show(SignInFlow flow, StepContext context, Model model) {
+        return PAGE.render(flow, model);
+    }
+
+    @Override
+    public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
+        if ("other".equals(form.get("action"))) {
+            return new StepResult.Advance(flow.atStep(Step.OTHER_METHOD));
+        }
+        Duration wait = attempts.blockedFor(flow, context);
+        if (!wait.isZero()) {
+            return attempts.locked(flow, context, FactorKind.EMERGENCY_CODE, wait);
+        }
+        if (!codes.use(flow.accountId(), form.getOrDefault("code", ""))) {
+            return attempts.failed(flow, context, FactorKind.EMERGENCY_CODE, "twofactor.emergency.invalid");
+        }
+        accounts.findById(flow.accountId()).ifPresent(account -> notices.emergencyCodeUsed(account, context.locale()));
+        return new StepResult.Advance(
+                flow.passed(attempts.passed(flow, context, FactorKind.EMERGENCY_CODE), Step.EMERGENCY_CODE_USED));
+    }
+}

@@ -1,0 +1,78 @@
+package se.portvakt.signin;
+
+import java.time.Instant;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import se.portvakt.account.AccountStore;
+import se.portvakt.audit.AuditEvent;
+import se.portvakt.audit.AuditLog;
+import se.portvakt.client.Clients;
+import se.portvakt.factor.FactorKind;
+import se.portvakt.factor.FactorStore;
+import se.portvakt.factor.sms.SmsCodes;
+import se.portvakt.factor.sms.SmsCodes.Purpose;
+
+/**
+ * Where a sign-in goes once the first factor (password or email link) is passed: the person's preferred second
+ * factor when 2FA is on (step 5); the 2FA prompt when it is off and not snoozed, or when the application
+ * requires 2FA (step 4); otherwise straight back to the application.
+ */
+@Component
+class TwoFactorRoute {
+
+    private final FactorStore factors;
+    private final AccountStore accounts;
+    private final Clients clients;
+    private final SmsCodes smsCodes;
+    private final AuditLog audit;
+
+    TwoFactorRoute(FactorStore factors, AccountStore accounts, Clients clients, SmsCodes smsCodes, AuditLog audit) {
+        this.factors = factors;
+        this.accounts = accounts;
+        this.clients = clients;
+        this.smsCodes = smsCodes;
+        this.audit = audit;
+    }
+
+    /** The flow, just proven by a first factor, moved to its next step. */
+    SignInFlow afterFirstFactor(SignInFlow flow, StepContext context) {
+        Set<FactorKind> enrolled = factors.enrolled(flow.accountId());
+        if (!enrolled.isEmpty()) {
+            return enter(flow, enrolled.iterator().next(), context);
+        }
+        if (twoFactorRequired(flow) || !accounts.twoFactorPromptSnoozed(flow.accountId(), Instant.now())) {
+            return flow.atStep(Step.TWO_FACTOR_PROMPT);
+        }
+        return flow.atStep(Step.DONE);
+    }
+
+    /** The flow moved to the page that asks for this factor; for SMS, a code is sent on the way. */
+    SignInFlow enter(SignInFlow flow, FactorKind kind, StepContext context) {
+        return switch (kind) {
+            case TOTP -> flow.atStep(Step.AUTHENTICATOR_CODE);
+            case SMS -> {
+                factors.phone(flow.accountId()).ifPresent(phone -> sendCode(flow, Purpose.SIGN_IN, phone, context));
+                yield flow.atStep(Step.SMS_CODE);
+            }
+            case EMERGENCY_CODE -> flow.atStep(Step.EMERGENCY_CODE);
+        };
+    }
+
+    /** True when the application of this sign-in requires two-factor authentication of everyone. */
+    boolean twoFactorRequired(SignInFlow flow) {
+        return clients.requiresTwoFactor(flow.clientId());
+    }
+
+    /** Sends a code by SMS and notes it in the audit log; what came of it is for the page to say. */
+    SmsCodes.Sending sendCode(SignInFlow flow, Purpose purpose, String phone, StepContext context) {
+        SmsCodes.Sending sending = smsCodes.send(flow.accountId(), purpose, phone, context.locale());
+        String outcome = sending instanceof SmsCodes.Sending.Sent ? "success"
+                : sending instanceof SmsCodes.Sending.TooSoon ? "limited" : "failure";
+        String detail = sending instanceof SmsCodes.Sending.Failed failed ? failed.reason() : purpose.name();
+        audit.record(new AuditEvent("sms.code", outcome, flow.accountId(), flow.email().value(), flow.clientId(),
+                context.address(), detail));
+        return sending;
+    }
+}
