@@ -84,14 +84,14 @@ class SmsConfig {
     /** A setting the chosen provider cannot work without. */
     private static String required(String value, String setting, String provider) {
         if (present(value) == null) {
-            throw invalid(setting, value, "it must be set when portvakt.sms.provider=" + provider);
+            throw invalid(setting, value, "it is not set, and portvakt.sms.provider=" + provider + " needs it");
         }
         return value.trim();
     }
 
     private static URI url(URI value, String setting, String provider) {
         if (value == null) {
-            throw invalid(setting, null, "it must be set when portvakt.sms.provider=" + provider);
+            throw invalid(setting, null, "it is not set, and portvakt.sms.provider=" + provider + " needs it");
         }
         if (!value.isAbsolute() || value.getHost() == null
                 || !("https".equalsIgnoreCase(value.getScheme()) || "http".equalsIgnoreCase(value.getScheme()))) {

@@ -87,7 +87,7 @@ class SmsConfigTest {
                         Arrays.stream(complete, missing + 1, complete.length)).toArray(String[]::new);
                 runner.withPropertyValues(incomplete)
                         .run(context -> startupFailure(context).hasMessageContaining(setting)
-                                .hasMessageContaining("must be set when " + complete[0]));
+                                .hasMessageContaining("it is not set, and " + complete[0] + " needs it"));
             }
         }
     }
