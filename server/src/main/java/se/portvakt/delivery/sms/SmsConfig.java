@@ -18,7 +18,7 @@ import se.portvakt.delivery.outbox.DevOutbox;
  * Chooses the SMS adapter in one place, by {@code portvakt.sms.provider}. Without a provider the development outbox
  * is used when it is enabled; otherwise the server still starts (SMS is a backup factor that a deployment may not
  * offer) and every send fails with "no SMS provider configured". A provider that is named but lacks a setting it
- * needs stops the start, naming the setting.
+ * needs, or has one it cannot work with, stops the start with Spring Boot's report naming the setting.
  */
 @Configuration(proxyBeanMethods = false)
 class SmsConfig {
@@ -84,14 +84,14 @@ class SmsConfig {
     /** A setting the chosen provider cannot work without. */
     private static String required(String value, String setting, String provider) {
         if (present(value) == null) {
-            throw invalid(setting, value, "it is not set, and portvakt.sms.provider=" + provider + " needs it");
+            throw notSet(setting, value, provider);
         }
         return value.trim();
     }
 
     private static URI url(URI value, String setting, String provider) {
         if (value == null) {
-            throw invalid(setting, null, "it is not set, and portvakt.sms.provider=" + provider + " needs it");
+            throw notSet(setting, null, provider);
         }
         if (!value.isAbsolute() || value.getHost() == null
                 || !("https".equalsIgnoreCase(value.getScheme()) || "http".equalsIgnoreCase(value.getScheme()))) {
@@ -110,6 +110,10 @@ class SmsConfig {
     /** The value, or null when it is missing or blank (as an empty environment variable gives). */
     private static String present(String value) {
         return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static InvalidConfigurationPropertyValueException notSet(String setting, Object value, String provider) {
+        return invalid(setting, value, "it is not set, and portvakt.sms.provider=" + provider + " needs it");
     }
 
     /** Spring Boot reports this at start-up as "Invalid value ... for configuration property ..." with the reason. */
