@@ -121,14 +121,40 @@ public record PortvaktProperties(
          * @param url where the message is POSTed
          * @param token sent as {@code Authorization: Bearer <token>} when set
          */
-        public record Http(URI url, String token) {}
+        public record Http(URI url, String token) {
+
+            /** Never shows the token. */
+            @Override
+            public String toString() {
+                return "Http[url=" + url + ", token=" + hidden(token) + "]";
+            }
+        }
 
         /** Twilio's Messages API: the account's SID (AC...) and auth token from the Twilio console. */
         public record Twilio(String accountSid, String authToken,
-                @DefaultValue("https://api.twilio.com") URI baseUrl) {}
+                @DefaultValue("https://api.twilio.com") URI baseUrl) {
+
+            /** Never shows the auth token. */
+            @Override
+            public String toString() {
+                return "Twilio[accountSid=" + accountSid + ", authToken=" + hidden(authToken) + ", baseUrl=" + baseUrl
+                        + "]";
+            }
+        }
 
         /** 46elks: the API username and password from the 46elks dashboard. */
-        public record Elks(String username, String password, @DefaultValue("https://api.46elks.com") URI baseUrl) {}
+        public record Elks(String username, String password, @DefaultValue("https://api.46elks.com") URI baseUrl) {
+
+            /** Never shows the password. */
+            @Override
+            public String toString() {
+                return "Elks[username=" + username + ", password=" + hidden(password) + ", baseUrl=" + baseUrl + "]";
+            }
+        }
+
+        private static String hidden(String secret) {
+            return secret == null ? "none" : "(set)";
+        }
     }
 
     /**

@@ -113,6 +113,15 @@ class SmsConfigTest {
         assertInvalid(GATEWAY, "portvakt.sms.read-timeout=0s", "positive duration");
     }
 
+    @Test
+    void theSettingsNeverShowTheProvidersSecrets() {
+        runner.withPropertyValues(TWILIO).withPropertyValues("portvakt.sms.elks.password=C0ACCEEC0FAFE879189DD5D57F6EC348",
+                "portvakt.sms.http.token=s3cr3t-gateway-token")
+                .run(context -> assertThat(context.getBean(PortvaktProperties.class).sms().toString())
+                        .contains("AC0123456789abcdef0123456789abcdef").contains("(set)")
+                        .doesNotContain("f00dface").doesNotContain("C0ACCEEC").doesNotContain("s3cr3t"));
+    }
+
     private void assertChosen(String[] settings, Class<? extends SmsSender> adapter, String... more) {
         runner.withPropertyValues(settings).withPropertyValues(more)
                 .run(context -> assertThat(context).getBean(SmsSender.class).isInstanceOf(adapter));
