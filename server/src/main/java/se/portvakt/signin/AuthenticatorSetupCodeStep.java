@@ -8,6 +8,7 @@ import org.springframework.ui.Model;
 
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorStore;
+import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.totp.TotpFactor;
 
 /** Step 4b, "enter the security code": the app's first code proves it holds the key, and 2FA is on. */
@@ -21,8 +22,11 @@ class AuthenticatorSetupCodeStep implements SignInStep {
     private final FactorStore factors;
     private final SecondFactorAttempts attempts;
     private final FactorAdded added;
+    private final SmsCodes smsCodes;
 
-    AuthenticatorSetupCodeStep(TotpFactor totp, FactorStore factors, SecondFactorAttempts attempts, FactorAdded added) {
+    AuthenticatorSetupCodeStep(TotpFactor totp, FactorStore factors, SecondFactorAttempts attempts, FactorAdded added,
+            SmsCodes smsCodes) {
+        this.smsCodes = smsCodes;
         this.totp = totp;
         this.factors = factors;
         this.attempts = attempts;
@@ -52,8 +56,9 @@ class AuthenticatorSetupCodeStep implements SignInStep {
             return attempts.failed(flow, context, FactorKind.TOTP, "twofactor.setup.code.invalid");
         }
         added.record(flow, context, FactorKind.TOTP);
-        // A backup number set up before stays; otherwise offer one.
-        Step next = factors.phone(flow.accountId()).isPresent() ? Step.EMERGENCY_CODE_SAVE : Step.SMS_BACKUP;
+        // A backup number set up before stays; otherwise offer one, when texts can be sent at all.
+        Step next = factors.phone(flow.accountId()).isPresent() || !smsCodes.available()
+                ? Step.EMERGENCY_CODE_SAVE : Step.SMS_BACKUP;
         return new StepResult.Advance(flow.passed(attempts.passed(flow, context, FactorKind.TOTP), next));
     }
 }

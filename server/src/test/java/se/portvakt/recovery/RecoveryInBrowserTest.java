@@ -77,7 +77,10 @@ class RecoveryInBrowserTest {
         browser.type(field("Confirm new password"), "my first own passphrase");
         browser.click(button("Change password"));
 
-        // Back at the application that asked, with a code and the state it sent.
+        // Then the 2FA prompt, as after any first sign-in; later, and back at the application that asked, with a
+        // code and the state it sent.
+        browser.waitForPath("/signin/two-factor");
+        browser.click(button("Remind me later"));
         URI arrival = URI.create(browser.waitForUrlStartingWith(fromTheApp.redirectUri + "?"));
         assertThat(OidcClient.param(arrival, "code")).isNotBlank();
         assertThat(OidcClient.param(arrival, "state")).isEqualTo(fromTheApp.state);

@@ -68,8 +68,16 @@ class SmsConfig {
             }
             case "" -> {
                 log.warn("No SMS provider: set portvakt.sms.provider (http, twilio or 46elks) so SMS codes can be sent");
-                yield message -> {
-                    throw new SmsSender.SmsDeliveryException("no SMS provider configured (portvakt.sms.provider)");
+                yield new SmsSender() {
+                    @Override
+                    public void send(SmsMessage message) {
+                        throw new SmsSender.SmsDeliveryException("no SMS provider configured (portvakt.sms.provider)");
+                    }
+
+                    @Override
+                    public boolean canSend() {
+                        return false;
+                    }
                 };
             }
             default -> throw invalid("portvakt.sms.provider", sms.provider(), "choose outbox, http, twilio or 46elks");

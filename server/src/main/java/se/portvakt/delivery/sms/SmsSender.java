@@ -12,6 +12,14 @@ public interface SmsSender {
      */
     void send(SmsMessage message);
 
+    /**
+     * False when no provider is configured: then SMS is not offered as a backup method at all, rather than
+     * offered and failing.
+     */
+    default boolean canSend() {
+        return true;
+    }
+
     /** The provider refused the message or did not answer; the message says what happened, for the log. */
     final class SmsDeliveryException extends RuntimeException {
         private static final long serialVersionUID = 1L;

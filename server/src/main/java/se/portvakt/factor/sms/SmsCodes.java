@@ -79,6 +79,11 @@ public class SmsCodes {
         this.issuerHost = java.net.URI.create(properties.issuer()).getHost();
     }
 
+    /** True when texts can be sent at all (an SMS provider is configured). */
+    public boolean available() {
+        return sender.canSend();
+    }
+
     /** Sends a new code to {@code phone}, replacing any code of this purpose not yet used. */
     public Sending send(String accountId, Purpose purpose, String phone, Locale locale) {
         Instant now = Instant.now();

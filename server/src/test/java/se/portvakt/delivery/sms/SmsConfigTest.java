@@ -43,7 +43,10 @@ class SmsConfigTest {
     @Test
     void theDevelopmentOutboxIsTheDefaultWhenItIsEnabled() {
         runner.withPropertyValues("portvakt.dev-outbox.enabled=true")
-                .run(context -> assertThat(context).getBean(SmsSender.class).isInstanceOf(DevOutboxSmsSender.class));
+                .run(context -> {
+                    assertThat(context).getBean(SmsSender.class).isInstanceOf(DevOutboxSmsSender.class);
+                    assertThat(context.getBean(SmsSender.class).canSend()).isTrue();
+                });
     }
 
     @Test
@@ -51,6 +54,7 @@ class SmsConfigTest {
         runner.run(context -> {
             assertThat(context).hasNotFailed();
             SmsSender sender = context.getBean(SmsSender.class);
+            assertThat(sender.canSend()).as("SMS is then not offered as a backup").isFalse();
             assertThatThrownBy(() -> sender.send(new SmsMessage("+46701234567", "code 123456")))
                     .isInstanceOf(SmsSender.SmsDeliveryException.class)
                     .hasMessageContaining("no SMS provider configured").hasMessageContaining("portvakt.sms.provider");
