@@ -1,6 +1,5 @@
 package se.portvakt.signin;
 
-import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
@@ -36,16 +35,7 @@ class AuthenticatorCodeStep implements SignInStep {
 
     @Override
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
-        if ("other".equals(form.get("action"))) {
-            return new StepResult.Advance(flow.atStep(Step.OTHER_METHOD));
-        }
-        Duration wait = attempts.blockedFor(flow, context);
-        if (!wait.isZero()) {
-            return attempts.locked(flow, context, FactorKind.TOTP, wait);
-        }
-        if (!totp.verify(flow.accountId(), form.getOrDefault("code", ""))) {
-            return attempts.failed(flow, context, FactorKind.TOTP, "twofactor.code.invalid");
-        }
-        return new StepResult.Advance(flow.passed(attempts.passed(flow, context, FactorKind.TOTP), Step.DONE));
+        return attempts.checkAtSignIn(flow, context, FactorKind.TOTP, form, code -> totp.verify(flow.accountId(), code),
+                "twofactor.code.invalid", Step.DONE);
     }
 }

@@ -1,6 +1,5 @@
 package se.portvakt.signin;
 
-import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
@@ -42,18 +41,11 @@ class EmergencyCodeStep implements SignInStep {
 
     @Override
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
-        if ("other".equals(form.get("action"))) {
-            return new StepResult.Advance(flow.atStep(Step.OTHER_METHOD));
+        StepResult result = attempts.checkAtSignIn(flow, context, FactorKind.EMERGENCY_CODE, form,
+                code -> codes.use(flow.accountId(), code), "twofactor.emergency.invalid", Step.EMERGENCY_CODE_USED);
+        if (result instanceof StepResult.Advance advance && advance.flow().step() == Step.EMERGENCY_CODE_USED) {
+            accounts.findById(flow.accountId()).ifPresent(account -> notices.emergencyCodeUsed(account, context.locale()));
         }
-        Duration wait = attempts.blockedFor(flow, context);
-        if (!wait.isZero()) {
-            return attempts.locked(flow, context, FactorKind.EMERGENCY_CODE, wait);
-        }
-        if (!codes.use(flow.accountId(), form.getOrDefault("code", ""))) {
-            return attempts.failed(flow, context, FactorKind.EMERGENCY_CODE, "twofactor.emergency.invalid");
-        }
-        accounts.findById(flow.accountId()).ifPresent(account -> notices.emergencyCodeUsed(account, context.locale()));
-        return new StepResult.Advance(
-                flow.passed(attempts.passed(flow, context, FactorKind.EMERGENCY_CODE), Step.EMERGENCY_CODE_USED));
+        return result;
     }
 }

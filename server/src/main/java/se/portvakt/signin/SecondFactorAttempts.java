@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.springframework.stereotype.Component;
 
@@ -47,6 +49,26 @@ class SecondFactorAttempts {
         Duration account = limiter.blockedFor(perAccount, flow.accountId());
         Duration address = limiter.blockedFor(perAddress, context.address());
         return account.compareTo(address) >= 0 ? account : address;
+    }
+
+    /**
+     * The form of a code page at sign-in: "Use another method" goes to the other factors; otherwise, unless the
+     * account or address is locked, {@code check} decides, and a right code passes the factor and goes to
+     * {@code next}.
+     */
+    StepResult checkAtSignIn(SignInFlow flow, StepContext context, FactorKind kind, Map<String, String> form,
+            Predicate<String> check, String wrongKey, Step next) {
+        if ("other".equals(form.get("action"))) {
+            return new StepResult.Advance(flow.atStep(Step.OTHER_METHOD));
+        }
+        Duration wait = blockedFor(flow, context);
+        if (!wait.isZero()) {
+            return locked(flow, context, kind, wait);
+        }
+        if (!check.test(form.getOrDefault("code", ""))) {
+            return failed(flow, context, kind, wrongKey);
+        }
+        return new StepResult.Advance(flow.passed(passed(flow, context, kind), next));
     }
 
     /** Refuses without checking, when {@link #blockedFor} said so. */
