@@ -44,4 +44,31 @@ class SignInInSwedishTest {
             browser.screenshot("sv-signin-password-error", screen);
         }
     }
+
+    @Test
+    void theTwoFactorScreensAreInSwedishToo() {
+        browser.open(OidcClient.web().authorizationUrl());
+        browser.waitForPath("/signin");
+        browser.type(field("E-postadress"), "signed.in@example.com");
+        browser.click(button("Nästa"));
+        browser.waitForPath("/signin/password");
+        browser.type(field("Lösenord"), "test password one");
+        browser.click(button("Logga in"));
+        browser.waitForPath("/signin/two-factor");
+        assertThat(browser.text()).contains("Aktivera tvåfaktorsautentisering (2FA)", "Aktivera", "Påminn mig senare");
+        photograph("sv-2fa-prompt");
+
+        browser.click(button("Aktivera"));
+        browser.waitForPath("/signin/authenticator-setup");
+        assertThat(browser.text()).contains("Konfigurera din autentiseringsapp", "Nästa");
+        photograph("sv-2fa-authenticator-setup");
+    }
+
+    private static void photograph(String name) {
+        for (Screen screen : Screen.values()) {
+            browser.resize(screen);
+            browser.screenshot(name, screen);
+        }
+        browser.resize(Screen.DESKTOP);
+    }
 }

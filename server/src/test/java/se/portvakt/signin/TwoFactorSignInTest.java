@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -68,6 +72,16 @@ abstract class TwoFactorSignInTest {
         // Reminded recently: the next sign-in goes straight back to the application.
         HttpAgent nextTime = TestPeople.browser(issuer);
         assertThat(HttpAgent.location(password(nextTime, OidcClient.web(), person))).contains("/oauth2/authorize");
+        OffsetDateTime snoozedUntil = jdbc.sql("SELECT two_factor_snoozed_until FROM account WHERE id = :a")
+                .param("a", person.id()).query(OffsetDateTime.class).single();
+        assertThat(Duration.between(Instant.now(), snoozedUntil.toInstant())).isBetween(Duration.ofDays(7).minusMinutes(1),
+                Duration.ofDays(7));
+
+        // Seven days on, the prompt comes back.
+        jdbc.sql("UPDATE account SET two_factor_snoozed_until = :past WHERE id = :a")
+                .param("past", OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1)).param("a", person.id()).update();
+        assertThat(HttpAgent.location(password(TestPeople.browser(issuer), OidcClient.web(), person)))
+                .endsWith("/signin/two-factor");
     }
 
     @Test

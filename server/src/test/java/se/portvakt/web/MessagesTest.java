@@ -47,6 +47,29 @@ class MessagesTest {
         assertThat(messages.getMessage("signin.forgot", null, Locale.ENGLISH)).isEqualTo("Forgot your password?");
     }
 
+    @Test
+    void theTwoFactorLabelsAreTheGuidesWords() {
+        assertThat(messages.getMessage("twofactor.prompt.title", null, Locale.ENGLISH))
+                .isEqualTo("Activate two-factor authentication (2FA)");
+        assertThat(messages.getMessage("twofactor.prompt.enable", null, Locale.ENGLISH)).isEqualTo("Enable");
+        assertThat(messages.getMessage("twofactor.sms-backup.title", null, Locale.ENGLISH))
+                .isEqualTo("Enable SMS as a backup method");
+        assertThat(messages.getMessage("twofactor.emergency.title", null, Locale.ENGLISH))
+                .isEqualTo("Save your one-time emergency code");
+        assertThat(messages.getMessage("twofactor.emergency.stored", null, Locale.ENGLISH))
+                .isEqualTo("I have safely copied and stored this code.");
+        assertThat(messages.getMessage("twofactor.emergency.done", null, Locale.ENGLISH)).isEqualTo("Done");
+    }
+
+    @Test
+    void theSmsCodeEndsWithTheLineThatLetsPhonesFillItIn() {
+        // WebOTP / iOS and Android autofill: the last line is "@<host> #<code>".
+        String text = messages.getMessage("sms.code", new Object[] {"123456", 5L, "login.example.com"}, Locale.ENGLISH);
+        assertThat(text).startsWith("123456 is your sign-in code.").endsWith("\n\n@login.example.com #123456");
+        assertThat(messages.getMessage("sms.code", new Object[] {"123456", 5L, "login.example.com"},
+                Locale.forLanguageTag("sv"))).endsWith("\n\n@login.example.com #123456");
+    }
+
     private static ResourceBundleMessageSource messages() {
         ResourceBundleMessageSource source = new ResourceBundleMessageSource();
         source.setBasename("messages");
