@@ -17,8 +17,10 @@ class AuthenticatorCodeStep implements SignInStep {
 
     private final TotpFactor totp;
     private final SecondFactorAttempts attempts;
+    private final TwoFactorRoute route;
 
-    AuthenticatorCodeStep(TotpFactor totp, SecondFactorAttempts attempts) {
+    AuthenticatorCodeStep(TotpFactor totp, SecondFactorAttempts attempts, TwoFactorRoute route) {
+        this.route = route;
         this.totp = totp;
         this.attempts = attempts;
     }
@@ -36,6 +38,6 @@ class AuthenticatorCodeStep implements SignInStep {
     @Override
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
         return attempts.checkAtSignIn(flow, context, FactorKind.TOTP, form, code -> totp.verify(flow.accountId(), code),
-                "twofactor.code.invalid", Step.DONE);
+                "twofactor.code.invalid", route.afterSecondFactor(flow));
     }
 }

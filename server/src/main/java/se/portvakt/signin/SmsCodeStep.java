@@ -58,7 +58,8 @@ class SmsCodeStep implements SignInStep {
         return switch (smsCodes.check(flow.accountId(), Purpose.SIGN_IN, form.getOrDefault("code", ""))) {
             case ACCEPTED -> {
                 factors.used(flow.accountId(), FactorKind.SMS);
-                yield new StepResult.Advance(flow.passed(attempts.passed(flow, context, FactorKind.SMS), Step.DONE));
+                yield new StepResult.Advance(
+                        flow.passed(attempts.passed(flow, context, FactorKind.SMS), route.afterSecondFactor(flow)));
             }
             case WRONG -> attempts.failed(flow, context, FactorKind.SMS, "twofactor.code.invalid");
             case NONE_VALID -> attempts.failed(flow, context, FactorKind.SMS, "twofactor.sms.expired");

@@ -48,6 +48,15 @@ class TwoFactorRoute {
         return flow.atStep(Step.DONE);
     }
 
+    /**
+     * Where a sign-in goes once the second factor is passed: back to the application, unless the account has no
+     * emergency code (a set-up or an emergency sign-in was left before the code was stored): then it is offered
+     * first, so nobody who loses their phone is left without a way in.
+     */
+    Step afterSecondFactor(SignInFlow flow) {
+        return factors.enrolled(flow.accountId()).contains(FactorKind.EMERGENCY_CODE) ? Step.DONE : Step.EMERGENCY_CODE_SAVE;
+    }
+
     /** The flow moved to the page that asks for this factor; for SMS, a code is sent on the way. */
     SignInFlow enter(SignInFlow flow, FactorKind kind, StepContext context) {
         return switch (kind) {

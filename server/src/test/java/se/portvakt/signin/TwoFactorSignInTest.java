@@ -18,6 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.factor.totp.TotpSecret;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
@@ -231,6 +232,30 @@ abstract class TwoFactorSignInTest {
         // With 2FA off, the next sign-in asks to enable it again.
         assertThat(HttpAgent.location(password(TestPeople.browser(issuer), OidcClient.web(), person)))
                 .endsWith("/signin/two-factor");
+    }
+
+    @Test
+    void aSetUpLeftBeforeTheEmergencyCodeOffersItAtTheNextSignIn() {
+        Account person = TestPeople.newcomer(accounts, "left.early", hasher.hash(PASSWORD));
+        HttpAgent setUp = TestPeople.browser(issuer);
+        password(setUp, OidcClient.web(), person);
+        setUp.post("/signin/two-factor", Map.of("action", "enable"));
+        TotpSecret key = TwoFactorPerson.keyOn(setUp.get("/signin/authenticator-setup").body());
+        setUp.post("/signin/authenticator-setup", Map.of());
+        TwoFactorPerson phone = new TwoFactorPerson(jdbc);
+        setUp.post("/signin/authenticator-setup-code", Map.of("code", phone.codeNow(key, 0)));
+        setUp.post("/signin/sms-backup", Map.of("action", "skip"));
+        // The browser is closed on "Save your one-time emergency code": the app is set up, no emergency code is.
+
+        HttpAgent browser = TestPeople.browser(issuer);
+        OidcClient.Request request = OidcClient.web();
+        assertThat(HttpAgent.location(password(browser, request, person))).endsWith("/signin/authenticator-code");
+        HttpResponse<String> signedIn = browser.post("/signin/authenticator-code", Map.of("code", phone.codeNow(key, 1)));
+        assertThat(HttpAgent.location(signedIn)).endsWith("/signin/emergency-code-save");
+        String code = TwoFactorPerson.emergencyCodeOn(browser.get("/signin/emergency-code-save").body());
+        HttpResponse<String> done = browser.post("/signin/emergency-code-save",
+                Map.of("code", code, "stored", "on", "action", "done"));
+        assertThat(idToken(browser, request, done).get("amr").toString()).contains("\"otp\"", "\"mfa\"");
     }
 
     @Test
