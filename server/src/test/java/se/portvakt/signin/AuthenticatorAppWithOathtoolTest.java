@@ -56,6 +56,10 @@ abstract class AuthenticatorAppWithOathtoolTest {
         HttpResponse<String> confirmed = setUp.post("/signin/authenticator-setup-code",
                 Map.of("code", Oathtool.totp(key.base32())));
         assertThat(HttpAgent.location(confirmed)).endsWith("/signin/sms-backup");
+        setUp.post("/signin/sms-backup", Map.of("action", "skip"));
+        String emergencyCode = TwoFactorPerson.emergencyCodeOn(setUp.get("/signin/emergency-code-save").body());
+        assertThat(HttpAgent.location(setUp.post("/signin/emergency-code-save",
+                Map.of("code", emergencyCode, "stored", "on", "action", "done")))).contains("/oauth2/authorize");
 
         // The app's next code (30 s on) signs in; the same code a second time does not.
         String next = Oathtool.totp("--now", "@" + (Instant.now().getEpochSecond() + 30), key.base32());

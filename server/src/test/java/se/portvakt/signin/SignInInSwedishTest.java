@@ -7,11 +7,16 @@ import static se.portvakt.testing.Browser.field;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.springframework.beans.factory.annotation.Autowired;
 
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.Browser;
 import se.portvakt.testing.Browser.Screen;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
+import se.portvakt.testing.TestPeople;
 
 /** Swedish is the second language: a browser that asks for Swedish gets steps 1 and 2 in Swedish. */
 @OnH2
@@ -19,6 +24,12 @@ class SignInInSwedishTest {
 
     @RegisterExtension
     static final Browser browser = Browser.perTestClass("sv");
+
+    @Autowired
+    AccountStore accounts;
+
+    @Autowired
+    PasswordHasher hasher;
 
     @Test
     void aSwedishBrowserSeesSwedishScreens() {
@@ -47,9 +58,10 @@ class SignInInSwedishTest {
 
     @Test
     void theTwoFactorScreensAreInSwedishToo() {
+        Account person = TestPeople.newcomer(accounts, "svensk", hasher.hash("test password one"));
         browser.open(OidcClient.web().authorizationUrl());
         browser.waitForPath("/signin");
-        browser.type(field("E-postadress"), "signed.in@example.com");
+        browser.type(field("E-postadress"), person.email().value());
         browser.click(button("Nästa"));
         browser.waitForPath("/signin/password");
         browser.type(field("Lösenord"), "test password one");

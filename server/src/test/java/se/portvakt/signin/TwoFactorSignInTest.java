@@ -259,6 +259,28 @@ abstract class TwoFactorSignInTest {
     }
 
     @Test
+    void anAuthenticatorKeyThatCannotBeDecryptedRefusesCodesButLeavesTheOtherMethods() {
+        Account person = TestPeople.newcomer(accounts, "lost.key", hasher.hash(PASSWORD));
+        HttpAgent setUp = TestPeople.browser(issuer);
+        password(setUp, OidcClient.web(), person);
+        TwoFactorPerson phone = new TwoFactorPerson(jdbc);
+        Enrolled enrolled = phone.enrol(setUp, null);
+        // As if the encryption key had been changed: the stored ciphertext no longer opens.
+        jdbc.sql("UPDATE account_factor SET secret = :other WHERE account_id = :a AND kind = 'TOTP'")
+                .param("other", "v1:" + "A".repeat(60)).param("a", person.id()).update();
+
+        HttpAgent browser = TestPeople.browser(issuer);
+        password(browser, OidcClient.web(), person);
+        HttpResponse<String> refused = browser.post("/signin/authenticator-code", Map.of("code", phone.codeNow(enrolled.key(), 1)));
+        assertThat(refused.statusCode()).isEqualTo(200);
+        assertThat(refused.body()).contains("That code is not right.");
+        browser.post("/signin/authenticator-code", Map.of("action", "other"));
+        browser.post("/signin/other-method", Map.of("method", "EMERGENCY_CODE"));
+        assertThat(HttpAgent.location(browser.post("/signin/emergency-code", Map.of("code", enrolled.emergencyCode()))))
+                .endsWith("/signin/emergency-code-used");
+    }
+
+    @Test
     void anApplicationThatRequires2faHasNoRemindMeLater() {
         Account person = TestPeople.account(accounts, "strict", hasher.hash(PASSWORD));
         HttpAgent browser = TestPeople.browser(issuer);

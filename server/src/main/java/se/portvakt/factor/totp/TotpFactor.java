@@ -3,8 +3,11 @@ package se.portvakt.factor.totp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import se.portvakt.factor.FactorKind;
@@ -19,6 +22,7 @@ import se.portvakt.factor.SecretCipher;
 @Component
 public class TotpFactor {
 
+    private static final Logger log = LoggerFactory.getLogger(TotpFactor.class);
     private static final Duration SETUP_TIME = Duration.ofHours(1);
 
     private final FactorStore factors;
@@ -34,7 +38,7 @@ public class TotpFactor {
     /** The key being set up for this account: the one shown before (a reload shows the same QR code), or a new one. */
     public TotpSecret setupKey(String accountId) {
         return factors.pending(accountId, FactorKind.TOTP)
-                .map(pending -> TotpSecret.of(cipher.decrypt(pending.secret(), accountId)))
+                .flatMap(pending -> readable(pending.secret(), accountId))
                 .orElseGet(() -> {
                     TotpSecret secret = TotpSecret.generate();
                     factors.savePending(accountId, FactorKind.TOTP, cipher.encrypt(secret.key(), accountId), null,
@@ -46,7 +50,8 @@ public class TotpFactor {
     /** The app shows the right code: the key being set up becomes the account's (replacing an older one). */
     public boolean confirmSetup(String accountId, String code) {
         return factors.pending(accountId, FactorKind.TOTP)
-                .map(pending -> totp.matchingStep(TotpSecret.of(cipher.decrypt(pending.secret(), accountId)), code))
+                .flatMap(pending -> readable(pending.secret(), accountId))
+                .map(key -> totp.matchingStep(key, code))
                 .filter(OptionalLong::isPresent)
                 .map(step -> factors.confirm(accountId, FactorKind.TOTP, step.getAsLong()))
                 .orElse(false);
@@ -55,9 +60,24 @@ public class TotpFactor {
     /** A code at sign-in: right, and not accepted before (no replay, also not by two requests at once). */
     public boolean verify(String accountId, String code) {
         return factors.secret(accountId, FactorKind.TOTP)
-                .map(stored -> totp.matchingStep(TotpSecret.of(cipher.decrypt(stored, accountId)), code))
+                .flatMap(stored -> readable(stored, accountId))
+                .map(key -> totp.matchingStep(key, code))
                 .filter(OptionalLong::isPresent)
                 .map(step -> factors.acceptTimeStep(accountId, step.getAsLong()))
                 .orElse(false);
+    }
+
+    /**
+     * The key, unless it cannot be decrypted (the encryption key was changed or lost, or the row was altered):
+     * then the app's codes are refused like wrong ones, the person can use another method, and the log says why.
+     */
+    private Optional<TotpSecret> readable(String stored, String accountId) {
+        try {
+            return Optional.of(TotpSecret.of(cipher.decrypt(stored, accountId)));
+        } catch (IllegalStateException unreadable) {
+            log.error("The authenticator key of account {} cannot be read ({}); it must be set up again", accountId,
+                    unreadable.getMessage());
+            return Optional.empty();
+        }
     }
 }
