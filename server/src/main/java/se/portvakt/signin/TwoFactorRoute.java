@@ -42,7 +42,7 @@ class TwoFactorRoute {
         if (!enrolled.isEmpty()) {
             return enter(flow, enrolled.iterator().next(), context);
         }
-        if (twoFactorRequired(flow) || !accounts.twoFactorPromptSnoozed(flow.accountId(), Instant.now())) {
+        if (!accounts.twoFactorPromptSnoozed(flow.accountId(), Instant.now()) || twoFactorRequired(flow)) {
             return flow.atStep(Step.TWO_FACTOR_PROMPT);
         }
         return flow.atStep(Step.DONE);
