@@ -9,7 +9,8 @@
 # Each mode gets a fresh working directory under bench/target/startup-*/ (so a fresh H2 database); one unmeasured start
 # first creates the database (and, for production, the AOT cache), then --runs measured starts follow.
 # Per start: wall time from launching the process to /actuator/health/readiness answering UP (polled every
-# 50 ms), Spring's own "Started ... in X seconds", and VmRSS from /proc/PID/status at readiness and 5 s later.
+# 50 ms), Spring's own "Started ... in X seconds", VmRSS from /proc/PID/status at readiness and 5 s later, and
+# the CPU time the process had used at readiness (/proc/PID/stat; the measure that neighbours disturb least).
 # The demo profile is active (its bootstrap file is applied at every start, as in the run command).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,8 +42,11 @@ command_for() {
 }
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+# CPU seconds (user + system, all threads) the process has used so far: far less sensitive to neighbours than
+# wall time. Fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends the command name.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
-# start MODE LOG -> prints "ready_ms started_s rss_ready_mb rss_settled_mb"
+# start MODE LOG -> prints "ready_ms started_s rss_ready_mb rss_settled_mb cpu_ready_s"
 start_once() {
   local mode=$1 log=$2 cmd t0 t1 pid started
   cmd=$(command_for "$mode")
@@ -58,13 +62,14 @@ start_once() {
     sleep 0.05
   done
   t1=$(date +%s%N)
-  local rss_ready rss_settled
+  local rss_ready rss_settled cpu_ready
+  cpu_ready=$(cpu_s "$pid")
   rss_ready=$(rss_kb "$pid")
   sleep 5
   rss_settled=$(rss_kb "$pid")
   started=$(sed -n 's/.*Started PortvaktApplication in \([0-9.]*\) seconds.*/\1/p' "$log" | tail -1)
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "$(( (t1 - t0) / 1000000 )) ${started:-?} $(( rss_ready / 1024 )) $(( rss_settled / 1024 ))"
+  echo "$(( (t1 - t0) / 1000000 )) ${started:-?} $(( rss_ready / 1024 )) $(( rss_settled / 1024 )) $cpu_ready"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "?"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
@@ -79,15 +84,15 @@ for mode in $modes; do
   echo
   echo "== $mode: $(command_for "$mode")  (working dir with a fresh ./data)"
   echo "   first start (creates the database$([[ $mode == production ]] && echo ", maybe the AOT cache"); not counted): $(start_once "$mode" "$work/first.log" || echo failed)"
-  printf '   %-4s %-14s %-16s %-14s %-16s %s\n' run ready_ms spring_started_s rss_ready_MB rss_after5s_MB loadavg
+  printf '   %-4s %-9s %-17s %-13s %-15s %-12s %s\n' run ready_ms spring_started_s rss_ready_MB rss_after5s_MB cpu_ready_s loadavg
   : > "$work/results"
   for i in $(seq 1 "$runs"); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     r=$(start_once "$mode" "$work/run$i.log") || r="failed"
-    printf '   %-4s %-14s %-16s %-14s %-16s %s\n' "$i" $r "$load"
+    printf '   %-4s %-9s %-17s %-13s %-15s %-12s %s\n' "$i" $r "$load"
     [[ $r != failed ]] && echo "$r" >> "$work/results"
   done
-  echo "   median: ready $(awk '{print $1}' "$work/results" | median) ms, Spring 'Started' $(awk '{print $2}' "$work/results" | median) s, RSS at ready $(awk '{print $3}' "$work/results" | median) MB, 5 s later $(awk '{print $4}' "$work/results" | median) MB  (loadavg now $(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "   median: ready $(awk '{print $1}' "$work/results" | median) ms, Spring 'Started' $(awk '{print $2}' "$work/results" | median) s, RSS at ready $(awk '{print $3}' "$work/results" | median) MB, 5 s later $(awk '{print $4}' "$work/results" | median) MB, CPU to ready $(awk '{print $5}' "$work/results" | median) s  (loadavg now $(cut -d' ' -f1-3 /proc/loadavg))"
   cd "$root"
 done
 echo

@@ -14,6 +14,8 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.core.metrics.ApplicationStartup;
+import org.springframework.core.metrics.StartupStep;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -43,15 +45,17 @@ class BootstrapLoader implements ApplicationRunner {
     private final AccountStore accounts;
     private final PasswordHasher hasher;
     private final TransactionTemplate transaction;
+    private final ApplicationStartup startup;
 
     BootstrapLoader(PortvaktProperties properties, ResourceLoader resources, Clients clients, AccountStore accounts,
-            PasswordHasher hasher, TransactionTemplate transaction) {
+            PasswordHasher hasher, TransactionTemplate transaction, ApplicationStartup startup) {
         this.properties = properties;
         this.resources = resources;
         this.clients = clients;
         this.accounts = accounts;
         this.hasher = hasher;
         this.transaction = transaction;
+        this.startup = startup;
     }
 
     @Override
@@ -60,7 +64,9 @@ class BootstrapLoader implements ApplicationRunner {
         if (location == null || location.isBlank()) {
             return;
         }
+        StartupStep step = startup.start("portvakt.bootstrap.read").tag("location", location);
         BootstrapFile file = read(location);
+        step.end();
         transaction.executeWithoutResult(status -> apply(file));
         log.info("Bootstrap {} applied: {} clients, {} accounts", location, file.clients().size(), file.accounts().size());
     }
@@ -77,12 +83,16 @@ class BootstrapLoader implements ApplicationRunner {
 
     void apply(BootstrapFile file) {
         for (BootstrapFile.Client entry : file.clients()) {
+            StartupStep step = startup.start("portvakt.bootstrap.client").tag("id", entry.id());
             clients.apply(new ClientDefinition(entry.id(), entry.name(), entry.type(), entry.secret(),
                     entry.redirectUris(), entry.postLogoutRedirectUris(), entry.scopes(), entry.idTokenSigningAlg(),
                     Boolean.TRUE.equals(entry.requireTwoFactor())));
+            step.end();
         }
         for (BootstrapFile.AccountEntry entry : file.accounts()) {
+            StartupStep step = startup.start("portvakt.bootstrap.account");
             applyAccount(entry);
+            step.end();
         }
     }
 
