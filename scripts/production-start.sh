@@ -7,8 +7,10 @@
 #   1. builds server/target/portvakt-server-*.jar with Spring AOT processing (Maven profile -Paot);
 #   2. extracts it into Spring Boot's extracted layout (java -Djarmode=tools extract), which loads classes
 #      from plain jars on the class path instead of nested jars;
-#   3. on JDK 25+, makes JDK 25's AOT cache (pre-parsed, pre-linked classes) with a training run that starts
-#      the application context and exits (-XX:AOTCacheOutput, -Dspring.context.exit=onRefresh);
+#   3. on JDK 25+, makes JDK 25's AOT cache (pre-parsed, pre-linked classes and method profiles) with a training
+#      run that starts the application on a free port, sends it a few rounds of first requests (sign-in page,
+#      discovery, JWK Set, a refused token request, health, metrics) and exits (-XX:AOTCacheOutput,
+#      -Dportvakt.training-run=true), so the cache holds the classes of the whole start and of the request path;
 #   4. starts with -Dspring.aot.enabled=true, the AOT cache and the serial collector, and bounded
 #      memory (heap, thread stacks, code cache, malloc arenas).
 #
@@ -86,7 +88,7 @@ if [[ $feature =~ ^[0-9]+$ ]] && (( feature >= 25 )); then
   cache=$app/portvakt-$(echo "$java ${opts[*]} ${JAVA_OPTS:-}" | md5sum | cut -c1-12).aot
   if [[ ! -f $cache ]]; then
     echo "production-start: training run for the JDK AOT cache ($cache)" >&2
-    ("$java" "${opts[@]}" -XX:AOTCacheOutput="$cache" -Dspring.context.exit=onRefresh \
+    ("$java" "${opts[@]}" -XX:AOTCacheOutput="$cache" -Dportvakt.training-run=true \
         ${JAVA_OPTS:-} -jar "$app_jar" "$@" >"$app/training.log" 2>&1) \
       || { echo "production-start: training run failed, see $app/training.log; starting without the cache" >&2; rm -f "$cache"; }
   fi

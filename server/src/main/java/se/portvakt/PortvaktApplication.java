@@ -6,6 +6,7 @@ import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoCon
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import se.portvakt.config.StartupSteps;
+import se.portvakt.config.TrainingRun;
 
 /** Portvakt: an OpenID Provider with an email-first sign-in journey. */
 @SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
@@ -15,6 +16,7 @@ public class PortvaktApplication {
     public static void main(String[] args) {
         SpringApplication application = new SpringApplication(PortvaktApplication.class);
         StartupSteps.recordIfAsked(application);
+        TrainingRun.runIfAsked(application);
         application.run(args);
     }
 }
