@@ -20,7 +20,7 @@ import se.portvakt.password.PasswordHasher;
 public class Clients {
 
     /** What {@link #apply} did. */
-    public enum Change { CREATED, UPDATED }
+    public enum Change { CREATED, UPDATED, UNCHANGED }
 
     /** The client setting that says its people must pass a second factor. */
     static final String REQUIRE_TWO_FACTOR = "settings.client.portvakt.require-two-factor";
@@ -46,7 +46,8 @@ public class Clients {
 
     /**
      * Creates the client or brings it in line with the definition. A secret that still matches its stored
-     * hash keeps that hash, so applying the same definition twice changes nothing.
+     * hash keeps that hash, so applying the same definition twice changes nothing, and writes nothing: the
+     * bootstrap file is applied at every start of every node.
      */
     public Change apply(ClientDefinition definition) {
         RegisteredClient existing = repository.findByClientId(definition.id());
@@ -108,7 +109,11 @@ public class Clients {
                 .idTokenSignatureAlgorithm(SignatureAlgorithm.from(algorithm))
                 .build());
 
-        repository.save(builder.build());
+        RegisteredClient client = builder.build();
+        if (client.equals(existing)) {
+            return Change.UNCHANGED;
+        }
+        repository.save(client);
         return existing == null ? Change.CREATED : Change.UPDATED;
     }
 }

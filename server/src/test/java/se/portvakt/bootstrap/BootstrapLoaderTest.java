@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.account.EmailAddress;
+import se.portvakt.client.ClientDefinition;
+import se.portvakt.client.ClientType;
+import se.portvakt.client.Clients;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
@@ -41,6 +45,9 @@ abstract class BootstrapLoaderTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    Clients clients;
+
     @TempDir
     Path dir;
 
@@ -63,6 +70,22 @@ abstract class BootstrapLoaderTest {
         assertThat(account().id()).isEqualTo(first.id());
         assertThat(account().passwordHash()).isEqualTo(first.passwordHash());
         assertThat(hasher.verify("first password value", account().passwordHash().orElseThrow()).matches()).isTrue();
+    }
+
+    @Test
+    void anUnchangedClientIsNotWrittenAgainButAChangedOneIs() {
+        var definition = new ClientDefinition(clientId, "Boot app", ClientType.WEB, "boot-secret",
+                List.of("http://localhost:8081/callback"), List.of(), List.of("openid"), null, false);
+        var renamed = new ClientDefinition(clientId, "Renamed app", ClientType.WEB, "boot-secret",
+                List.of("http://localhost:8081/callback"), List.of(), List.of("openid"), null, false);
+        var newSecret = new ClientDefinition(clientId, "Renamed app", ClientType.WEB, "another boot-secret",
+                List.of("http://localhost:8081/callback"), List.of(), List.of("openid"), null, false);
+
+        assertThat(clients.apply(definition)).isEqualTo(Clients.Change.CREATED);
+        assertThat(clients.apply(definition)).isEqualTo(Clients.Change.UNCHANGED);
+        assertThat(clients.apply(renamed)).isEqualTo(Clients.Change.UPDATED);
+        assertThat(clients.apply(renamed)).isEqualTo(Clients.Change.UNCHANGED);
+        assertThat(clients.apply(newSecret)).isEqualTo(Clients.Change.UPDATED);
     }
 
     @Test
