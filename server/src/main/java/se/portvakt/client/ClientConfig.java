@@ -13,9 +13,10 @@ import se.portvakt.password.PasswordHasher;
 @Configuration(proxyBeanMethods = false)
 class ClientConfig {
 
+    /** In the database, remembered for a minute ({@link RememberedClients}). */
     @Bean
     RegisteredClientRepository registeredClientRepository(JdbcTemplate jdbcTemplate) {
-        return new JdbcRegisteredClientRepository(jdbcTemplate);
+        return new RememberedClients(new JdbcRegisteredClientRepository(jdbcTemplate));
     }
 
     /** Used by Spring Authorization Server to check client secrets at the token endpoint. */
