@@ -14,7 +14,8 @@ record BootstrapFile(List<Client> clients, List<AccountEntry> accounts) {
 
     /** A {@code clients} entry. */
     record Client(String id, String name, ClientType type, String secret, List<String> redirectUris,
-            List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSigningAlg, Boolean requireTwoFactor) {}
+            List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSigningAlg, String accessTokenSigningAlg,
+            Boolean requireTwoFactor) {}
 
     /**
      * An {@code accounts} entry.

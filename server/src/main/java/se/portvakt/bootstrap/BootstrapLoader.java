@@ -86,6 +86,7 @@ class BootstrapLoader implements ApplicationRunner {
             StartupStep step = startup.start("portvakt.bootstrap.client").tag("id", entry.id());
             clients.apply(new ClientDefinition(entry.id(), entry.name(), entry.type(), entry.secret(),
                     entry.redirectUris(), entry.postLogoutRedirectUris(), entry.scopes(), entry.idTokenSigningAlg(),
+                    entry.accessTokenSigningAlg(),
                     Boolean.TRUE.equals(entry.requireTwoFactor())));
             step.end();
         }

@@ -10,6 +10,8 @@ import java.util.List;
  * @param id the OAuth {@code client_id}
  * @param secret the client secret in plain text (web and machine only); stored only as a hash
  * @param idTokenSigningAlgorithm RS256 or ES256, or null for the server's default
+ * @param accessTokenSigningAlgorithm RS256 or ES256, or null for the server's default; ES256 costs the server
+ *     less CPU per token, and every resource server that verifies the JWT must accept it
  * @param requireTwoFactor people signing in to this application must pass a second factor (no "remind me later")
  */
 public record ClientDefinition(
@@ -21,6 +23,7 @@ public record ClientDefinition(
         List<String> postLogoutRedirectUris,
         List<String> scopes,
         String idTokenSigningAlgorithm,
+        String accessTokenSigningAlgorithm,
         boolean requireTwoFactor) {
 
     public ClientDefinition {
@@ -44,6 +47,9 @@ public record ClientDefinition(
         postLogoutRedirectUris.forEach(uri -> requireAbsolute(id, uri));
         require(idTokenSigningAlgorithm == null || idTokenSigningAlgorithm.equals("RS256")
                 || idTokenSigningAlgorithm.equals("ES256"), "client " + id + ": id-token-signing-alg must be RS256 or ES256");
+        require(accessTokenSigningAlgorithm == null || accessTokenSigningAlgorithm.equals("RS256")
+                || accessTokenSigningAlgorithm.equals("ES256"),
+                "client " + id + ": access-token-signing-alg must be RS256 or ES256");
     }
 
     private static void requireAbsolute(String id, String uri) {

@@ -25,6 +25,9 @@ public class Clients {
     /** The client setting that says its people must pass a second factor. */
     static final String REQUIRE_TWO_FACTOR = "settings.client.portvakt.require-two-factor";
 
+    /** The token setting naming the algorithm of the client's access tokens (absent: the server's default). */
+    public static final String ACCESS_TOKEN_SIGNING_ALGORITHM = "settings.token.portvakt.access-token-signing-alg";
+
     private final RegisteredClientRepository repository;
     private final PasswordHasher hasher;
     private final PortvaktProperties.Tokens tokens;
@@ -101,7 +104,11 @@ public class Clients {
                 .build());
         String algorithm = definition.idTokenSigningAlgorithm() != null
                 ? definition.idTokenSigningAlgorithm() : tokens.idTokenSigningAlgorithm();
-        builder.tokenSettings(TokenSettings.builder()
+        TokenSettings.Builder tokenSettings = TokenSettings.builder();
+        if (definition.accessTokenSigningAlgorithm() != null) {
+            tokenSettings.setting(ACCESS_TOKEN_SIGNING_ALGORITHM, definition.accessTokenSigningAlgorithm());
+        }
+        builder.tokenSettings(tokenSettings
                 .accessTokenTimeToLive(tokens.accessTokenTtl())
                 .refreshTokenTimeToLive(tokens.refreshTokenTtl())
                 // Public clients get a new refresh token at every use (rotation); the old one stops working.

@@ -12,10 +12,12 @@ import org.springframework.security.oauth2.server.authorization.token.JwtEncodin
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
 
 import se.portvakt.account.AccountStore;
+import se.portvakt.client.Clients;
 
 /**
  * Adds what Portvakt knows about the person to the tokens it signs: in the ID token the account's claims for
- * the granted scopes, {@code amr}, {@code acr} and {@code auth_time}; and counts every token issued.
+ * the granted scopes, {@code amr}, {@code acr} and {@code auth_time}; signs access tokens with the client's
+ * {@code access-token-signing-alg}, else the server's default; and counts every token issued.
  */
 final class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -36,7 +38,8 @@ final class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
                 "grant_type", context.getAuthorizationGrantType().getValue()).increment();
 
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
-            context.getJwsHeader().algorithm(accessTokenAlgorithm);
+            String chosen = context.getRegisteredClient().getTokenSettings().getSetting(Clients.ACCESS_TOKEN_SIGNING_ALGORITHM);
+            context.getJwsHeader().algorithm(chosen != null ? SignatureAlgorithm.from(chosen) : accessTokenAlgorithm);
             return;
         }
         if (!OidcParameterNames.ID_TOKEN.equals(tokenType)

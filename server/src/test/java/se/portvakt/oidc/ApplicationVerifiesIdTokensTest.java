@@ -7,12 +7,6 @@ import java.net.http.HttpResponse;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -21,6 +15,7 @@ import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.PublishedKeys;
 
 /** An application checks the ID token's signature with the keys from the JWKS endpoint, as a certified RP does. */
 abstract class ApplicationVerifiesIdTokensTest {
@@ -74,13 +69,7 @@ abstract class ApplicationVerifiesIdTokensTest {
         return OidcClient.json(token).get("id_token").asString();
     }
 
-    /** A verifier for the published key that the token's header names (kid), of the header's algorithm. */
     private JWSVerifier verifier(SignedJWT token) throws Exception {
-        JWKSet published = JWKSet.parse(new HttpAgent(issuer).get("/oauth2/jwks").body());
-        JWK key = published.getKeyByKeyId(token.getHeader().getKeyID());
-        assertThat(key).as("kid %s is published", token.getHeader().getKeyID()).isNotNull();
-        assertThat(key.isPrivate()).isFalse();
-        assertThat(key.getAlgorithm()).isEqualTo(token.getHeader().getAlgorithm());
-        return key instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) key);
+        return PublishedKeys.verifier(issuer, token);
     }
 }
