@@ -13,6 +13,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import tools.jackson.databind.JsonNode;
 
@@ -25,7 +27,7 @@ import se.portvakt.testing.OnPostgres;
  * Authorizations as the flows leave them (a code not yet exchanged, a web app's tokens after a refresh, a native
  * app's rotated refresh token, a revoked token, a machine client's token) read the same with {@link AuthorizationRows}
  * as with Spring's own row mapper, on both databases; and a person's access token is introspected with the person's
- * name (the row's principal attribute read back).
+ * name (the row's principal attribute read back); saving an authorization again updates its one row.
  */
 abstract class AuthorizationRowsTest {
 
@@ -46,6 +48,9 @@ abstract class AuthorizationRowsTest {
 
     @Autowired
     RegisteredClientRepository clients;
+
+    @Autowired
+    OAuth2AuthorizationService authorizations;
 
     @Test
     void everyKindOfStoredAuthorizationReadsAsWithSpringsMapper() {
@@ -88,6 +93,22 @@ abstract class AuthorizationRowsTest {
             assertThat(StoredAuthorizationJson.describe(jdbc.queryForObject(sql, portvakt, id)))
                     .isEqualTo(StoredAuthorizationJson.describe(jdbc.queryForObject(sql, spring, id)));
         }
+    }
+
+    @Test
+    void savingAStoredAuthorizationAgainUpdatesItsOneRow() {
+        JsonNode tokens = exchange(OidcClient.web(), app("test-web", "test-web-secret"));
+        OAuth2Authorization stored = authorizations.findByToken(tokens.get("access_token").asString(), OAuth2TokenType.ACCESS_TOKEN);
+        assertThat(stored).isNotNull();
+
+        authorizations.save(OAuth2Authorization.from(stored).attribute("portvakt.test", "saved again").build());
+
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM oauth2_authorization WHERE id = ?", Integer.class, stored.getId()))
+                .isEqualTo(1);
+        OAuth2Authorization reread = authorizations.findById(stored.getId());
+        assertThat(reread.<String>getAttribute("portvakt.test")).isEqualTo("saved again");
+        assertThat(StoredAuthorizationJson.describe(OAuth2Authorization.from(reread).attributes(a -> a.remove("portvakt.test")).build()))
+                .isEqualTo(StoredAuthorizationJson.describe(stored));
     }
 
     @Test
