@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
@@ -71,54 +72,48 @@ final class AuthorizationRows implements RowMapper<OAuth2Authorization> {
             builder.attribute(OAuth2ParameterNames.STATE, state);
         }
 
-        String code = rs.getString("authorization_code_value");
-        if (StringUtils.hasText(code)) {
-            Map<String, Object> metadata = map(rs.getString("authorization_code_metadata"));
-            if (metadata == null) {
-                return null;
-            }
-            builder.token(new OAuth2AuthorizationCode(code, instant(rs, "authorization_code_issued_at"),
-                    instant(rs, "authorization_code_expires_at")), all -> all.putAll(metadata));
-        }
+        boolean known = token(rs, builder, "authorization_code",
+                (value, issuedAt, expiresAt, metadata) -> new OAuth2AuthorizationCode(value, issuedAt, expiresAt))
+                && token(rs, builder, "access_token", (value, issuedAt, expiresAt, metadata) -> new OAuth2AccessToken(
+                        tokenType(rs.getString("access_token_type")), value, issuedAt, expiresAt,
+                        scopes(rs.getString("access_token_scopes"))))
+                && token(rs, builder, "oidc_id_token", (value, issuedAt, expiresAt, metadata) -> new OidcIdToken(
+                        value, issuedAt, expiresAt,
+                        (Map<String, Object>) metadata.get(OAuth2Authorization.Token.CLAIMS_METADATA_NAME)))
+                && token(rs, builder, "refresh_token",
+                        (value, issuedAt, expiresAt, metadata) -> new OAuth2RefreshToken(value, issuedAt, expiresAt));
+        return known ? builder.build() : null;
+    }
 
-        String accessToken = rs.getString("access_token_value");
-        if (StringUtils.hasText(accessToken)) {
-            Map<String, Object> metadata = map(rs.getString("access_token_metadata"));
-            if (metadata == null) {
-                return null;
-            }
-            String type = rs.getString("access_token_type");
-            OAuth2AccessToken.TokenType tokenType = OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(type)
-                    ? OAuth2AccessToken.TokenType.BEARER
-                    : OAuth2AccessToken.TokenType.DPOP.getValue().equalsIgnoreCase(type) ? OAuth2AccessToken.TokenType.DPOP
-                    : null;
-            builder.token(new OAuth2AccessToken(tokenType, accessToken, instant(rs, "access_token_issued_at"),
-                    instant(rs, "access_token_expires_at"), scopes(rs.getString("access_token_scopes"))),
-                    all -> all.putAll(metadata));
-        }
+    /** How a token of one kind is made from its columns. */
+    private interface TokenColumns<T extends OAuth2Token> {
+        T token(String value, Instant issuedAt, Instant expiresAt, Map<String, Object> metadata) throws SQLException;
+    }
 
-        String idToken = rs.getString("oidc_id_token_value");
-        if (StringUtils.hasText(idToken)) {
-            Map<String, Object> metadata = map(rs.getString("oidc_id_token_metadata"));
-            if (metadata == null) {
-                return null;
-            }
-            builder.token(new OidcIdToken(idToken, instant(rs, "oidc_id_token_issued_at"),
-                    instant(rs, "oidc_id_token_expires_at"),
-                    (Map<String, Object>) metadata.get(OAuth2Authorization.Token.CLAIMS_METADATA_NAME)),
-                    all -> all.putAll(metadata));
+    /**
+     * Adds the token kept in the columns {@code <prefix>_value}, {@code _issued_at}, {@code _expires_at} and
+     * {@code _metadata}, if there is one; false when its metadata is for Spring's mapper.
+     */
+    private static <T extends OAuth2Token> boolean token(ResultSet rs, OAuth2Authorization.Builder builder, String prefix,
+            TokenColumns<T> columns) throws SQLException {
+        String value = rs.getString(prefix + "_value");
+        if (!StringUtils.hasText(value)) {
+            return true;
         }
+        Map<String, Object> metadata = map(rs.getString(prefix + "_metadata"));
+        if (metadata == null) {
+            return false;
+        }
+        builder.token(columns.token(value, instant(rs, prefix + "_issued_at"), instant(rs, prefix + "_expires_at"), metadata),
+                all -> all.putAll(metadata));
+        return true;
+    }
 
-        String refreshToken = rs.getString("refresh_token_value");
-        if (StringUtils.hasText(refreshToken)) {
-            Map<String, Object> metadata = map(rs.getString("refresh_token_metadata"));
-            if (metadata == null) {
-                return null;
-            }
-            builder.token(new OAuth2RefreshToken(refreshToken, instant(rs, "refresh_token_issued_at"),
-                    instant(rs, "refresh_token_expires_at")), all -> all.putAll(metadata));
+    private static OAuth2AccessToken.TokenType tokenType(String type) {
+        if (OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(type)) {
+            return OAuth2AccessToken.TokenType.BEARER;
         }
-        return builder.build();
+        return OAuth2AccessToken.TokenType.DPOP.getValue().equalsIgnoreCase(type) ? OAuth2AccessToken.TokenType.DPOP : null;
     }
 
     @SuppressWarnings("unchecked")
