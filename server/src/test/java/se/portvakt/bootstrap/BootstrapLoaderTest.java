@@ -75,11 +75,11 @@ abstract class BootstrapLoaderTest {
     @Test
     void anUnchangedClientIsNotWrittenAgainButAChangedOneIs() {
         var definition = new ClientDefinition(clientId, "Boot app", ClientType.WEB, "boot-secret",
-                List.of("http://localhost:8081/callback"), List.of(), List.of("openid"), null, false);
+                List.of("http://localhost:8081/callback"), List.of(), List.of("openid"), null, null, false);
         var renamed = new ClientDefinition(clientId, "Renamed app", ClientType.WEB, "boot-secret",
-                List.of("http://localhost:8081/callback"), List.of(), List.of("openid"), null, false);
+                List.of("http://localhost:8081/callback"), List.of(), List.of("openid"), null, null, false);
         var newSecret = new ClientDefinition(clientId, "Renamed app", ClientType.WEB, "another boot-secret",
-                List.of("http://localhost:8081/callback"), List.of(), List.of("openid"), null, false);
+                List.of("http://localhost:8081/callback"), List.of(), List.of("openid"), null, null, false);
 
         assertThat(clients.apply(definition)).isEqualTo(Clients.Change.CREATED);
         assertThat(clients.apply(definition)).isEqualTo(Clients.Change.UNCHANGED);
