@@ -115,10 +115,8 @@ abstract class TwoFactorSignInTest {
     @Test
     void signingInWithTheAuthenticatorAppRefusesACodeUsedBefore() {
         Account person = TestPeople.newcomer(accounts, "totp", hasher.hash(PASSWORD));
-        HttpAgent setUp = TestPeople.browser(issuer);
-        password(setUp, OidcClient.web(), person);
         TwoFactorPerson phone = new TwoFactorPerson(jdbc);
-        Enrolled enrolled = phone.enrol(setUp, null);
+        Enrolled enrolled = setUp(person, null);
 
         HttpAgent browser = TestPeople.browser(issuer);
         OidcClient.Request request = OidcClient.web();
@@ -142,11 +140,9 @@ abstract class TwoFactorSignInTest {
     @Test
     void anotherMethodSendsAnSmsCodeThatSignsInOnce() {
         Account person = TestPeople.newcomer(accounts, "sms", hasher.hash(PASSWORD));
-        HttpAgent setUp = TestPeople.browser(issuer);
-        password(setUp, OidcClient.web(), person);
         TwoFactorPerson phone = new TwoFactorPerson(jdbc);
         String mobile = TwoFactorPerson.uniqueMobile();
-        phone.enrol(setUp, mobile);
+        setUp(person, mobile);
         int textsBefore = phone.textsTo(TwoFactorPerson.e164(mobile));
 
         HttpAgent browser = TestPeople.browser(issuer);
@@ -178,9 +174,7 @@ abstract class TwoFactorSignInTest {
     @Test
     void theEmergencyCodeSignsInOnceAndANewOneTurns2faOff() {
         Account person = TestPeople.newcomer(accounts, "lost.phone", hasher.hash(PASSWORD));
-        HttpAgent setUp = TestPeople.browser(issuer);
-        password(setUp, OidcClient.web(), person);
-        Enrolled enrolled = new TwoFactorPerson(jdbc).enrol(setUp, null);
+        Enrolled enrolled = setUp(person, null);
 
         HttpAgent browser = TestPeople.browser(issuer);
         OidcClient.Request request = OidcClient.web();
@@ -261,10 +255,8 @@ abstract class TwoFactorSignInTest {
     @Test
     void anAuthenticatorKeyThatCannotBeDecryptedRefusesCodesButLeavesTheOtherMethods() {
         Account person = TestPeople.newcomer(accounts, "lost.key", hasher.hash(PASSWORD));
-        HttpAgent setUp = TestPeople.browser(issuer);
-        password(setUp, OidcClient.web(), person);
         TwoFactorPerson phone = new TwoFactorPerson(jdbc);
-        Enrolled enrolled = phone.enrol(setUp, null);
+        Enrolled enrolled = setUp(person, null);
         // As if the encryption key had been changed: the stored ciphertext no longer opens.
         jdbc.sql("UPDATE account_factor SET secret = :other WHERE account_id = :a AND kind = 'TOTP'")
                 .param("other", "v1:" + "A".repeat(60)).param("a", person.id()).update();
@@ -301,9 +293,7 @@ abstract class TwoFactorSignInTest {
     @Test
     void wrongCodesAreLimitedPerAccountAcrossMethods() {
         Account person = TestPeople.newcomer(accounts, "guesser", hasher.hash(PASSWORD));
-        HttpAgent setUp = TestPeople.browser(issuer);
-        password(setUp, OidcClient.web(), person);
-        new TwoFactorPerson(jdbc).enrol(setUp, null);
+        setUp(person, null);
 
         HttpAgent attacker = TestPeople.browser(issuer);
         password(attacker, OidcClient.web(), person);
@@ -339,6 +329,13 @@ abstract class TwoFactorSignInTest {
         // A page out of turn sends the browser to the step it is at.
         assertThat(HttpAgent.location(browser.get("/signin/emergency-code-save"))).endsWith("/signin/authenticator-setup-code");
         assertThat(browser.get("/signin/no-such-step").statusCode()).isEqualTo(404);
+    }
+
+    /** The person signs in and sets up 2FA: the app, the SMS backup ({@code mobile}, or none) and the emergency code. */
+    private Enrolled setUp(Account person, String mobile) {
+        HttpAgent browser = TestPeople.browser(issuer);
+        password(browser, OidcClient.web(), person);
+        return new TwoFactorPerson(jdbc).enrol(browser, mobile);
     }
 
     private HttpResponse<String> password(HttpAgent browser, OidcClient.Request request, Account person) {
