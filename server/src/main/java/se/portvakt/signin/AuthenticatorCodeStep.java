@@ -38,6 +38,6 @@ class AuthenticatorCodeStep implements SignInStep {
     @Override
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
         return attempts.checkAtSignIn(flow, context, FactorKind.TOTP, form, code -> totp.verify(flow.accountId(), code),
-                "twofactor.code.invalid", route.afterSecondFactor(flow));
+                "twofactor.code.invalid", () -> route.afterSecondFactor(flow));
     }
 }

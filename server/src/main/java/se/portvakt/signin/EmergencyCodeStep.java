@@ -42,7 +42,7 @@ class EmergencyCodeStep implements SignInStep {
     @Override
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
         StepResult result = attempts.checkAtSignIn(flow, context, FactorKind.EMERGENCY_CODE, form,
-                code -> codes.use(flow.accountId(), code), "twofactor.emergency.invalid", Step.EMERGENCY_CODE_USED);
+                code -> codes.use(flow.accountId(), code), "twofactor.emergency.invalid", () -> Step.EMERGENCY_CODE_USED);
         if (result instanceof StepResult.Advance advance && advance.flow().step() == Step.EMERGENCY_CODE_USED) {
             accounts.findById(flow.accountId()).ifPresent(account -> notices.emergencyCodeUsed(account, context.locale()));
         }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.springframework.stereotype.Component;
 
@@ -54,10 +55,10 @@ class SecondFactorAttempts {
     /**
      * The form of a code page at sign-in: "Use another method" goes to the other factors; otherwise, unless the
      * account or address is locked, {@code check} decides, and a right code passes the factor and goes to
-     * {@code next}.
+     * {@code next} (asked only then, so a wrong code costs no look-up of where to go).
      */
     StepResult checkAtSignIn(SignInFlow flow, StepContext context, FactorKind kind, Map<String, String> form,
-            Predicate<String> check, String wrongKey, Step next) {
+            Predicate<String> check, String wrongKey, Supplier<Step> next) {
         if ("other".equals(form.get("action"))) {
             return new StepResult.Advance(flow.atStep(Step.OTHER_METHOD));
         }
@@ -68,7 +69,7 @@ class SecondFactorAttempts {
         if (!check.test(form.getOrDefault("code", ""))) {
             return failed(flow, context, kind, wrongKey);
         }
-        return new StepResult.Advance(flow.passed(passed(flow, context, kind), next));
+        return new StepResult.Advance(flow.passed(passed(flow, context, kind), next.get()));
     }
 
     /** Refuses without checking, when {@link #blockedFor} said so. */
