@@ -4,8 +4,8 @@
 #
 #   bench/matrix.sh [--modes "plain production"] [--concurrency "1 8"] [--warmup 10s] [--duration 30s] [--port 18080]
 #
-# plain = java -jar on the default java; production = scripts/production-start.sh (C1 only, its default);
-# production-c2 = the same with PORTVAKT_JIT=throughput (C1+C2). Output also goes to bench/target/matrix-<time>.txt.
+# plain = java -jar on the default java; production = scripts/production-start.sh (C1+C2, its default);
+# production-c1 = the same with PORTVAKT_JIT=fast-start (C1 only). Output also goes to bench/target/matrix-<time>.txt.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 modes="plain production"; concurrency="1 8"; warmup=10s; duration=30s; port=18080
@@ -28,8 +28,8 @@ for mode in $modes; do
   work=$out/$mode; mkdir -p "$work"
   case $mode in
     plain) cmd=(java -jar "$root/$jar");;
-    production) cmd=(env PORTVAKT_JIT=fast-start "$root/scripts/production-start.sh");;
-    production-c2) cmd=(env PORTVAKT_JIT=throughput "$root/scripts/production-start.sh");;
+    production) cmd=(env PORTVAKT_JIT=throughput "$root/scripts/production-start.sh");;
+    production-c1) cmd=(env PORTVAKT_JIT=fast-start "$root/scripts/production-start.sh");;
     *) echo "unknown mode $mode"; exit 2;;
   esac
   (cd "$work" && exec "${cmd[@]}" --spring.profiles.active=demo --server.port="$port" >server.log 2>&1) &

@@ -5,7 +5,7 @@
 #
 # Modes:  plain       java -jar server/target/portvakt-server-*.jar on the default java (JDK 17 here)
 #         plain25     the same jar on JDK 25 (JAVA25_HOME or /usr/lib/jvm/*25*), no other options
-#         production  scripts/production-start.sh (AOT-processed, extracted, JDK 25 AOT cache, C1, serial GC)
+#         production  scripts/production-start.sh (AOT-processed, extracted, JDK 25 AOT cache, serial GC)
 # Each mode gets a fresh working directory under bench/target/startup-*/ (so a fresh H2 database); one unmeasured start
 # first creates the database (and, for production, the AOT cache), then --runs measured starts follow.
 # Per start: wall time from launching the process to /actuator/health/readiness answering UP (polled every
