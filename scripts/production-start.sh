@@ -75,10 +75,8 @@ if [[ ${PORTVAKT_JIT:-throughput} == fast-start ]]; then
   opts+=(-XX:TieredStopAtLevel=1)
 fi
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-# Each Argon2id check mallocs a 19 MiB block; glibc keeps such blocks in its arenas after the first one and
-# reuses them. At most one check per processor runs at a time (Argon2idEncoder), so that is a few blocks.
-# (MALLOC_MMAP_THRESHOLD_=4194304 would map and unmap a fresh block per check instead: about 40 MB less
-# resident after load, but the kernel's page faults and zeroing cost about a fifth more CPU per sign-in.)
+# Each Argon2id check mallocs a 19 MiB block: the server tells glibc to return such blocks during start-up and
+# to keep them for reuse once it is ready (NativeMemory); a MALLOC_MMAP_THRESHOLD_ set here would be overridden.
 
 if [[ $feature =~ ^[0-9]+$ ]] && (( feature >= 22 )); then
   opts+=(--enable-native-access=ALL-UNNAMED)   # argon2-jvm loads libargon2 through JNA

@@ -1,7 +1,5 @@
 package se.portvakt.password;
 
-import java.util.concurrent.Semaphore;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,13 +10,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 /**
  * Argon2id through the native libargon2 (about twice as fast here as the pure-Java Bouncy Castle one),
  * writing the standard PHC string {@code $argon2id$v=19$m=...,t=...,p=...$salt$hash}.
- *
- * <p>At most one computation per processor runs at a time; the others wait their turn. Each one holds its
- * memory cost (19 MiB with the OWASP setting) for its whole run, so without the bound a burst of sign-ins, or
- * an attacker sending many passwords at once, would hold one block per request thread (200 by default:
- * nearly 4 GiB) while the processors could only work on a few of them anyway. With the bound the memory is
- * a few blocks whatever arrives, glibc keeps reusing the same ones instead of mapping and zeroing fresh pages
- * for each check, and the total time to serve a burst is unchanged (the work is processor-bound).
+ * Computations take {@link Turns}: one per processor at a time.
  */
 final class Argon2idEncoder implements PasswordEncoder {
 
@@ -28,28 +20,24 @@ final class Argon2idEncoder implements PasswordEncoder {
     private final int memoryKib;
     private final int iterations;
     private final int parallelism;
-    private final Semaphore turns;
+    private final Turns turns;
 
-    Argon2idEncoder(int memoryKib, int iterations, int parallelism) {
-        this(memoryKib, iterations, parallelism, Runtime.getRuntime().availableProcessors());
-    }
-
-    Argon2idEncoder(int memoryKib, int iterations, int parallelism, int concurrentComputations) {
+    Argon2idEncoder(int memoryKib, int iterations, int parallelism, Turns turns) {
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
-        this.turns = new Semaphore(concurrentComputations, true);
+        this.turns = turns;
     }
 
     /** The OWASP Password Storage Cheat Sheet's first Argon2id setting: 19 MiB, two passes, one lane. */
-    static Argon2idEncoder owasp() {
-        return new Argon2idEncoder(19_456, 2, 1);
+    static Argon2idEncoder owasp(Turns turns) {
+        return new Argon2idEncoder(19_456, 2, 1, turns);
     }
 
     @Override
     public String encode(CharSequence rawPassword) {
         char[] password = toChars(rawPassword);
-        return inTurn(() -> argon2.hash(iterations, memoryKib, parallelism, password));
+        return turns.take(() -> argon2.hash(iterations, memoryKib, parallelism, password));
     }
 
     @Override
@@ -58,17 +46,7 @@ final class Argon2idEncoder implements PasswordEncoder {
             return false;
         }
         char[] password = toChars(rawPassword);
-        return inTurn(() -> argon2.verify(encodedPassword, password));
-    }
-
-    /** Runs one computation when a turn is free (package-private for the test of the bound). */
-    <T> T inTurn(Supplier<T> computation) {
-        turns.acquireUninterruptibly();
-        try {
-            return computation.get();
-        } finally {
-            turns.release();
-        }
+        return turns.take(() -> argon2.verify(encodedPassword, password));
     }
 
     /** A hash made with weaker parameters than today's is replaced at the next successful sign-in. */

@@ -2,6 +2,8 @@ package se.portvakt.password;
 
 import java.util.Map;
 
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -31,9 +33,11 @@ public class PasswordHasher {
 
     private final DelegatingPasswordEncoder encoder;
     private final String burnHash;
-
     public PasswordHasher() {
-        PasswordEncoder argon2 = Argon2idEncoder.owasp();
+        // Start-up's checks (the bootstrap's client secrets) are not followed by sign-ins yet: their memory
+        // goes back to the system until the server is ready (see NativeMemory).
+        NativeMemory.returnLargeBlocks();
+        PasswordEncoder argon2 = Argon2idEncoder.owasp(Turns.perProcessor());
         this.encoder = new DelegatingPasswordEncoder("argon2", Map.of(
                 "argon2", argon2,
                 "bcrypt", new BCryptPasswordEncoder(),
@@ -65,6 +69,12 @@ public class PasswordHasher {
             return new Verification(false, false);
         }
         return new Verification(matches, matches && encoder.upgradeEncoding(storedHash));
+    }
+
+    /** From now on sign-ins follow each other: the C library keeps Argon2id's blocks for the next check. */
+    @EventListener(ApplicationReadyEvent.class)
+    void keepMemoryForSignIns() {
+        NativeMemory.keepLargeBlocks();
     }
 
     /** True when the stored value is one this hasher can verify (used when importing hashes). */

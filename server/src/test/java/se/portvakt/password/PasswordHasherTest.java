@@ -45,7 +45,7 @@ class PasswordHasherTest {
 
     @Test
     void aWeakerArgon2HashAsksForRehash() {
-        String weak = "{argon2}" + new Argon2idEncoder(4096, 1, 1).encode("old parameters");
+        String weak = "{argon2}" + new Argon2idEncoder(4096, 1, 1, Turns.perProcessor()).encode("old parameters");
         assertThat(HASHER.verify("old parameters", weak)).isEqualTo(new Verification(true, true));
     }
 

@@ -1,0 +1,76 @@
+package se.portvakt.password;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+/** Argon2id checks take turns, so a burst of sign-ins holds a bounded amount of memory. */
+class TurnsTest {
+
+    @Test
+    void noMoreComputationsRunAtOnceThanThereAreTurns() throws Exception {
+        Turns turns = new Turns(2);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        runAtOnce(12, 48, () -> turns.take(() -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            sleep(3);
+            running.decrementAndGet();
+            return true;
+        }));
+        assertThat(most.get()).as("computations running at the same time").isEqualTo(2);
+    }
+
+    @Test
+    void aFailingComputationGivesItsTurnBack() {
+        Turns turns = new Turns(1);
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> turns.take(() -> {
+                throw new IllegalStateException("native library refused");
+            })).isInstanceOf(IllegalStateException.class);
+        }
+        Argon2idEncoder encoder = new Argon2idEncoder(4096, 1, 1, turns);
+        String hash = encoder.encode("still works");
+        assertThat(encoder.matches("still works", hash)).isTrue();
+        assertThat(encoder.matches("not it", hash)).isFalse();
+    }
+
+    @Test
+    void glibcTakesBothSettingsForArgon2idBlocks() {
+        // Debian's glibc on the build machines has mallopt; the calls must link and be accepted.
+        boolean linux = System.getProperty("os.name").equals("Linux");
+        assertThat(NativeMemory.returnLargeBlocks()).isEqualTo(linux);
+        assertThat(NativeMemory.keepLargeBlocks()).isEqualTo(linux);
+    }
+
+    private static void runAtOnce(int threads, int tasks, java.util.function.Supplier<Boolean> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<CompletableFuture<Boolean>> all = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                all.add(CompletableFuture.supplyAsync(task, pool));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(all).allMatch(CompletableFuture::join);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
