@@ -33,6 +33,7 @@ public class PasswordHasher {
 
     private final DelegatingPasswordEncoder encoder;
     private final String burnHash;
+
     public PasswordHasher() {
         // Start-up's checks (the bootstrap's client secrets) are not followed by sign-ins yet: their memory
         // goes back to the system until the server is ready (see NativeMemory).
