@@ -165,6 +165,8 @@ public record PortvaktProperties(
      * @param smsCodeTtl how long a code sent by SMS works
      * @param smsResendAfter how long before another code can be sent to the same person
      * @param smsPerAccount texts one account can be sent per {@code smsWindow}
+     * @param smsPerNumber texts one phone number can be sent per {@code smsWindow}, whichever accounts ask: a
+     *        number texted on behalf of many accounts (SMS pumping to a premium-rate number) is refused
      * @param smsAttemptsPerCode wrong entries before a code sent by SMS stops working
      */
     public record TwoFactor(
@@ -174,6 +176,7 @@ public record PortvaktProperties(
             @DefaultValue("5m") Duration smsCodeTtl,
             @DefaultValue("30s") Duration smsResendAfter,
             @DefaultValue("5") int smsPerAccount,
+            @DefaultValue("10") int smsPerNumber,
             @DefaultValue("1h") Duration smsWindow,
             @DefaultValue("5") int smsAttemptsPerCode) {}
 }

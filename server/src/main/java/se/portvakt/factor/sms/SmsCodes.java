@@ -30,7 +30,8 @@ import se.portvakt.ratelimit.AttemptLimiter.Limit;
  * A code is random, stored only as a salted SHA-256, expires (5 minutes by default), stops working after a few
  * wrong entries, and is spent by one conditional UPDATE, so it signs in exactly once. A new code replaces the
  * previous one; codes cannot be sent more often than every {@code smsResendAfter}, nor more than
- * {@code smsPerAccount} per {@code smsWindow}.
+ * {@code smsPerAccount} per {@code smsWindow} to one account, nor more than {@code smsPerNumber} to one phone
+ * number whichever accounts ask (SMS pumping: many accounts texting one premium-rate number).
  */
 @Component
 public class SmsCodes {
@@ -66,6 +67,7 @@ public class SmsCodes {
     private final MessageSource messages;
     private final PortvaktProperties.TwoFactor settings;
     private final Limit perAccount;
+    private final Limit perNumber;
     private final String issuerHost;
 
     SmsCodes(JdbcClient jdbc, SmsSender sender, AttemptLimiter limiter, MessageSource messages,
@@ -76,6 +78,7 @@ public class SmsCodes {
         this.messages = messages;
         this.settings = properties.twoFactor();
         this.perAccount = new Limit("sms.account", settings.smsPerAccount(), settings.smsWindow());
+        this.perNumber = new Limit("sms.number", settings.smsPerNumber(), settings.smsWindow());
         this.issuerHost = java.net.URI.create(properties.issuer()).getHost();
     }
 
@@ -87,11 +90,11 @@ public class SmsCodes {
     /** Sends a new code to {@code phone}, replacing any code of this purpose not yet used. */
     public Sending send(String accountId, Purpose purpose, String phone, Locale locale) {
         Instant now = Instant.now();
-        Duration wait = limiter.blockedFor(perAccount, accountId);
+        Duration wait = longer(limiter.blockedFor(perAccount, accountId), limiter.blockedFor(perNumber, phone));
         Optional<Instant> last = lastSent(accountId, purpose);
         if (last.isPresent() && last.get().plus(settings.smsResendAfter()).isAfter(now)) {
             Duration untilResend = Duration.between(now, last.get().plus(settings.smsResendAfter()));
-            wait = untilResend.compareTo(wait) > 0 ? untilResend : wait;
+            wait = longer(wait, untilResend);
         }
         if (!wait.isZero()) {
             return new Sending.TooSoon(wait);
@@ -108,6 +111,7 @@ public class SmsCodes {
             return new Sending.Failed(failed.getMessage());
         }
         limiter.record(perAccount, accountId);
+        limiter.record(perNumber, phone);
         jdbc.sql("DELETE FROM sms_code WHERE account_id = :account AND purpose = :purpose AND used_at IS NULL")
                 .param("account", accountId)
                 .param("purpose", purpose.name())
@@ -204,5 +208,9 @@ public class SmsCodes {
 
     private static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private static Duration longer(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -1,0 +1,63 @@
+package se.portvakt.factor.sms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import se.portvakt.account.AccountStore;
+import se.portvakt.factor.sms.SmsCodes.Purpose;
+import se.portvakt.factor.sms.SmsCodes.Sending;
+import se.portvakt.testing.OnH2;
+import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.TestPeople;
+import se.portvakt.testing.TwoFactorPerson;
+
+/**
+ * SMS pumping: however many accounts ask, one phone number gets at most {@code sms-per-number} texts per window
+ * (10 per hour by default), and nothing is sent once it has had them.
+ */
+abstract class SmsCodeLimitsTest {
+
+    @OnH2
+    static class OnEmbeddedDatabase extends SmsCodeLimitsTest {}
+
+    @OnPostgres
+    static class OnPostgreSql extends SmsCodeLimitsTest {}
+
+    @Autowired
+    SmsCodes codes;
+
+    @Autowired
+    AccountStore accounts;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void oneNumberIsTextedAtMostTenTimesAnHourWhicheverAccountsAsk() {
+        TwoFactorPerson outbox = new TwoFactorPerson(jdbc);
+        String premium = TwoFactorPerson.e164(TwoFactorPerson.uniqueMobile());
+        for (int i = 0; i < 10; i++) {
+            String account = TestPeople.account(accounts, "pump" + i, null).id();
+            assertThat(codes.send(account, Purpose.CONFIRM_NUMBER, premium, Locale.ENGLISH))
+                    .as("text %d", i + 1).isInstanceOf(Sending.Sent.class);
+        }
+        assertThat(outbox.textsTo(premium)).isEqualTo(10);
+
+        String eleventh = TestPeople.account(accounts, "pump10", null).id();
+        Sending refused = codes.send(eleventh, Purpose.CONFIRM_NUMBER, premium, Locale.ENGLISH);
+        assertThat(refused).isInstanceOf(Sending.TooSoon.class);
+        assertThat(((Sending.TooSoon) refused).retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofHours(1));
+        assertThat(outbox.textsTo(premium)).as("nothing sent once the number had its texts").isEqualTo(10);
+
+        // The same account can still have a code sent to a number of its own.
+        String own = TwoFactorPerson.e164(TwoFactorPerson.uniqueMobile());
+        assertThat(codes.send(eleventh, Purpose.CONFIRM_NUMBER, own, Locale.ENGLISH)).isInstanceOf(Sending.Sent.class);
+        assertThat(outbox.textsTo(own)).isEqualTo(1);
+    }
+}
