@@ -167,9 +167,13 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
         return this;
     }
 
-    /** The element, once it is visible. */
+    /**
+     * The element, once it is visible; looks again while the page is being replaced (Chromium may then answer
+     * "node does not belong to the document" about an element it had just found).
+     */
     public WebElement find(By by) {
-        return new WebDriverWait(driver, WAIT).until(ExpectedConditions.visibilityOfElementLocated(by));
+        return new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class)
+                .until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
     /** Clicks the element, once it can be clicked. */
@@ -229,9 +233,10 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
         return driver.getCurrentUrl();
     }
 
-    /** The visible text of the page. */
+    /** The visible text of the page (of the page that is there once a navigation under way has ended). */
     public String text() {
-        return find(By.tagName("body")).getText();
+        return new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class)
+                .until(d -> find(By.tagName("body")).getText());
     }
 
     /** The text field with this label. */
