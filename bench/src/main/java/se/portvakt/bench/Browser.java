@@ -57,19 +57,28 @@ final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString(form(all))).build());
     }
 
-    /** Posts a form with HTTP Basic client authentication, as a client application calls the token endpoint. */
+    /**
+     * Posts a form with HTTP Basic client authentication, as a client application's backend calls the token
+     * endpoint: without the browser's cookies, and keeping none it is sent.
+     */
     HttpResponse<String> postBasic(String path, String user, String password, Map<String, String> fields)
             throws IOException, InterruptedException {
         String basic = java.util.Base64.getEncoder().encodeToString(
                 (enc(user) + ":" + enc(password)).getBytes(StandardCharsets.UTF_8));
-        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+        HttpRequest request = request(path, false).header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Authorization", "Basic " + basic)
-                .POST(HttpRequest.BodyPublishers.ofString(form(fields))).build());
+                .POST(HttpRequest.BodyPublishers.ofString(form(fields))).build();
+        requests++;
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpRequest.Builder request(String pathOrUrl) {
+        return request(pathOrUrl, true);
+    }
+
+    private HttpRequest.Builder request(String pathOrUrl, boolean withCookies) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathOrUrl)).timeout(Duration.ofSeconds(30));
-        if (!cookies.isEmpty()) {
+        if (withCookies && !cookies.isEmpty()) {
             StringJoiner header = new StringJoiner("; ");
             cookies.forEach((name, value) -> header.add(name + "=" + value));
             b.header("Cookie", header.toString());
