@@ -59,7 +59,7 @@ final class Browser {
 
     /**
      * Posts a form with HTTP Basic client authentication, as a client application's backend calls the token
-     * endpoint: without the browser's cookies, and keeping none it is sent.
+     * endpoint: without the browser's cookies, and keeping no cookie the answer sets.
      */
     HttpResponse<String> postBasic(String path, String user, String password, Map<String, String> fields)
             throws IOException, InterruptedException {
