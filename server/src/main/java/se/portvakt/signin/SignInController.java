@@ -128,6 +128,7 @@ class SignInController {
         StepResult.Locked locked = (StepResult.Locked) result;
         model.addAttribute("error", locked.messageKey());
         model.addAttribute("retryMinutes", Math.max(1, (locked.retryAfter().toSeconds() + 59) / 60));
+        model.addAttribute("form", firstValues(form)); // e.g. the phone number typed on the SMS backup page
         return handler.show(locked.flow(), context, model);
     }
 

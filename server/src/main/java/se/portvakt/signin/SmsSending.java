@@ -1,5 +1,6 @@
 package se.portvakt.signin;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import se.portvakt.factor.sms.SmsCodes;
@@ -18,12 +19,19 @@ final class SmsSending {
         return outcome(route.sendCode(flow, purpose, phone.get(), context), flow);
     }
 
-    /** Sent: show the page again (it says where the code went); else say why not, nothing lost. */
+    /**
+     * Sent: show the page again (it says where the code went); else say why not, nothing lost. A wait of more
+     * than a minute is an hourly limit (per account or per number), not the resend pause: the page says how long.
+     */
     static StepResult outcome(SmsCodes.Sending sending, SignInFlow flow) {
         if (sending instanceof SmsCodes.Sending.Sent) {
             return new StepResult.Advance(flow);
         }
-        return new StepResult.Rejected(flow,
-                sending instanceof SmsCodes.Sending.TooSoon ? "twofactor.sms.too-soon" : "twofactor.sms.failed");
+        if (sending instanceof SmsCodes.Sending.TooSoon tooSoon) {
+            return tooSoon.retryAfter().compareTo(Duration.ofMinutes(1)) > 0
+                    ? new StepResult.Locked(flow, tooSoon.retryAfter(), "twofactor.sms.too-many")
+                    : new StepResult.Rejected(flow, "twofactor.sms.too-soon");
+        }
+        return new StepResult.Rejected(flow, "twofactor.sms.failed");
     }
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.totp.TotpSecret;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.HttpAgent;
@@ -54,6 +56,9 @@ abstract class TwoFactorSignInTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    SmsCodes smsCodes;
 
     @Test
     void aPersonWithout2faIsAskedAndCanBeRemindedLater() {
@@ -169,6 +174,34 @@ abstract class TwoFactorSignInTest {
         JsonNode idToken = idToken(browser, request, signedIn);
         assertThat(idToken.get("amr").toString()).contains("\"pwd\"", "\"sms\"", "\"mfa\"");
         assertThat(audit(person, "signin.sms")).containsExactly("success");
+    }
+
+    @Test
+    void aNumberThatHadItsTextsThisHourIsRefusedWithTheWaitAndTheTypedNumberKept() {
+        String pumped = TwoFactorPerson.uniqueMobile();
+        for (int i = 0; i < 10; i++) {
+            String other = TestPeople.account(accounts, "pumping" + i, null).id();
+            assertThat(smsCodes.send(other, SmsCodes.Purpose.CONFIRM_NUMBER, TwoFactorPerson.e164(pumped), Locale.ENGLISH))
+                    .isInstanceOf(SmsCodes.Sending.Sent.class);
+        }
+        TwoFactorPerson phone = new TwoFactorPerson(jdbc);
+        Account person = TestPeople.newcomer(accounts, "pumped.number", hasher.hash(PASSWORD));
+        HttpAgent browser = TestPeople.browser(issuer);
+        password(browser, OidcClient.web(), person);
+        phone.toSmsBackup(browser);
+
+        HttpResponse<String> refused = browser.post("/signin/sms-backup", Map.of("country", "SE", "phone", pumped));
+        assertThat(refused.statusCode()).isEqualTo(200);
+        assertThat(refused.body()).containsPattern("Too many codes have been sent by SMS\\. Try again in \\d+ minutes?\\.")
+                .contains("value=\"" + pumped + "\"");
+        assertThat(phone.textsTo(TwoFactorPerson.e164(pumped))).as("nothing more sent").isEqualTo(10);
+        assertThat(audit(person, "sms.code")).containsExactly("limited");
+
+        // Another number goes through at once.
+        String own = TwoFactorPerson.uniqueMobile();
+        HttpResponse<String> sent = browser.post("/signin/sms-backup", Map.of("country", "SE", "phone", own));
+        assertThat(HttpAgent.location(sent)).as(sent.body()).endsWith("/signin/sms-backup-code");
+        assertThat(phone.textsTo(TwoFactorPerson.e164(own))).isEqualTo(1);
     }
 
     @Test

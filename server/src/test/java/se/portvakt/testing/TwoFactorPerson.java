@@ -106,16 +106,9 @@ public final class TwoFactorPerson {
      * when null) and the emergency code. Returns what the person keeps, and the redirect back to the application.
      */
     public Enrolled enrol(HttpAgent browser, String mobile) {
-        assertThat(HttpAgent.location(browser.post("/signin/two-factor", Map.of("action", "enable"))))
-                .endsWith("/signin/authenticator-setup");
-        TotpSecret key = keyOn(browser.get("/signin/authenticator-setup").body());
-        assertThat(HttpAgent.location(browser.post("/signin/authenticator-setup", Map.of())))
-                .endsWith("/signin/authenticator-setup-code");
-        browser.get("/signin/authenticator-setup-code");
-        String setupCode = codeNow(key, 0);
-        HttpResponse<String> confirmed = browser.post("/signin/authenticator-setup-code", Map.of("code", setupCode));
-        assertThat(HttpAgent.location(confirmed)).endsWith("/signin/sms-backup");
-        browser.get("/signin/sms-backup");
+        AppAdded app = toSmsBackup(browser);
+        TotpSecret key = app.key();
+        String setupCode = app.setupCode();
         if (mobile == null) {
             browser.post("/signin/sms-backup", Map.of("action", "skip"));
         } else {
@@ -131,6 +124,27 @@ public final class TwoFactorPerson {
         assertThat(HttpAgent.location(done)).as(done.body()).contains("/oauth2/authorize");
         return new Enrolled(key, setupCode, emergency, done);
     }
+
+    /**
+     * From the 2FA prompt through the authenticator app's set-up to the SMS backup page (shown): the first part
+     * of {@link #enrol}.
+     */
+    public AppAdded toSmsBackup(HttpAgent browser) {
+        assertThat(HttpAgent.location(browser.post("/signin/two-factor", Map.of("action", "enable"))))
+                .endsWith("/signin/authenticator-setup");
+        TotpSecret key = keyOn(browser.get("/signin/authenticator-setup").body());
+        assertThat(HttpAgent.location(browser.post("/signin/authenticator-setup", Map.of())))
+                .endsWith("/signin/authenticator-setup-code");
+        browser.get("/signin/authenticator-setup-code");
+        String setupCode = codeNow(key, 0);
+        HttpResponse<String> confirmed = browser.post("/signin/authenticator-setup-code", Map.of("code", setupCode));
+        assertThat(HttpAgent.location(confirmed)).endsWith("/signin/sms-backup");
+        browser.get("/signin/sms-backup");
+        return new AppAdded(key, setupCode);
+    }
+
+    /** The authenticator key set up, and the code that confirmed it. */
+    public record AppAdded(TotpSecret key, String setupCode) {}
 
     /** What a person keeps after setting up 2FA, and where the set-up ended. */
     public record Enrolled(TotpSecret key, String setupCode, String emergencyCode, HttpResponse<String> backToApplication) {}
