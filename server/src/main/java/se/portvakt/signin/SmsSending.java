@@ -1,6 +1,5 @@
 package se.portvakt.signin;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import se.portvakt.factor.sms.SmsCodes;
@@ -20,15 +19,16 @@ final class SmsSending {
     }
 
     /**
-     * Sent: show the page again (it says where the code went); else say why not, nothing lost. A wait of more
-     * than a minute is an hourly limit (per account or per number), not the resend pause: the page says how long.
+     * Sent: show the page again (it says where the code went); else say why not, nothing lost. When a limit
+     * (per account or per number) refused the text, rather than the short pause between codes, the page says
+     * how long to wait.
      */
     static StepResult outcome(SmsCodes.Sending sending, SignInFlow flow) {
         if (sending instanceof SmsCodes.Sending.Sent) {
             return new StepResult.Advance(flow);
         }
         if (sending instanceof SmsCodes.Sending.TooSoon tooSoon) {
-            return tooSoon.retryAfter().compareTo(Duration.ofMinutes(1)) > 0
+            return tooSoon.limitReached()
                     ? new StepResult.Locked(flow, tooSoon.retryAfter(), "twofactor.sms.too-many")
                     : new StepResult.Rejected(flow, "twofactor.sms.too-soon");
         }

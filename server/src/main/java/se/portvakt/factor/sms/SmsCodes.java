@@ -43,8 +43,11 @@ public class SmsCodes {
     public sealed interface Sending {
         record Sent(String phone) implements Sending {}
 
-        /** Too soon after the last code, or too many codes: try again after this long. */
-        record TooSoon(Duration retryAfter) implements Sending {}
+        /**
+         * Not now: try again after this long. {@code limitReached} when the account or the number has had its
+         * texts for the window; otherwise only the pause between two codes has not passed yet.
+         */
+        record TooSoon(Duration retryAfter, boolean limitReached) implements Sending {}
 
         /** The SMS provider refused or did not answer; nothing was spent, the person can ask again. */
         record Failed(String reason) implements Sending {}
@@ -90,14 +93,14 @@ public class SmsCodes {
     /** Sends a new code to {@code phone}, replacing any code of this purpose not yet used. */
     public Sending send(String accountId, Purpose purpose, String phone, Locale locale) {
         Instant now = Instant.now();
-        Duration wait = longer(limiter.blockedFor(perAccount, accountId), limiter.blockedFor(perNumber, phone));
+        Duration untilLimitEnds = longer(limiter.blockedFor(perAccount, accountId), limiter.blockedFor(perNumber, phone));
+        Duration wait = untilLimitEnds;
         Optional<Instant> last = lastSent(accountId, purpose);
         if (last.isPresent() && last.get().plus(settings.smsResendAfter()).isAfter(now)) {
-            Duration untilResend = Duration.between(now, last.get().plus(settings.smsResendAfter()));
-            wait = longer(wait, untilResend);
+            wait = longer(wait, Duration.between(now, last.get().plus(settings.smsResendAfter())));
         }
         if (!wait.isZero()) {
-            return new Sending.TooSoon(wait);
+            return new Sending.TooSoon(wait, !untilLimitEnds.isZero());
         }
 
         String id = UUID.randomUUID().toString();

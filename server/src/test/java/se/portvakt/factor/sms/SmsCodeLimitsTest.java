@@ -53,6 +53,7 @@ abstract class SmsCodeLimitsTest {
         Sending refused = codes.send(eleventh, Purpose.CONFIRM_NUMBER, premium, Locale.ENGLISH);
         assertThat(refused).isInstanceOf(Sending.TooSoon.class);
         assertThat(((Sending.TooSoon) refused).retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofHours(1));
+        assertThat(((Sending.TooSoon) refused).limitReached()).as("a limit, not the pause between codes").isTrue();
         assertThat(outbox.textsTo(premium)).as("nothing sent once the number had its texts").isEqualTo(10);
 
         // The same account can still have a code sent to a number of its own.
