@@ -1,6 +1,5 @@
 package se.portvakt.signin;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +14,8 @@ import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.ratelimit.AttemptLimiter;
+import se.portvakt.ratelimit.AttemptLimiter.Admission;
+import se.portvakt.ratelimit.AttemptLimiter.Counted;
 import se.portvakt.ratelimit.AttemptLimiter.Limit;
 
 /**
@@ -61,13 +62,14 @@ class PasswordStep implements SignInStep {
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
         String email = flow.email().value();
         String address = context.address();
-        Duration wait = max(limiter.blockedFor(perAccount, email), limiter.blockedFor(perAddress, address));
-        if (!wait.isZero()) {
+        // Counted before the check, so that a burst of guesses cannot pass the limit before the first failures count.
+        Admission admission = limiter.admit(new Counted(perAccount, email), new Counted(perAddress, address));
+        if (admission instanceof Admission.Blocked blocked) {
             // No password check while locked; the account (a cheap lookup) is still named for the audit trail.
             String accountId = accounts.findByEmail(flow.email()).map(Account::id).orElse(null);
             audit.record(new AuditEvent("signin.password", "locked", accountId, email, flow.clientId(), address, null));
             metrics.outcome("locked");
-            return new StepResult.Locked(flow, wait);
+            return new StepResult.Locked(flow, blocked.retryAfter());
         }
 
         String password = form.getOrDefault("password", "");
@@ -76,8 +78,6 @@ class PasswordStep implements SignInStep {
         PasswordHasher.Verification verification = hasher.verify(password, storedHash);
 
         if (!verification.matches()) {
-            limiter.record(perAccount, email);
-            limiter.record(perAddress, address);
             String reason = account.isEmpty() ? "unknown email" : storedHash == null ? "no password set" : "wrong password";
             audit.record(new AuditEvent("signin.password", "failure", account.map(Account::id).orElse(null), email,
                     flow.clientId(), address, reason));
@@ -85,6 +85,7 @@ class PasswordStep implements SignInStep {
             return new StepResult.Rejected(flow.failedOnce(), "signin.password.invalid");
         }
 
+        limiter.release(admission);
         Account signedIn = account.orElseThrow();
         if (verification.needsRehash()) {
             accounts.updatePasswordHash(signedIn.id(), hasher.hash(password));
@@ -94,9 +95,5 @@ class PasswordStep implements SignInStep {
         audit.record(new AuditEvent("signin.password", "success", signedIn.id(), email, flow.clientId(), address, null));
         SignInFlow proven = flow.passed(signedIn.id(), new PassedFactor(PassedFactor.PASSWORD, Instant.now()), Step.DONE);
         return new StepResult.Advance(route.afterFirstFactor(proven, context));
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -23,7 +23,9 @@ import se.portvakt.config.PortvaktProperties;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.ratelimit.AttemptLimiter;
 import se.portvakt.testing.OnH2;
+import se.portvakt.testing.LimitWindows;
 import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.Race;
 import se.portvakt.testing.TestPeople;
 
 /**
@@ -121,6 +123,21 @@ abstract class PasswordStepHandlerTest {
         assertThat(result).isInstanceOf(StepResult.Locked.class);
         assertThat(((StepResult.Locked) result).retryAfter()).isPositive().isLessThanOrEqualTo(properties.limits().window());
         assertThat(counting.verifications).as("no password was checked while locked").hasValue(3);
+    }
+
+    @Test
+    void wrongPasswordsSubmittedAtOnceAreCheckedOnlyUpToTheLimit() throws Exception {
+        Account person = TestPeople.account(accounts, "handler.burst", hasher.hash("a long enough password"));
+        CountingHasher counting = new CountingHasher();
+        PasswordStep step = step(counting, 3);
+        LimitWindows.awayFromTheEnd(WINDOW, Duration.ofSeconds(30));
+        SignInFlow flow = flowFor(person.email());
+        StepContext from = context();
+
+        List<StepResult> results = Race.run(50, () -> step.submit(flow, from, Map.of("password", "a guess")));
+
+        assertThat(counting.verifications).as("passwords checked").hasValueBetween(1, 3);
+        assertThat(results).filteredOn(StepResult.Locked.class::isInstance).hasSize(50 - counting.verifications.get());
     }
 
     @Test

@@ -3,6 +3,8 @@ package se.portvakt.signin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -15,12 +17,17 @@ import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.LimitWindows;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.Race;
 import se.portvakt.testing.TestPeople;
 
-/** Someone guessing passwords is stopped, per email address and per client address; everyone else signs in. */
+/**
+ * Someone guessing passwords is stopped, per email address and per client address, also when the guesses arrive
+ * all at once; everyone else signs in.
+ */
 abstract class TooManyAttemptsTest {
 
     @OnH2
@@ -30,6 +37,7 @@ abstract class TooManyAttemptsTest {
     static class OnPostgreSql extends TooManyAttemptsTest {}
 
     static final String TOO_MANY = "Too many attempts. Try again in ";
+    private static final int BURST = 200;
 
     @Value("${portvakt.issuer}")
     String issuer;
@@ -127,6 +135,38 @@ abstract class TooManyAttemptsTest {
     }
 
     @Test
+    void wrongPasswordsPostedAtOnceInOneSignInAreCheckedOnlyUpToTheLimit() throws Exception {
+        awayFromTheEndOfAWindow(60);
+        Account person = TestPeople.account(accounts, "burst", hasher.hash("the real password"));
+        HttpAgent attacker = TestPeople.browser(issuer);
+        atPasswordPage(attacker, person.email().value());
+
+        List<HttpResponse<String>> answers = Race.post(Collections.nCopies(BURST, attacker), "/signin/password",
+                Map.of("password", "a wrong guess"));
+
+        assertThat(outcomes(person.email().value())).filteredOn("failure"::equals).hasSizeBetween(1, perAccount);
+        assertThat(answers).filteredOn(a -> a.body().contains(TOO_MANY)).hasSizeGreaterThanOrEqualTo(BURST - perAccount);
+    }
+
+    @Test
+    void wrongPasswordsPostedAtOnceFromManySignInsForOneEmailAreCheckedOnlyUpToTheLimit() throws Exception {
+        awayFromTheEndOfAWindow(90);
+        Account person = TestPeople.account(accounts, "burst.flows", hasher.hash("the real password"));
+        String address = TestPeople.uniqueAddress();
+        List<HttpAgent> browsers = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+            HttpAgent browser = new HttpAgent(issuer).header("X-Forwarded-For", address);
+            atPasswordPage(browser, person.email().value());
+            browsers.add(browser);
+        }
+
+        List<HttpResponse<String>> answers = Race.post(browsers, "/signin/password", Map.of("password", "a wrong guess"));
+
+        assertThat(outcomes(person.email().value())).filteredOn("failure"::equals).hasSizeBetween(1, perAccount);
+        assertThat(answers).filteredOn(a -> a.body().contains(TOO_MANY)).hasSizeGreaterThanOrEqualTo(BURST - perAccount);
+    }
+
+    @Test
     void successfulSignInsFromOneAddressAreNotLimited() {
         Account person = TestPeople.account(accounts, "busy.office", hasher.hash("the real password"));
         String office = TestPeople.uniqueAddress();
@@ -137,20 +177,9 @@ abstract class TooManyAttemptsTest {
         assertThat(outcomes(person.email().value())).containsOnly("success");
     }
 
-    /**
-     * Limits count in fixed windows; attempts on both sides of a window's end are counted apart. So a test that
-     * needs this many seconds of attempts in one window starts in the next window when this one is nearly over.
-     */
+    /** All of a test's attempts in one window (see {@link LimitWindows}). */
     private void awayFromTheEndOfAWindow(int seconds) {
-        long windowMillis = window.toMillis();
-        long left = windowMillis - System.currentTimeMillis() % windowMillis;
-        if (left < seconds * 1_000L) {
-            try {
-                Thread.sleep(left + 100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        LimitWindows.awayFromTheEnd(window, java.time.Duration.ofSeconds(seconds));
     }
 
     private static void atPasswordPage(HttpAgent browser, String email) {

@@ -154,22 +154,33 @@ public class SmsCodes {
             return Check.NONE_VALID;
         }
         String id = waiting.get().id();
+        // The entry is counted before the comparison, in one conditional statement: a burst of guesses cannot all
+        // pass the read above before the first of them counts. Zero rows: the code just stopped working.
+        int counted = jdbc.sql("""
+                UPDATE sms_code SET attempts = attempts + 1
+                WHERE id = :id AND used_at IS NULL AND expires_at > :now AND attempts < :max
+                """)
+                .param("id", id)
+                .param("now", utc(now))
+                .param("max", settings.smsAttemptsPerCode())
+                .update();
+        if (counted == 0) {
+            return Check.NONE_VALID;
+        }
         boolean matches = typed.matches("[0-9]{6}") && MessageDigest.isEqual(
                 hash(id, typed).getBytes(StandardCharsets.US_ASCII), waiting.get().hash().getBytes(StandardCharsets.US_ASCII));
-        if (matches) {
-            int spent = jdbc.sql("""
-                    UPDATE sms_code SET used_at = :now
-                    WHERE id = :id AND used_at IS NULL AND expires_at > :now AND attempts < :max
-                    """)
-                    .param("now", utc(now))
-                    .param("id", id)
-                    .param("max", settings.smsAttemptsPerCode())
-                    .update();
-            // Zero rows: another request spent it a moment ago. It worked once; it does not work twice.
-            return spent == 1 ? Check.ACCEPTED : Check.NONE_VALID;
+        if (!matches) {
+            return Check.WRONG;
         }
-        jdbc.sql("UPDATE sms_code SET attempts = attempts + 1 WHERE id = :id").param("id", id).update();
-        return Check.WRONG;
+        int spent = jdbc.sql("""
+                UPDATE sms_code SET used_at = :now
+                WHERE id = :id AND used_at IS NULL AND expires_at > :now
+                """)
+                .param("now", utc(now))
+                .param("id", id)
+                .update();
+        // Zero rows: another request spent it a moment ago. It worked once; it does not work twice.
+        return spent == 1 ? Check.ACCEPTED : Check.NONE_VALID;
     }
 
     /** The number the last code of this purpose went to, while it can still be used. */
