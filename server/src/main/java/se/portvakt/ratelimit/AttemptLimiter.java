@@ -70,7 +70,10 @@ public class AttemptLimiter {
         return new Admission.Admitted(made);
     }
 
-    /** Gives an admitted attempt back, because it was right: only failures stay counted. Blocked: nothing to give. */
+    /**
+     * Gives an admitted attempt back, because it was right (or did not happen after all): only failures stay
+     * counted. A blocked admission has nothing to give back.
+     */
     public void release(Admission admission) {
         if (admission instanceof Admission.Admitted admitted) {
             admitted.counts().forEach(this::giveBack);

@@ -83,4 +83,21 @@ abstract class SmsCodeLimitsTest {
         assertThat(checks).filteredOn(Check.WRONG::equals).hasSizeBetween(1, settings.twoFactor().smsAttemptsPerCode());
         assertThat(codes.check(account, Purpose.SIGN_IN, sent)).as("the code stopped working").isEqualTo(Check.NONE_VALID);
     }
+
+    @Test
+    void textsAskedForAtOnceByManyAccountsStayWithinTheNumbersLimit() throws Exception {
+        String premium = TwoFactorPerson.e164(TwoFactorPerson.uniqueMobile());
+        List<String> askers = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            askers.add(TestPeople.account(accounts, "pump.burst" + i, null).id());
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+        List<Sending> sendings = Race.run(askers.size(),
+                () -> codes.send(askers.get(next.getAndIncrement()), Purpose.CONFIRM_NUMBER, premium, Locale.ENGLISH));
+
+        int limit = settings.twoFactor().smsPerNumber();
+        assertThat(sendings).filteredOn(Sending.Sent.class::isInstance).hasSize(limit);
+        assertThat(new TwoFactorPerson(jdbc).textsTo(premium)).isEqualTo(limit);
+    }
 }
