@@ -11,6 +11,8 @@ import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
+import se.portvakt.captcha.CaptchaResult;
+import se.portvakt.captcha.CaptchaVerifier;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.ratelimit.AttemptLimiter;
@@ -21,6 +23,10 @@ import se.portvakt.ratelimit.AttemptLimiter.Limit;
 /**
  * Journey step 2, "Password". A wrong email and a wrong password get the same message, and an unknown
  * email costs the same hashing work as a known one, so neither the answer nor its timing reveals an account.
+ *
+ * <p>Failures count per email and client address together (past the limit, that email is locked from that
+ * address only), per email from everywhere (past the limit, each further check needs the proof of work, which
+ * slows the owner but never locks them out), and per client address (docs/decisions/0013-lock-out-rule.md).
  */
 @Component
 class PasswordStep implements SignInStep {
@@ -31,12 +37,15 @@ class PasswordStep implements SignInStep {
     private final AuditLog audit;
     private final SignInMetrics metrics;
     private final TwoFactorRoute route;
+    private final CaptchaVerifier captcha;
     private final Limit perAccount;
+    private final Limit perAccountAndAddress;
     private final Limit perAddress;
 
     PasswordStep(AccountStore accounts, PasswordHasher hasher, AttemptLimiter limiter, AuditLog audit,
-            SignInMetrics metrics, TwoFactorRoute route, PortvaktProperties properties) {
+            SignInMetrics metrics, TwoFactorRoute route, CaptchaVerifier captcha, PortvaktProperties properties) {
         this.route = route;
+        this.captcha = captcha;
         this.accounts = accounts;
         this.hasher = hasher;
         this.limiter = limiter;
@@ -44,6 +53,8 @@ class PasswordStep implements SignInStep {
         this.metrics = metrics;
         var limits = properties.limits();
         this.perAccount = new Limit("password.email", limits.failedSignInsPerAccount(), limits.window());
+        this.perAccountAndAddress = new Limit("password.email-from-address", limits.failedSignInsPerAccountAndAddress(),
+                limits.window());
         this.perAddress = new Limit("password.address", limits.failedSignInsPerAddress(), limits.window());
     }
 
@@ -55,6 +66,8 @@ class PasswordStep implements SignInStep {
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         model.addAttribute("email", flow.email().value());
+        // A read, only to show the widget: the decision is made when the form arrives.
+        model.addAttribute("captcha", !limiter.blockedFor(perAccount, flow.email().value()).isZero());
         return "signin/password";
     }
 
@@ -62,14 +75,29 @@ class PasswordStep implements SignInStep {
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
         String email = flow.email().value();
         String address = context.address();
-        // Counted before the check, so that a burst of guesses cannot pass the limit before the first failures count.
-        Admission admission = limiter.admit(new Counted(perAccount, email), new Counted(perAddress, address));
-        if (admission instanceof Admission.Blocked blocked) {
+        // Counted before the check, so that a burst of guesses cannot pass the limits before the first failures count.
+        // The address goes first in the key: it has no '|', so no two pairs share a key.
+        Admission fromHere = limiter.admit(new Counted(perAccountAndAddress, address + '|' + email),
+                new Counted(perAddress, address));
+        if (fromHere instanceof Admission.Blocked blocked) {
             // No password check while locked; the account (a cheap lookup) is still named for the audit trail.
             String accountId = accounts.findByEmail(flow.email()).map(Account::id).orElse(null);
             audit.record(new AuditEvent("signin.password", "locked", accountId, email, flow.clientId(), address, null));
             metrics.outcome("locked");
             return new StepResult.Locked(flow, blocked.retryAfter());
+        }
+        Admission fromEverywhere = limiter.admit(new Counted(perAccount, email));
+        if (fromEverywhere instanceof Admission.Blocked) {
+            CaptchaResult proof = captcha.verify(form.get(CaptchaVerifier.FORM_FIELD), address);
+            if (!proof.passed()) {
+                // Not a password failure: nothing was checked, so nothing stays counted.
+                limiter.release(fromHere);
+                audit.record(new AuditEvent("signin.captcha", "failure", null, email, flow.clientId(), address,
+                        proof.toString()));
+                metrics.outcome("captcha");
+                return new StepResult.Rejected(flow,
+                        proof instanceof CaptchaResult.Unavailable ? "captcha.unavailable" : "signin.captcha.required");
+            }
         }
 
         String password = form.getOrDefault("password", "");
@@ -85,7 +113,8 @@ class PasswordStep implements SignInStep {
             return new StepResult.Rejected(flow.failedOnce(), "signin.password.invalid");
         }
 
-        limiter.release(admission);
+        limiter.release(fromHere);
+        limiter.release(fromEverywhere);
         Account signedIn = account.orElseThrow();
         if (verification.needsRehash()) {
             accounts.updatePasswordHash(signedIn.id(), hasher.hash(password));

@@ -19,6 +19,7 @@ import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.account.EmailAddress;
 import se.portvakt.audit.AuditLog;
+import se.portvakt.captcha.CaptchaVerifier;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.ratelimit.AttemptLimiter;
@@ -63,6 +64,9 @@ abstract class PasswordStepHandlerTest {
     @Autowired
     TwoFactorRoute route;
 
+    @Autowired
+    CaptchaVerifier captcha;
+
     /** Counts every password check, so a test can see that none was made. */
     static final class CountingHasher extends PasswordHasher {
         final AtomicInteger verifications = new AtomicInteger();
@@ -102,7 +106,7 @@ abstract class PasswordStepHandlerTest {
     }
 
     @Test
-    void aLockedEmailIsRefusedWithoutAnyHashWork() {
+    void aLockedEmailIsRefusedWithoutAnyHashWorkAndElsewhereAsksForTheProofOfWork() {
         Account person = TestPeople.account(accounts, "handler.locked", hasher.hash("a long enough password"));
         CountingHasher counting = new CountingHasher();
         PasswordStep step = step(counting, 3);
@@ -118,11 +122,14 @@ abstract class PasswordStepHandlerTest {
         }
         assertThat(counting.verifications).hasValue(3);
 
-        StepResult result = step.submit(flow, context(), Map.of("password", "a long enough password"));
+        StepResult result = step.submit(flow, from, Map.of("password", "a long enough password"));
+        StepResult elsewhere = step.submit(flow, context(), Map.of("password", "a long enough password"));
 
         assertThat(result).isInstanceOf(StepResult.Locked.class);
         assertThat(((StepResult.Locked) result).retryAfter()).isPositive().isLessThanOrEqualTo(properties.limits().window());
-        assertThat(counting.verifications).as("no password was checked while locked").hasValue(3);
+        assertThat(elsewhere).as("from another address: the proof of work is asked for").isInstanceOf(StepResult.Rejected.class);
+        assertThat(((StepResult.Rejected) elsewhere).messageKey()).isEqualTo("signin.captcha.required");
+        assertThat(counting.verifications).as("no password was checked while locked or without the proof").hasValue(3);
     }
 
     @Test
@@ -185,11 +192,11 @@ abstract class PasswordStepHandlerTest {
     }
 
     private PasswordStep step(PasswordHasher passwordHasher, int perAccount) {
-        var limits = new PortvaktProperties.Limits(perAccount, 1_000, WINDOW);
+        var limits = new PortvaktProperties.Limits(perAccount, perAccount, 1_000, WINDOW);
         var settings = new PortvaktProperties(properties.issuer(), null, properties.password(), properties.signin(), limits,
                 properties.tokens(), properties.recovery(), properties.factors(), properties.sms(),
                 properties.twoFactor());
-        return new PasswordStep(accounts, passwordHasher, limiter, audit, metrics, route, settings);
+        return new PasswordStep(accounts, passwordHasher, limiter, audit, metrics, route, captcha, settings);
     }
 
     private static SignInFlow flowFor(EmailAddress email) {
