@@ -60,7 +60,7 @@ public record PortvaktProperties(
      * @param signinLinkTtl how long a one-time sign-in link works
      * @param emailsPerAddress emails one email address can be sent per {@code emailWindow} at the request of one
      *     client address (a stranger uses up only their own); also the cap of the browser in which the address's
-     *     account last signed in, which is served past {@code emailsPerAddressTotal} (decision 0015)
+     *     account last signed in, which is served past the other limits (decision 0015)
      * @param emailsPerAddressTotal emails one email address can be sent per {@code emailWindow} from all client
      *     addresses together, against a flood from many addresses
      * @param emailsPerClientAddress emails one client address can ask for per {@code emailWindow}
