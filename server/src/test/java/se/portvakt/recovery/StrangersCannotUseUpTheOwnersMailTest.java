@@ -3,6 +3,7 @@ package se.portvakt.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.HttpCookie;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,7 +105,7 @@ abstract class StrangersCannotUseUpTheOwnersMailTest {
         String email = owner.email().value();
         HttpAgent ownBrowser = TestPeople.browser(issuer);
         OidcClient.signIn(ownBrowser, OidcClient.web(), email, PASSWORD);
-        // A stranger's browser, known too, but for the stranger's own account.
+        // A stranger's browser, known too, but for the stranger's own account; and one with a made-up mark.
         Account stranger = TestPeople.account(accounts, "stranger", hasher.hash(PASSWORD));
         HttpAgent strangersBrowser = TestPeople.browser(issuer);
         OidcClient.signIn(strangersBrowser, OidcClient.web(), stranger.email().value(), PASSWORD);
@@ -114,14 +115,20 @@ abstract class StrangersCannotUseUpTheOwnersMailTest {
         }
         assertThat(Mailbox.ask(TestPeople.browser(issuer), email, "reset").body()).isEqualTo(served.body());
         assertThat(Mailbox.ask(strangersBrowser, email, "reset").body()).isEqualTo(served.body());
-        awaitLimited(mailbox, email, 2);
+        HttpAgent madeUpMark = TestPeople.browser(issuer);
+        HttpCookie forged = new HttpCookie("PORTVAKT_BROWSER", "A".repeat(43));
+        forged.setPath("/");
+        forged.setVersion(0);
+        madeUpMark.cookies().getCookieStore().add(URI.create(issuer), forged);
+        assertThat(Mailbox.ask(madeUpMark, email, "reset").body()).isEqualTo(served.body());
+        awaitLimited(mailbox, email, 3);
 
         assertThat(ask(mailbox, ownBrowser, email, "link", 11).body()).isEqualTo(served.body());
         ask(mailbox, ownBrowser, email, "reset", 12);
         ask(mailbox, ownBrowser, email, "reset", 13);
         // Its own cap: three an hour, like any source.
         assertThat(Mailbox.ask(ownBrowser, email, "reset").body()).isEqualTo(served.body());
-        awaitLimited(mailbox, email, 3);
+        awaitLimited(mailbox, email, 4);
         assertThat(mailbox.mails(email)).hasSize(13);
     }
 
