@@ -26,6 +26,7 @@ import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -46,6 +47,7 @@ import se.portvakt.account.AccountStore;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.config.SecurityHeaders;
+import se.portvakt.ratelimit.AttemptLimiter;
 
 /**
  * The OpenID Connect protocol endpoints (Spring Authorization Server) and what they store: authorizations,
@@ -64,7 +66,7 @@ class AuthorizationServerConfig {
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
             AccountStore accounts, OAuth2TokenGenerator<?> tokenGenerator, Authorizations authorizations,
-            SpentRefreshTokens spentRefreshTokens, AuditLog audit, JdbcTemplate jdbc,
+            SpentRefreshTokens spentRefreshTokens, AttemptLimiter limiter, AuditLog audit, JdbcTemplate jdbc,
             JWKSource<SecurityContext> signingKeys, PortvaktProperties properties) throws Exception {
         var authorizationServer = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
@@ -77,7 +79,12 @@ class AuthorizationServerConfig {
                                         : provider)))
                         .clientAuthentication(client -> client
                                 .authenticationConverter(PublicClientRefresh.converter(REVOCATION_ENDPOINT))
-                                .authenticationProviders(providers -> providers.add(0, PublicClientRefresh.provider(clients))))
+                                .authenticationProviders(providers -> {
+                                    providers.replaceAll(provider -> provider instanceof ClientSecretAuthenticationProvider
+                                            ? new ClientSecretAttempts(provider, limiter, audit, properties.limits())
+                                            : provider);
+                                    providers.add(0, PublicClientRefresh.provider(clients));
+                                }))
                         .oidc(oidc -> oidc
                                 .providerConfigurationEndpoint(discovery -> discovery.providerConfigurationCustomizer(
                                         metadata -> metadata
