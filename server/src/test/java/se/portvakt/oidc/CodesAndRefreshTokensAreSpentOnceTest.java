@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
+import se.portvakt.factor.Sha256;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
@@ -34,6 +37,9 @@ abstract class CodesAndRefreshTokensAreSpentOnceTest {
 
     @Value("${portvakt.issuer}")
     String issuer;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void twentyExchangesOfOneCodeAtOnceGiveTokensOnce() throws Exception {
@@ -71,6 +77,7 @@ abstract class CodesAndRefreshTokensAreSpentOnceTest {
         String newest = OidcClient.json(rotated).get("refresh_token").asString();
         String accessToken = OidcClient.json(rotated).get("access_token").asString();
         assertThat(active(accessToken)).isTrue();
+        int revokedBefore = revocationsInTheAuditLog();
 
         HttpResponse<String> replayed = refresh(first);
 
@@ -78,6 +85,10 @@ abstract class CodesAndRefreshTokensAreSpentOnceTest {
         assertInvalidGrant(List.of(refresh(newest)), 1);
         assertThat(active(accessToken)).isFalse();
         assertThat(userinfo(accessToken).statusCode()).isEqualTo(401);
+        assertThat(revocationsInTheAuditLog()).isEqualTo(revokedBefore + 1);
+        assertThat(jdbc.sql("SELECT count(*) FROM spent_refresh_token WHERE token_hash = :hash")
+                .param("hash", Sha256.hex(first)).query(Integer.class).single())
+                .as("kept as a hash, not as the token").isEqualTo(1);
     }
 
     @Test
@@ -94,6 +105,12 @@ abstract class CodesAndRefreshTokensAreSpentOnceTest {
         assertInvalidGrant(List.of(replayed), 1);
         assertThat(active(tokens.get("access_token").asString())).isFalse();
         assertInvalidGrant(List.of(refresh(tokens.get("refresh_token").asString())), 1);
+    }
+
+    private int revocationsInTheAuditLog() {
+        return jdbc.sql("""
+                SELECT count(*) FROM audit_event WHERE event_type = 'token.reused' AND outcome = 'revoked' AND client_id = 'test-native'
+                """).query(Integer.class).single();
     }
 
     private static void assertInvalidGrant(List<HttpResponse<String>> answers, int count) {
