@@ -78,7 +78,7 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     private static final String UPDATE_EXCHANGING_CODE = UPDATE
             + " AND authorization_code_value = ? AND access_token_value IS NULL";
 
-    /** A refresh token is used while it is still the row's (rotation replaces it, revocation removes the row). */
+    /** A refresh token is used while it is still the row's (rotation replaces it, revocation clears it). */
     private static final String UPDATE_REFRESHING = UPDATE + " AND refresh_token_value = ?";
 
     private static final ThreadLocal<Grant> REDEEMING = new ThreadLocal<>();
@@ -143,7 +143,8 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
 
     /**
      * Saves the authorization only if the row still holds the grant unspent, and remembers a rotated-away refresh
-     * token; never inserts, since the row was read by this request and a missing one was revoked.
+     * token; never inserts: the row was read by this request, so a missing one was deleted since (a password
+     * change ends the account's authorizations).
      */
     private boolean spend(Grant grant, OAuth2Authorization authorization, List<Object> idLast) {
         String statement = UPDATE;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +42,9 @@ abstract class CodesAndRefreshTokensAreSpentOnceTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    SpentRefreshTokens spentRefreshTokens;
 
     @Test
     void twentyExchangesOfOneCodeAtOnceGiveTokensOnce() throws Exception {
@@ -89,6 +94,21 @@ abstract class CodesAndRefreshTokensAreSpentOnceTest {
         assertThat(jdbc.sql("SELECT count(*) FROM spent_refresh_token WHERE token_hash = :hash")
                 .param("hash", Sha256.hex(first)).query(Integer.class).single())
                 .as("kept as a hash, not as the token").isEqualTo(1);
+    }
+
+    @Test
+    void aSpentRefreshTokenIsRememberedUntilItsFamilyExpires() {
+        String first = signIn().get("refresh_token").asString();
+        assertThat(refresh(first).statusCode()).isEqualTo(200);
+        String authorization = spentRefreshTokens.authorizationOf(first).orElseThrow();
+        Instant familyExpires = jdbc.sql("SELECT refresh_token_expires_at FROM oauth2_authorization WHERE id = :id")
+                .param("id", authorization).query(OffsetDateTime.class).single().toInstant();
+
+        spentRefreshTokens.purgeExpiredBefore(familyExpires.minusSeconds(1));
+        assertThat(spentRefreshTokens.authorizationOf(first)).contains(authorization);
+
+        spentRefreshTokens.purgeExpiredBefore(familyExpires.plusSeconds(1));
+        assertThat(spentRefreshTokens.authorizationOf(first)).isEmpty();
     }
 
     @Test
