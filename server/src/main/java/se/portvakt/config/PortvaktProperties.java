@@ -47,11 +47,15 @@ public record PortvaktProperties(
      * @param failedSignInsPerAccount failed passwords for one email address within the window
      * @param failedSignInsPerAddress failed passwords from one client address within the window
      * @param window the length of a counting window
+     * @param failedClientAuthenticationsPerClient wrong client secrets for one client id within the window
+     * @param failedClientAuthenticationsPerAddress wrong client secrets from one client address within the window
      */
     public record Limits(
             @DefaultValue("10") int failedSignInsPerAccount,
             @DefaultValue("50") int failedSignInsPerAddress,
-            @DefaultValue("15m") Duration window) {}
+            @DefaultValue("15m") Duration window,
+            @DefaultValue("20") int failedClientAuthenticationsPerClient,
+            @DefaultValue("50") int failedClientAuthenticationsPerAddress) {}
 
     /**
      * Recovery by email (journey step 3).

@@ -4,15 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-/** Many browsers pressing the same button at the same moment, for the tests of single-use secrets. */
+/** Many browsers pressing the same button (or clients sending the same request) at the same moment, for the tests of single-use secrets. */
 public final class Race {
 
     private Race() {}
@@ -23,16 +25,34 @@ public final class Race {
      */
     public static List<HttpResponse<String>> post(List<HttpAgent> browsers, String path, Map<String, String> form)
             throws Exception {
-        CountDownLatch ready = new CountDownLatch(browsers.size());
+        List<Callable<HttpResponse<String>>> posts = new ArrayList<>();
+        for (HttpAgent browser : browsers) {
+            posts.add(() -> browser.post(path, form));
+        }
+        List<HttpResponse<String>> answers = atOnce(posts);
+        assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).isIn(200, 302));
+        return answers;
+    }
+
+    /**
+     * Sends the same protocol request (a token request, say) {@code count} times at once, each from a client of
+     * its own; returns the answers as they came, for the test to judge (an OAuth error is an expected answer).
+     */
+    public static List<HttpResponse<String>> send(int count, Callable<HttpResponse<String>> request) throws Exception {
+        return atOnce(Collections.nCopies(count, request));
+    }
+
+    private static List<HttpResponse<String>> atOnce(List<Callable<HttpResponse<String>>> requests) throws Exception {
+        CountDownLatch ready = new CountDownLatch(requests.size());
         CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(browsers.size());
+        ExecutorService pool = Executors.newFixedThreadPool(requests.size());
         try {
             List<Future<HttpResponse<String>>> pending = new ArrayList<>();
-            for (HttpAgent browser : browsers) {
+            for (Callable<HttpResponse<String>> request : requests) {
                 pending.add(pool.submit(() -> {
                     ready.countDown();
                     go.await();
-                    return browser.post(path, form);
+                    return request.call();
                 }));
             }
             assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
@@ -41,7 +61,6 @@ public final class Race {
             for (Future<HttpResponse<String>> answer : pending) {
                 answers.add(answer.get(60, TimeUnit.SECONDS));
             }
-            assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).isIn(200, 302));
             return answers;
         } finally {
             pool.shutdownNow();
