@@ -1,5 +1,7 @@
 package se.portvakt.config;
 
+import java.util.Map;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -7,9 +9,11 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 import se.portvakt.captcha.CaptchaWidget;
 
@@ -50,6 +54,10 @@ class WebSecurityConfig {
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/signin")))
                 .logout(logout -> logout.logoutUrl("/signout").logoutSuccessUrl("/signed-out"))
+                // The dev outbox shows live links and codes: only to the developer's own machine.
+                .addFilterBefore(new AddressGate(Map.of(
+                        PathPatternRequestMatcher.pathPattern("/dev/outbox/**"), AddressRanges.LOOPBACK)),
+                        AuthorizationFilter.class)
                 // A third-party CAPTCHA's script and frames are allowed on the pages only when it is configured.
                 .headers(headers -> SecurityHeaders.apply(headers, captcha.contentSecurityPolicy()));
         return http.build();
