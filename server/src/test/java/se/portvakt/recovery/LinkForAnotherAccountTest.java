@@ -2,7 +2,6 @@ package se.portvakt.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -140,12 +139,6 @@ abstract class LinkForAnotherAccountTest {
     }
 
     private JsonNode idToken(HttpAgent browser, OidcClient.Request request, HttpResponse<String> backToApplication) {
-        assertThat(HttpAgent.location(backToApplication)).as(backToApplication.body()).contains("/oauth2/authorize");
-        URI callback = URI.create(HttpAgent.location(browser.get(HttpAgent.location(backToApplication))));
-        assertThat(callback.toString()).startsWith(request.redirectUri);
-        HttpResponse<String> tokens = new HttpAgent(issuer).header("Authorization", OidcClient.basic("test-web", "test-web-secret"))
-                .post("/oauth2/token", OidcClient.codeExchange(request, OidcClient.param(callback, "code")));
-        assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
-        return OidcClient.claims(OidcClient.json(tokens).get("id_token").asString());
+        return OidcClient.idTokenAfter(browser, issuer, request, "test-web-secret", backToApplication);
     }
 }
