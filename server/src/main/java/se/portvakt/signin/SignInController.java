@@ -34,6 +34,8 @@ import org.springframework.web.server.ResponseStatusException;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.audit.AuditEvent;
+import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
 
 /**
@@ -52,16 +54,18 @@ class SignInController {
     private final SignInCompletion completion;
     private final TwoFactorRoute route;
     private final AccountStore accounts;
+    private final AuditLog audit;
     private final Duration flowTtl;
     private final RequestCache requestCache = new HttpSessionRequestCache();
 
     SignInController(List<SignInStep> handlers, SignInFlowStore flows, SignInCompletion completion, TwoFactorRoute route,
-            AccountStore accounts, PortvaktProperties properties) {
+            AccountStore accounts, AuditLog audit, PortvaktProperties properties) {
         handlers.forEach(handler -> steps.put(handler.step(), handler));
         this.flows = flows;
         this.completion = completion;
         this.route = route;
         this.accounts = accounts;
+        this.audit = audit;
         this.flowTtl = properties.signin().flowTtl();
     }
 
@@ -109,10 +113,10 @@ class SignInController {
         String continueUrl = saved.getRedirectUrl();
         SignInFlow signedIn = new SignInFlow(newFlowId(), Step.DONE, account.get().email(), account.get().id(),
                 clientIdOf(continueUrl), continueUrl, passed, 0, now, now.plus(flowTtl));
-        SignInFlow flow = route.toSecondFactor(signedIn, new StepContext(request, response));
-        flows.insert(flow);
-        request.getSession().setAttribute(FLOW_ATTRIBUTE, flow.id());
-        return "redirect:" + flow.step().url();
+        StepContext context = new StepContext(request, response);
+        audit.record(new AuditEvent("signin.step-up", "started", signedIn.accountId(), signedIn.email().value(),
+                signedIn.clientId(), context.address(), signedIn.passedFactorNames()));
+        return "redirect:" + begin(request, route.toSecondFactor(signedIn, context)).step().url();
     }
 
     @GetMapping("/{page}")
@@ -191,8 +195,12 @@ class SignInController {
         }
         flowId(request).ifPresent(flows::delete);
         Instant now = Instant.now();
-        SignInFlow flow = new SignInFlow(newFlowId(), Step.IDENTIFY, null, null, clientIdOf(continueUrl), continueUrl,
-                List.of(), 0, now, now.plus(flowTtl));
+        return begin(request, new SignInFlow(newFlowId(), Step.IDENTIFY, null, null, clientIdOf(continueUrl), continueUrl,
+                List.of(), 0, now, now.plus(flowTtl)));
+    }
+
+    /** Stores a new flow and makes it this browser's. */
+    private SignInFlow begin(HttpServletRequest request, SignInFlow flow) {
         flows.insert(flow);
         request.getSession().setAttribute(FLOW_ATTRIBUTE, flow.id());
         return flow;

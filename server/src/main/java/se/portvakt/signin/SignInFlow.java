@@ -71,6 +71,11 @@ public record SignInFlow(
         return new SignInFlow(id, next, address, account, clientId, continueUrl, factors, attempts, createdAt, expiresAt);
     }
 
+    /** The authorities of the passed factors, space-separated, as the audit log names them. */
+    String passedFactorNames() {
+        return String.join(" ", passedFactors.stream().map(PassedFactor::authority).toList());
+    }
+
     SignInFlow failedOnce() {
         return new SignInFlow(id, step, email, accountId, clientId, continueUrl, passedFactors, attempts + 1, createdAt,
                 expiresAt);

@@ -73,6 +73,9 @@ abstract class ApplicationThatRequires2faTest {
         assertThat(idToken.get("sub").asString()).isEqualTo(person.id());
         assertThat(idToken.get("acr").asString()).isEqualTo("urn:portvakt:acr:2fa");
         assertThat(idToken.get("amr").toString()).contains("\"pwd\"", "\"otp\"", "\"mfa\"");
+        assertThat(jdbc.sql("""
+                SELECT detail FROM audit_event WHERE account_id = :a AND event_type = 'signin.step-up'
+                """).param("a", person.id()).query(String.class).list()).containsExactly("FACTOR_PASSWORD");
     }
 
     @Test
