@@ -52,7 +52,8 @@ import se.portvakt.ratelimit.AttemptLimiter;
 /**
  * The OpenID Connect protocol endpoints (Spring Authorization Server) and what they store: authorizations,
  * consents and clients in the database, signing keys from {@link SigningKeys}. A person who is not signed in
- * at the authorization endpoint is sent to the sign-in journey at {@code /signin}.
+ * at the authorization endpoint is sent to the sign-in journey at {@code /signin}; one whose factors are not enough
+ * for the application, to the missing step ({@link MissingFactors}).
  */
 @Configuration(proxyBeanMethods = false)
 class AuthorizationServerConfig {
@@ -77,6 +78,10 @@ class AuthorizationServerConfig {
                                         || provider instanceof OAuth2RefreshTokenAuthenticationProvider
                                         ? new GrantsSpentOnce(provider, authorizations, spentRefreshTokens, audit)
                                         : provider)))
+                        // No code for a session whose factors the application does not accept: the missing step.
+                        .authorizationEndpoint(authorize -> authorize
+                                .authenticationProviders(MissingFactors::checkIn)
+                                .errorResponseHandler(MissingFactors.errorResponses()))
                         .clientAuthentication(client -> client
                                 .authenticationConverter(PublicClientRefresh.converter(REVOCATION_ENDPOINT))
                                 .authenticationProviders(providers -> {

@@ -65,7 +65,7 @@ class SignInCompletion {
         knownBrowsers.mark(request, response, flow.accountId());
 
         audit.record(new AuditEvent("signin", "success", flow.accountId(), flow.email().value(), flow.clientId(),
-                request.getRemoteAddr(), String.join(" ", flow.passedFactors().stream().map(PassedFactor::authority).toList())));
+                request.getRemoteAddr(), flow.passedFactorNames()));
         metrics.outcome("success");
         return flow.continueUrl();
     }
