@@ -1,5 +1,6 @@
 package se.portvakt.client;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,7 +22,7 @@ class ClientConfig {
 
     /** Used by Spring Authorization Server to check client secrets at the token endpoint. */
     @Bean
-    PasswordEncoder clientSecretEncoder(PasswordHasher hasher) {
-        return new ClientSecretEncoder(hasher);
+    PasswordEncoder clientSecretEncoder(PasswordHasher hasher, MeterRegistry metrics) {
+        return new ClientSecretEncoder(hasher, metrics);
     }
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 import se.portvakt.password.PasswordHasher;
@@ -28,11 +30,15 @@ final class ClientSecretEncoder implements PasswordEncoder {
     private static final int MAX_ENTRIES = 10_000;
 
     private final PasswordHasher hasher;
+    private final Counter hashed;
     private final SecretKeySpec key;
     private final Map<String, Long> verified = new ConcurrentHashMap<>();
 
-    ClientSecretEncoder(PasswordHasher hasher) {
+    ClientSecretEncoder(PasswordHasher hasher, MeterRegistry metrics) {
         this.hasher = hasher;
+        this.hashed = Counter.builder("portvakt.client.secret.checks")
+                .description("Client secrets checked against their Argon2id hash (not answered from the cache)")
+                .register(metrics);
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         this.key = new SecretKeySpec(bytes, "HmacSHA256");
@@ -54,6 +60,7 @@ final class ClientSecretEncoder implements PasswordEncoder {
         if (until != null && until - now > 0) {
             return true;
         }
+        hashed.increment();
         boolean matches = hasher.verify(rawPassword.toString(), encodedPassword).matches();
         if (matches) {
             if (verified.size() >= MAX_ENTRIES) {

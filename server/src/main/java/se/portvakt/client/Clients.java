@@ -44,7 +44,12 @@ public class Clients {
             return false;
         }
         RegisteredClient client = repository.findByClientId(clientId);
-        return client != null && Boolean.TRUE.equals(client.getClientSettings().getSetting(REQUIRE_TWO_FACTOR));
+        return client != null && requiresTwoFactor(client);
+    }
+
+    /** True when this registered application requires two-factor authentication of everyone. */
+    public static boolean requiresTwoFactor(RegisteredClient client) {
+        return Boolean.TRUE.equals(client.getClientSettings().getSetting(REQUIRE_TWO_FACTOR));
     }
 
     /**

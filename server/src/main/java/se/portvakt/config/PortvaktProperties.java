@@ -52,19 +52,27 @@ public record PortvaktProperties(
      * @param failedSignInsPerAddress failed passwords from one client address within the window, whatever the
      *        email, before that address is locked
      * @param window the length of a counting window
+     * @param failedClientAuthenticationsPerClient wrong client secrets for one client id within the window
+     * @param failedClientAuthenticationsPerAddress wrong client secrets from one client address within the window
      */
     public record Limits(
             @DefaultValue("10") int failedSignInsPerAccount,
             @DefaultValue("10") int failedSignInsPerAccountAndAddress,
             @DefaultValue("50") int failedSignInsPerAddress,
-            @DefaultValue("15m") Duration window) {}
+            @DefaultValue("15m") Duration window,
+            @DefaultValue("20") int failedClientAuthenticationsPerClient,
+            @DefaultValue("50") int failedClientAuthenticationsPerAddress) {}
 
     /**
      * Recovery by email (journey step 3).
      *
      * @param resetTtl how long a reset link works
      * @param signinLinkTtl how long a one-time sign-in link works
-     * @param emailsPerAddress emails one email address can be sent per {@code emailWindow}
+     * @param emailsPerAddress emails one email address can be sent per {@code emailWindow} at the request of one
+     *     client address (a stranger uses up only their own); also the cap of the browser in which the address's
+     *     account last signed in, which is served past the other limits (decision 0015)
+     * @param emailsPerAddressTotal emails one email address can be sent per {@code emailWindow} from all client
+     *     addresses together, against a flood from many addresses
      * @param emailsPerClientAddress emails one client address can ask for per {@code emailWindow}
      * @param failedLinksPerClientAddress unknown, used or expired links one client address may submit per window
      */
@@ -72,6 +80,7 @@ public record PortvaktProperties(
             @DefaultValue("60m") Duration resetTtl,
             @DefaultValue("15m") Duration signinLinkTtl,
             @DefaultValue("3") int emailsPerAddress,
+            @DefaultValue("10") int emailsPerAddressTotal,
             @DefaultValue("10") int emailsPerClientAddress,
             @DefaultValue("1h") Duration emailWindow,
             @DefaultValue("20") int failedLinksPerClientAddress) {}

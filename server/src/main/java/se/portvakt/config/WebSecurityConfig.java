@@ -1,15 +1,21 @@
 package se.portvakt.config;
 
+import java.util.Map;
+
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 import se.portvakt.captcha.CaptchaWidget;
 
@@ -20,6 +26,9 @@ import se.portvakt.captcha.CaptchaWidget;
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 class WebSecurityConfig {
+
+    /** The client addresses that {@code /actuator/prometheus} answers; loopback when not set. */
+    static final String METRICS_SETTING = "portvakt.metrics.allowed-addresses";
 
     /** Where the CSRF token lives (the session); shared with the sign-in, which renews the token at sign-in. */
     @Bean
@@ -39,7 +48,8 @@ class WebSecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pagesChain(HttpSecurity http, CsrfTokenRepository csrfTokens, CaptchaWidget captcha) throws Exception {
+    SecurityFilterChain pagesChain(HttpSecurity http, CsrfTokenRepository csrfTokens, CaptchaWidget captcha,
+            Environment environment) throws Exception {
         http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/", "/signin", "/signin/**", "/signed-out", "/css/**", "/js/**", "/img/**",
@@ -50,6 +60,14 @@ class WebSecurityConfig {
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/signin")))
                 .logout(logout -> logout.logoutUrl("/signout").logoutSuccessUrl("/signed-out"))
+                // The dev outbox shows live links and codes: only to the developer's own machine. Metrics tell
+                // strangers too much (sign-in failures, clients): only to the listed addresses, also on the
+                // management port when there is one (it has this chain too, and the socket's address).
+                .addFilterBefore(new AddressGate(Map.of(
+                        PathPatternRequestMatcher.pathPattern("/dev/outbox/**"), AddressRanges.LOOPBACK,
+                        EndpointRequest.to("prometheus"),
+                        AddressRanges.fromSetting(environment, METRICS_SETTING, AddressRanges.LOOPBACK))),
+                        AuthorizationFilter.class)
                 // A third-party CAPTCHA's script and frames are allowed on the pages only when it is configured.
                 .headers(headers -> SecurityHeaders.apply(headers, captcha.contentSecurityPolicy()));
         return http.build();

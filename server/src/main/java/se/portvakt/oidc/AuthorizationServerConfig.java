@@ -26,7 +26,9 @@ import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
-import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.config.annotation.web.configuration.OAuth2AuthorizationServerConfiguration;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationProvider;
@@ -38,16 +40,20 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.config.SecurityHeaders;
+import se.portvakt.ratelimit.AttemptLimiter;
 
 /**
  * The OpenID Connect protocol endpoints (Spring Authorization Server) and what they store: authorizations,
  * consents and clients in the database, signing keys from {@link SigningKeys}. A person who is not signed in
- * at the authorization endpoint is sent to the sign-in journey at {@code /signin}.
+ * at the authorization endpoint is sent to the sign-in journey at {@code /signin}; one whose factors are not enough
+ * for the application, to the missing step ({@link MissingFactors}).
  */
 @Configuration(proxyBeanMethods = false)
 class AuthorizationServerConfig {
@@ -60,15 +66,30 @@ class AuthorizationServerConfig {
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
-            AccountStore accounts, OAuth2TokenGenerator<?> tokenGenerator, OAuth2AuthorizationService authorizations,
-            JdbcTemplate jdbc, JWKSource<SecurityContext> signingKeys, PortvaktProperties properties) throws Exception {
+            AccountStore accounts, OAuth2TokenGenerator<?> tokenGenerator, Authorizations authorizations,
+            SpentRefreshTokens spentRefreshTokens, AttemptLimiter limiter, AuditLog audit, JdbcTemplate jdbc,
+            JWKSource<SecurityContext> signingKeys, PortvaktProperties properties) throws Exception {
         var authorizationServer = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 .with(authorizationServer, server -> server
                         .tokenGenerator(tokenGenerator)
+                        .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
+                                provider -> provider instanceof OAuth2AuthorizationCodeAuthenticationProvider
+                                        || provider instanceof OAuth2RefreshTokenAuthenticationProvider
+                                        ? new GrantsSpentOnce(provider, authorizations, spentRefreshTokens, audit)
+                                        : provider)))
+                        // No code for a session whose factors the application does not accept: the missing step.
+                        .authorizationEndpoint(authorize -> authorize
+                                .authenticationProviders(MissingFactors::checkIn)
+                                .errorResponseHandler(MissingFactors.errorResponses()))
                         .clientAuthentication(client -> client
                                 .authenticationConverter(PublicClientRefresh.converter(REVOCATION_ENDPOINT))
-                                .authenticationProviders(providers -> providers.add(0, PublicClientRefresh.provider(clients))))
+                                .authenticationProviders(providers -> {
+                                    providers.replaceAll(provider -> provider instanceof ClientSecretAuthenticationProvider
+                                            ? new ClientSecretAttempts(provider, limiter, audit, properties.limits())
+                                            : provider);
+                                    providers.add(0, PublicClientRefresh.provider(clients));
+                                }))
                         .oidc(oidc -> oidc
                                 .providerConfigurationEndpoint(discovery -> discovery.providerConfigurationCustomizer(
                                         metadata -> metadata
@@ -127,10 +148,11 @@ class AuthorizationServerConfig {
         return AuthorizationServerSettings.builder().issuer(properties.issuer()).build();
     }
 
-    /** Spring's JDBC store and format, read and saved more cheaply ({@link Authorizations}). */
+    /** Spring's JDBC store and format, read and saved more cheaply, grants spent once ({@link Authorizations}). */
     @Bean
-    OAuth2AuthorizationService authorizationService(JdbcTemplate jdbcTemplate, RegisteredClientRepository clients) {
-        return new Authorizations(jdbcTemplate, clients);
+    Authorizations authorizationService(JdbcTemplate jdbcTemplate, RegisteredClientRepository clients,
+            SpentRefreshTokens spentRefreshTokens, TransactionTemplate transactions) {
+        return new Authorizations(jdbcTemplate, clients, spentRefreshTokens, transactions);
     }
 
     @Bean

@@ -1,23 +1,62 @@
 package se.portvakt.oidc;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.SqlParameterValue;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * Spring Authorization Server's JDBC store of authorizations, in its table and format, with two costs taken out:
  * rows are read by {@link AuthorizationRows}, and a save is one UPDATE (an INSERT when no row was updated) where
  * Spring first read the whole row back to decide between the two.
  *
+ * <p>Within {@link #redeeming} (a code exchange or a refresh) a save spends the presented code or refresh token:
+ * its UPDATE holds only while the row still has what the request read (the code not yet exchanged, the refresh
+ * token not yet rotated), so of two requests with one grant exactly one gets tokens; the other gets
+ * {@link AlreadySpent}, and a revoked authorization never gets usable tokens back.
+ *
  * <p>The statements name the columns in the order of Spring's parameters mapper, which produces the values.
  */
 final class Authorizations extends JdbcOAuth2AuthorizationService {
+
+    /** The code or refresh token that a token request presents, which its save must find unspent. */
+    record Grant(OAuth2TokenType type, String value) {}
+
+    /** The grant was spent (or its authorization revoked) after this request read it: invalid_grant. */
+    static final class AlreadySpent extends OAuth2AuthenticationException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String authorizationId;
+
+        AlreadySpent(String authorizationId) {
+            super(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The grant was already used", null));
+            this.authorizationId = authorizationId;
+        }
+
+        String authorizationId() {
+            return authorizationId;
+        }
+    }
+
+    private static final OAuth2TokenType CODE = new OAuth2TokenType(OAuth2ParameterNames.CODE);
 
     private static final String COLUMNS_AFTER_ID = """
             registered_client_id, principal_name, authorization_grant_type, authorized_scopes, attributes, state,
@@ -35,9 +74,51 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     private static final String UPDATE = "UPDATE oauth2_authorization SET "
             + String.join(" = ?, ", COLUMNS_AFTER_ID.replace("\n", " ").split(",\\s*")) + " = ? WHERE id = ?";
 
-    Authorizations(JdbcOperations jdbc, RegisteredClientRepository clients) {
+    /** A code is exchanged once: its row has no access token until then. */
+    private static final String UPDATE_EXCHANGING_CODE = UPDATE
+            + " AND authorization_code_value = ? AND access_token_value IS NULL";
+
+    /** A refresh token is used while it is still the row's (rotation replaces it, revocation clears it). */
+    private static final String UPDATE_REFRESHING = UPDATE + " AND refresh_token_value = ?";
+
+    private static final ThreadLocal<Grant> REDEEMING = new ThreadLocal<>();
+
+    private final SpentRefreshTokens spent;
+    private final TransactionOperations transactions;
+
+    Authorizations(JdbcOperations jdbc, RegisteredClientRepository clients, SpentRefreshTokens spent,
+            TransactionOperations transactions) {
         super(jdbc, clients);
+        this.spent = spent;
+        this.transactions = transactions;
         setAuthorizationRowMapper(new AuthorizationRows(clients));
+    }
+
+    /** Runs a code exchange or refresh (Spring's provider) with its save spending {@code grant} once. */
+    <T> T redeeming(Grant grant, Supplier<T> exchange) {
+        REDEEMING.set(grant);
+        try {
+            return exchange.get();
+        } finally {
+            REDEEMING.remove();
+        }
+    }
+
+    /**
+     * Ends the authorization's code, access token and refresh token (their values go, so no look-up finds them and
+     * no conditional save matches); the ID token stays, so that the application can still end the session with it
+     * as {@code id_token_hint}. The account, or empty when there was nothing left to end.
+     */
+    Optional<String> revoke(String authorizationId) {
+        List<String> account = getJdbcOperations().queryForList(
+                "SELECT principal_name FROM oauth2_authorization WHERE id = ?", String.class, authorizationId);
+        int revoked = getJdbcOperations().update("""
+                UPDATE oauth2_authorization
+                SET authorization_code_value = NULL, access_token_value = NULL, refresh_token_value = NULL
+                WHERE id = ?
+                AND (authorization_code_value IS NOT NULL OR access_token_value IS NOT NULL OR refresh_token_value IS NOT NULL)
+                """, authorizationId);
+        return revoked == 0 || account.isEmpty() ? Optional.empty() : Optional.of(account.get(0));
     }
 
     @Override
@@ -46,10 +127,55 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
         if (values.size() != 33) {
             throw new IllegalStateException("Spring's parameters mapper gave " + values.size() + " values, not 33");
         }
-        List<SqlParameterValue> idLast = new ArrayList<>(values.subList(1, values.size()));
+        List<Object> idLast = new ArrayList<>(values.subList(1, values.size()));
         idLast.add(values.get(0));
-        if (getJdbcOperations().update(UPDATE, new ArgumentPreparedStatementSetter(idLast.toArray())) == 0) {
-            getJdbcOperations().update(INSERT, new ArgumentPreparedStatementSetter(values.toArray()));
+        Grant grant = REDEEMING.get();
+        if (grant == null) {
+            if (update(UPDATE, idLast) == 0) {
+                getJdbcOperations().update(INSERT, new ArgumentPreparedStatementSetter(values.toArray()));
+            }
+            return;
         }
+        if (!Boolean.TRUE.equals(transactions.execute(status -> spend(grant, authorization, idLast)))) {
+            throw new AlreadySpent(authorization.getId());
+        }
+    }
+
+    /**
+     * Saves the authorization only if the row still holds the grant unspent, and remembers a rotated-away refresh
+     * token; never inserts: the row was read by this request, so a missing one was deleted since (a password
+     * change ends the account's authorizations).
+     */
+    private boolean spend(Grant grant, OAuth2Authorization authorization, List<Object> idLast) {
+        String statement = UPDATE;
+        List<Object> arguments = new ArrayList<>(idLast);
+        if (CODE.equals(grant.type()) && exchangesCode(authorization)) {
+            statement = UPDATE_EXCHANGING_CODE;
+            arguments.add(grant.value());
+        } else if (OAuth2TokenType.REFRESH_TOKEN.equals(grant.type())) {
+            statement = UPDATE_REFRESHING;
+            arguments.add(grant.value());
+        }
+        if (update(statement, arguments) == 0) {
+            return false;
+        }
+        OAuth2Authorization.Token<OAuth2RefreshToken> refreshToken = authorization.getRefreshToken();
+        if (OAuth2TokenType.REFRESH_TOKEN.equals(grant.type()) && refreshToken != null
+                && !refreshToken.getToken().getTokenValue().equals(grant.value())) {
+            Instant familyExpiresAt = refreshToken.getToken().getExpiresAt();
+            spent.spent(grant.value(), authorization.getId(),
+                    familyExpiresAt != null ? familyExpiresAt : Instant.now().plus(Duration.ofDays(365)));
+        }
+        return true;
+    }
+
+    /** The save that gives the code's tokens (Spring also saves to invalidate them when the code comes back). */
+    private static boolean exchangesCode(OAuth2Authorization authorization) {
+        OAuth2Authorization.Token<OAuth2AccessToken> accessToken = authorization.getAccessToken();
+        return accessToken != null && !accessToken.isInvalidated();
+    }
+
+    private int update(String statement, List<Object> arguments) {
+        return getJdbcOperations().update(statement, new ArgumentPreparedStatementSetter(arguments.toArray()));
     }
 }

@@ -17,6 +17,7 @@ import se.portvakt.account.EmailAddress;
 import se.portvakt.captcha.CaptchaResult;
 import se.portvakt.captcha.CaptchaVerifier;
 import se.portvakt.password.PasswordPolicy;
+import se.portvakt.signin.KnownBrowsers;
 import se.portvakt.signin.SignInJourney;
 
 /**
@@ -31,12 +32,15 @@ class RecoveryController {
     private final SignInJourney journey;
     private final PasswordPolicy policy;
     private final CaptchaVerifier captcha;
+    private final KnownBrowsers knownBrowsers;
 
-    RecoveryController(RecoveryService recovery, SignInJourney journey, PasswordPolicy policy, CaptchaVerifier captcha) {
+    RecoveryController(RecoveryService recovery, SignInJourney journey, PasswordPolicy policy, CaptchaVerifier captcha,
+            KnownBrowsers knownBrowsers) {
         this.recovery = recovery;
         this.journey = journey;
         this.policy = policy;
         this.captcha = captcha;
+        this.knownBrowsers = knownBrowsers;
     }
 
     @GetMapping("/signin/forgot")
@@ -60,8 +64,8 @@ class RecoveryController {
             model.addAttribute("email", email == null ? "" : email);
             return "recovery/forgot";
         }
-        recovery.requestLink(linkKind, address.get(), request.getRemoteAddr(), client(request),
-                journey.currentFlowId(request).orElse(null), locale);
+        recovery.requestLink(linkKind, address.get(), request.getRemoteAddr(), knownBrowsers.presented(request),
+                client(request), journey.currentFlowId(request).orElse(null), locale);
         return "recovery/check-email";
     }
 

@@ -25,13 +25,14 @@ import se.portvakt.delivery.mail.MailSender;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.ratelimit.AttemptLimiter;
 import se.portvakt.ratelimit.AttemptLimiter.Limit;
+import se.portvakt.signin.KnownBrowsers;
 
 /**
  * Recovery by email: sends reset and sign-in links, and changes a password with a reset link.
  *
  * <p>Asking for a link does the same work on the request path whether or not the address has an account:
- * the limits, then handing the rest (account look-up, link, mail) to a background thread. So the page, its
- * status and its timing say nothing about who has an account.
+ * the limits, then handing the rest (account look-up, known-browser check, link, mail) to a background thread.
+ * So the page, its status and its timing say nothing about who has an account.
  */
 @Service
 class RecoveryService {
@@ -44,18 +45,19 @@ class RecoveryService {
     private final MailSender mailSender;
     private final PasswordHasher hasher;
     private final AttemptLimiter limiter;
+    private final RecoveryMailLimits mailLimits;
+    private final KnownBrowsers knownBrowsers;
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
     private final TaskExecutor background;
     private final TransactionTemplate transaction;
     private final PortvaktProperties.Recovery settings;
     private final String issuer;
-    private final Limit perEmail;
-    private final Limit perClientAddress;
     private final Limit failedLinks;
 
     RecoveryService(AccountStore accounts, RecoveryTokens tokens, RecoveryMail mail, MailSender mailSender,
-            PasswordHasher hasher, AttemptLimiter limiter, AuditLog audit, ApplicationEventPublisher events,
+            PasswordHasher hasher, AttemptLimiter limiter, RecoveryMailLimits mailLimits, KnownBrowsers knownBrowsers,
+            AuditLog audit, ApplicationEventPublisher events,
             @Qualifier("applicationTaskExecutor") TaskExecutor background, TransactionTemplate transaction,
             PortvaktProperties properties) {
         this.accounts = accounts;
@@ -64,40 +66,46 @@ class RecoveryService {
         this.mailSender = mailSender;
         this.hasher = hasher;
         this.limiter = limiter;
+        this.mailLimits = mailLimits;
+        this.knownBrowsers = knownBrowsers;
         this.audit = audit;
         this.events = events;
         this.background = background;
         this.transaction = transaction;
         this.settings = properties.recovery();
         this.issuer = properties.issuer();
-        this.perEmail = new Limit("recovery.email", settings.emailsPerAddress(), settings.emailWindow());
-        this.perClientAddress = new Limit("recovery.address", settings.emailsPerClientAddress(), settings.emailWindow());
         this.failedLinks = new Limit("recovery.link.address", settings.failedLinksPerClientAddress(), settings.emailWindow());
     }
 
     /**
-     * A person asked for a link. Past a limit nothing is sent (and the person sees the same page); otherwise the
-     * link is made and mailed off the request path.
+     * A person asked for a link, in a browser with this mark (see {@link KnownBrowsers}). Past a limit nothing is
+     * sent (and the person sees the same page), unless the browser is the one in which the address's account last
+     * signed in; otherwise the link is made and mailed off the request path.
      */
-    void requestLink(LinkKind kind, EmailAddress email, String clientAddress, String clientId, String flowId,
-            Locale locale) {
-        boolean limited = !limiter.blockedFor(perEmail, email.value()).isZero()
-                || !limiter.blockedFor(perClientAddress, clientAddress).isZero();
-        limiter.record(perEmail, email.value());
-        limiter.record(perClientAddress, clientAddress);
+    void requestLink(LinkKind kind, EmailAddress email, String clientAddress, Optional<String> browserMark,
+            String clientId, String flowId, Locale locale) {
+        RecoveryMailLimits.Allowance allowance = mailLimits.count(email, clientAddress, browserMark);
         String type = kind == LinkKind.RESET ? "recovery.reset.requested" : "recovery.link.requested";
         // Everything else happens off the request path, limited or not, so both take the same time here.
         background.execute(() -> {
-            if (limited) {
-                audit.record(new AuditEvent(type, "limited", null, email.value(), clientId, clientAddress, "nothing sent"));
+            if (allowance.refusal() == null) {
+                sendLink(kind, email, clientAddress, clientId, flowId, locale, null);
+            } else if (allowance.ownBrowserMark().filter(mark -> isOwnBrowser(mark, email)).isPresent()) {
+                sendLink(kind, email, clientAddress, clientId, flowId, locale, "own browser, past: " + allowance.refusal());
             } else {
-                sendLink(kind, email, clientAddress, clientId, flowId, locale);
+                audit.record(new AuditEvent(type, "limited", null, email.value(), clientId, clientAddress,
+                        "nothing sent: " + allowance.refusal()));
             }
         });
     }
 
+    /** Whether the browser with this mark is the one in which the address's account last signed in. */
+    private boolean isOwnBrowser(String mark, EmailAddress email) {
+        return knownBrowsers.accountOf(mark).flatMap(accounts::findById).filter(a -> a.email().equals(email)).isPresent();
+    }
+
     private void sendLink(LinkKind kind, EmailAddress email, String clientAddress, String clientId, String flowId,
-            Locale locale) {
+            Locale locale, String detail) {
         String type = kind == LinkKind.RESET ? "recovery.reset.sent" : "recovery.link.sent";
         try {
             Optional<Account> found = accounts.findByEmail(email);
@@ -114,7 +122,7 @@ class RecoveryService {
                     ? mail.resetLink(account, link, ttl.toMinutes(), locale)
                     : mail.signInLink(account, link, ttl.toMinutes(), locale);
             mailSender.send(message);
-            audit.record(new AuditEvent(type, "success", account.id(), email.value(), clientId, clientAddress, null));
+            audit.record(new AuditEvent(type, "success", account.id(), email.value(), clientId, clientAddress, detail));
         } catch (RuntimeException e) {
             log.error("Could not send a {} link", kind, e);
             audit.record(new AuditEvent(type, "failure", null, email.value(), clientId, clientAddress,

@@ -33,11 +33,14 @@ class SignInCompletion {
     private final SignInFlowStore flows;
     private final AuditLog audit;
     private final SignInMetrics metrics;
+    private final KnownBrowsers knownBrowsers;
 
-    SignInCompletion(SignInFlowStore flows, AuditLog audit, SignInMetrics metrics, CsrfTokenRepository csrfTokens) {
+    SignInCompletion(SignInFlowStore flows, AuditLog audit, SignInMetrics metrics, CsrfTokenRepository csrfTokens,
+            KnownBrowsers knownBrowsers) {
         this.flows = flows;
         this.audit = audit;
         this.metrics = metrics;
+        this.knownBrowsers = knownBrowsers;
         this.csrf = new CsrfAuthenticationStrategy(csrfTokens);
     }
 
@@ -58,9 +61,11 @@ class SignInCompletion {
         // And a new CSRF token, so a token seen before sign-in (e.g. leaked from a shared page) is worth nothing after it.
         csrf.onAuthentication(authentication, request, response);
         flows.delete(flow.id());
+        // So that recovery by email can serve this person's own browser past what strangers use up.
+        knownBrowsers.mark(request, response, flow.accountId());
 
         audit.record(new AuditEvent("signin", "success", flow.accountId(), flow.email().value(), flow.clientId(),
-                request.getRemoteAddr(), String.join(" ", flow.passedFactors().stream().map(PassedFactor::authority).toList())));
+                request.getRemoteAddr(), flow.passedFactorNames()));
         metrics.outcome("success");
         return flow.continueUrl();
     }

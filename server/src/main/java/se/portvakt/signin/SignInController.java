@@ -1,5 +1,7 @@
 package se.portvakt.signin;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +15,10 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
@@ -25,8 +31,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
-import org.springframework.web.util.UriComponentsBuilder;
 
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.audit.AuditEvent;
+import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
 
 /**
@@ -43,14 +52,20 @@ class SignInController {
     private final Map<Step, SignInStep> steps = new EnumMap<>(Step.class);
     private final SignInFlowStore flows;
     private final SignInCompletion completion;
+    private final TwoFactorRoute route;
+    private final AccountStore accounts;
+    private final AuditLog audit;
     private final Duration flowTtl;
     private final RequestCache requestCache = new HttpSessionRequestCache();
 
-    SignInController(List<SignInStep> handlers, SignInFlowStore flows, SignInCompletion completion,
-            PortvaktProperties properties) {
+    SignInController(List<SignInStep> handlers, SignInFlowStore flows, SignInCompletion completion, TwoFactorRoute route,
+            AccountStore accounts, AuditLog audit, PortvaktProperties properties) {
         handlers.forEach(handler -> steps.put(handler.step(), handler));
         this.flows = flows;
         this.completion = completion;
+        this.route = route;
+        this.accounts = accounts;
+        this.audit = audit;
         this.flowTtl = properties.signin().flowTtl();
     }
 
@@ -69,6 +84,39 @@ class SignInController {
     String submitIdentify(@RequestParam MultiValueMap<String, String> form, HttpServletRequest request,
             HttpServletResponse response, Model model) {
         return submit(Step.IDENTIFY, form, request, response, model);
+    }
+
+    /**
+     * The authorization endpoint found this signed-in session's factors not enough for the application (oidc's
+     * MissingFactors) and saved its request: a flow that starts with the account and the factors it passed, at the
+     * second factor (or its set-up), and ends back at that request.
+     */
+    @GetMapping("/step-up")
+    String stepUp(HttpServletRequest request, HttpServletResponse response) {
+        SavedRequest saved = requestCache.getRequest(request, null);
+        Authentication session = SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
+        if (saved == null) {
+            return "redirect:/"; // nothing waits for more factors
+        }
+        Optional<Account> account = session == null || session instanceof AnonymousAuthenticationToken
+                || !session.isAuthenticated() ? Optional.empty() : accounts.findById(session.getName());
+        if (account.isEmpty()) {
+            return "redirect:/signin"; // not signed in (any more): the whole sign-in, for the saved request
+        }
+        List<PassedFactor> passed = session.getAuthorities().stream()
+                .filter(FactorGrantedAuthority.class::isInstance)
+                .map(factor -> new PassedFactor(factor.getAuthority(), ((FactorGrantedAuthority) factor).getIssuedAt()))
+                .toList();
+        requestCache.removeRequest(request, null);
+        flowId(request).ifPresent(flows::delete);
+        Instant now = Instant.now();
+        String continueUrl = saved.getRedirectUrl();
+        SignInFlow signedIn = new SignInFlow(newFlowId(), Step.DONE, account.get().email(), account.get().id(),
+                clientIdOf(continueUrl), continueUrl, passed, 0, now, now.plus(flowTtl));
+        StepContext context = new StepContext(request, response);
+        audit.record(new AuditEvent("signin.step-up", "started", signedIn.accountId(), signedIn.email().value(),
+                signedIn.clientId(), context.address(), signedIn.passedFactorNames()));
+        return "redirect:" + begin(request, route.toSecondFactor(signedIn, context)).step().url();
     }
 
     @GetMapping("/{page}")
@@ -147,8 +195,12 @@ class SignInController {
         }
         flowId(request).ifPresent(flows::delete);
         Instant now = Instant.now();
-        SignInFlow flow = new SignInFlow(newFlowId(), Step.IDENTIFY, null, null, clientIdOf(continueUrl), continueUrl,
-                List.of(), 0, now, now.plus(flowTtl));
+        return begin(request, new SignInFlow(newFlowId(), Step.IDENTIFY, null, null, clientIdOf(continueUrl), continueUrl,
+                List.of(), 0, now, now.plus(flowTtl)));
+    }
+
+    /** Stores a new flow and makes it this browser's. */
+    private SignInFlow begin(HttpServletRequest request, SignInFlow flow) {
         flows.insert(flow);
         request.getSession().setAttribute(FLOW_ATTRIBUTE, flow.id());
         return flow;
@@ -179,9 +231,31 @@ class SignInController {
         return values;
     }
 
+    /**
+     * The client_id of the authorization request, decoded as the servlet container decodes it for the authorization
+     * server ({@code test%2Dstrict} is {@code test-strict}): the sign-in must see the application that gets the code.
+     */
     private static String clientIdOf(String continueUrl) {
+        int query = continueUrl.indexOf('?');
+        if (query < 0) {
+            return null;
+        }
+        int fragment = continueUrl.indexOf('#', query);
+        String parameters = continueUrl.substring(query + 1, fragment < 0 ? continueUrl.length() : fragment);
+        for (String parameter : parameters.split("&")) {
+            int equals = parameter.indexOf('=');
+            String name = decoded(equals < 0 ? parameter : parameter.substring(0, equals));
+            if ("client_id".equals(name)) {
+                return equals < 0 ? "" : decoded(parameter.substring(equals + 1));
+            }
+        }
+        return null;
+    }
+
+    /** A query string part as application/x-www-form-urlencoded, or null when malformed (Tomcat drops those). */
+    private static String decoded(String part) {
         try {
-            return UriComponentsBuilder.fromUriString(continueUrl).build().getQueryParams().getFirst("client_id");
+            return URLDecoder.decode(part, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformed) {
             return null;
         }

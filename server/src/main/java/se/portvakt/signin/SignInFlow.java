@@ -3,6 +3,7 @@ package se.portvakt.signin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import se.portvakt.account.EmailAddress;
 
@@ -45,10 +46,12 @@ public record SignInFlow(
                 expiresAt);
     }
 
+    /**
+     * A factor passed by {@code account}. Factors belong to one account: when it is another account than the one
+     * proven so far, what that one passed is forgotten.
+     */
     SignInFlow passed(String account, PassedFactor factor, Step next) {
-        List<PassedFactor> factors = new ArrayList<>(passedFactors);
-        factors.add(factor);
-        return new SignInFlow(id, next, email, account, clientId, continueUrl, factors, attempts, createdAt, expiresAt);
+        return provenBy(email, account, factor, next);
     }
 
     /** A further factor of the account already proven (a second factor, or one just set up). */
@@ -56,11 +59,21 @@ public record SignInFlow(
         return passed(accountId, factor, next);
     }
 
-    /** A factor passed outside the password page (a link from an email) proves who this is. */
+    /**
+     * A factor passed outside the password page (a link from an email) proves who this is. A link for another
+     * account than the one proven so far (asked for after the back arrow, or at the 2FA prompt) starts the
+     * factors again: one person's password and another's link are not two factors of anyone.
+     */
     SignInFlow provenBy(EmailAddress address, String account, PassedFactor factor, Step next) {
-        List<PassedFactor> factors = new ArrayList<>(passedFactors);
+        boolean sameAccount = accountId != null && accountId.equals(account) && Objects.equals(email, address);
+        List<PassedFactor> factors = new ArrayList<>(sameAccount ? passedFactors : List.of());
         factors.add(factor);
         return new SignInFlow(id, next, address, account, clientId, continueUrl, factors, attempts, createdAt, expiresAt);
+    }
+
+    /** The authorities of the passed factors, space-separated, as the audit log names them. */
+    String passedFactorNames() {
+        return String.join(" ", passedFactors.stream().map(PassedFactor::authority).toList());
     }
 
     SignInFlow failedOnce() {

@@ -39,13 +39,23 @@ class TwoFactorRoute {
     /** The flow, just proven by a first factor, moved to its next step. */
     SignInFlow afterFirstFactor(SignInFlow flow, StepContext context) {
         Set<FactorKind> enrolled = factors.enrolled(flow.accountId());
-        if (!enrolled.isEmpty()) {
-            return enter(flow, enrolled.iterator().next(), context);
+        if (enrolled.isEmpty() && accounts.twoFactorPromptSnoozed(flow.accountId(), Instant.now())
+                && !twoFactorRequired(flow)) {
+            return flow.atStep(Step.DONE);
         }
-        if (!accounts.twoFactorPromptSnoozed(flow.accountId(), Instant.now()) || twoFactorRequired(flow)) {
-            return flow.atStep(Step.TWO_FACTOR_PROMPT);
-        }
-        return flow.atStep(Step.DONE);
+        return secondFactor(flow, enrolled, context);
+    }
+
+    /**
+     * The flow of a signed-in person whose application asks for a second factor the session has not passed: the
+     * person's second factor, or the 2FA prompt when there is none yet; never straight back.
+     */
+    SignInFlow toSecondFactor(SignInFlow flow, StepContext context) {
+        return secondFactor(flow, factors.enrolled(flow.accountId()), context);
+    }
+
+    private SignInFlow secondFactor(SignInFlow flow, Set<FactorKind> enrolled, StepContext context) {
+        return enrolled.isEmpty() ? flow.atStep(Step.TWO_FACTOR_PROMPT) : enter(flow, enrolled.iterator().next(), context);
     }
 
     /**

@@ -16,6 +16,7 @@ class SignInFlowTest {
     private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
     private final SignInFlow started = new SignInFlow("flow-1", Step.IDENTIFY, null, null, "flex-hrm",
             "/oauth2/authorize?client_id=flex-hrm", List.of(), 0, NOW, NOW.plus(Duration.ofMinutes(15)));
+    private static final PassedFactor LINK = new PassedFactor(SignInJourney.EMAIL_LINK_FACTOR, NOW.plusSeconds(60));
 
     @Test
     void givingAnEmailMovesToThePasswordStep() {
@@ -36,6 +37,51 @@ class SignInFlowTest {
 
         assertThat(other.accountId()).isNull();
         assertThat(other.passedFactors()).isEmpty();
+    }
+
+    @Test
+    void aLinkForAnotherAccountForgetsWhatTheFirstAccountProved() {
+        SignInFlow atPrompt = started.identified(new EmailAddress("anna@company.com"))
+                .passed("account-1", new PassedFactor(PassedFactor.PASSWORD, NOW), Step.TWO_FACTOR_PROMPT);
+
+        SignInFlow other = atPrompt.provenBy(new EmailAddress("bo@company.com"), "account-2", LINK, Step.DONE);
+
+        assertThat(other.accountId()).isEqualTo("account-2");
+        assertThat(other.email().value()).isEqualTo("bo@company.com");
+        assertThat(other.passedFactors()).containsExactly(LINK);
+    }
+
+    @Test
+    void theBackArrowThenALinkForAnotherAccountForgetsWhatTheFirstAccountProved() {
+        SignInFlow back = started.identified(new EmailAddress("anna@company.com"))
+                .passed("account-1", new PassedFactor(PassedFactor.PASSWORD, NOW), Step.TWO_FACTOR_PROMPT)
+                .atStep(Step.IDENTIFY);
+
+        SignInFlow other = back.provenBy(new EmailAddress("bo@company.com"), "account-2", LINK, Step.DONE);
+
+        assertThat(other.passedFactors()).containsExactly(LINK);
+    }
+
+    @Test
+    void aLinkForTheSameAccountAddsToWhatItProved() {
+        PassedFactor password = new PassedFactor(PassedFactor.PASSWORD, NOW);
+        SignInFlow passed = started.identified(new EmailAddress("anna@company.com"))
+                .passed("account-1", password, Step.TWO_FACTOR_PROMPT);
+
+        SignInFlow linked = passed.provenBy(new EmailAddress("anna@company.com"), "account-1", LINK, Step.DONE);
+
+        assertThat(linked.passedFactors()).containsExactly(password, LINK);
+    }
+
+    @Test
+    void aFactorOfAnotherAccountReplacesWhatTheFirstAccountProved() {
+        SignInFlow passed = started.identified(new EmailAddress("anna@company.com"))
+                .passed("account-1", new PassedFactor(PassedFactor.PASSWORD, NOW), Step.TWO_FACTOR_PROMPT);
+        PassedFactor otherPassword = new PassedFactor(PassedFactor.PASSWORD, NOW.plusSeconds(5));
+
+        SignInFlow other = passed.passed("account-2", otherPassword, Step.DONE);
+
+        assertThat(other.passedFactors()).containsExactly(otherPassword);
     }
 
     @Test

@@ -120,6 +120,23 @@ public final class OidcClient {
         return URI.create(HttpAgent.location(toClient));
     }
 
+    /**
+     * From the sign-in's last redirect back to the authorization request: follows it to the client's redirect_uri,
+     * exchanges the code as the client (with {@code secret}) and returns the ID token's claims, not verified.
+     */
+    public static JsonNode idTokenAfter(HttpAgent browser, String issuer, Request request, String secret,
+            HttpResponse<String> backToAuthorization) {
+        expectRedirect(backToAuthorization, "/oauth2/authorize");
+        URI callback = URI.create(HttpAgent.location(browser.get(HttpAgent.location(backToAuthorization))));
+        if (!callback.toString().startsWith(request.redirectUri)) {
+            throw new AssertionError("expected a redirect to " + request.redirectUri + " but got " + callback);
+        }
+        HttpResponse<String> tokens = new HttpAgent(issuer).header("Authorization", basic(request.clientId, secret))
+                .post("/oauth2/token", codeExchange(request, param(callback, "code")));
+        expectStatus(tokens, 200);
+        return claims(json(tokens).get("id_token").asString());
+    }
+
     /** An HTTP Basic {@code Authorization} header value with a client's credentials (RFC 6749 2.3.1). */
     public static String basic(String clientId, String secret) {
         return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));

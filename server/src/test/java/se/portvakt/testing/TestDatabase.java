@@ -81,13 +81,14 @@ public abstract class TestDatabase implements ApplicationContextInitializer<Conf
     /**
      * The settings that put a server on the database {@code name} of this kind, listening on {@code port}, with
      * the test key for factor secrets (every test server starts through here, and a restarted one must still read
-     * what it stored).
+     * what it stored). The tests play the proxy: they send X-Forwarded-For from loopback to act from other addresses.
      */
     public Map<String, Object> serverProperties(String name, int port) {
         var properties = new java.util.HashMap<String, Object>(datasource(name));
         properties.put("server.port", port);
         properties.put("portvakt.issuer", "http://localhost:" + port);
         properties.put("portvakt.factors.encryption-key", FACTORS_ENCRYPTION_KEY);
+        properties.put("portvakt.trusted-proxies", "127.0.0.1,::1");
         return properties;
     }
 

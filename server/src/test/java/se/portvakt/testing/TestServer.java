@@ -1,6 +1,7 @@
 package se.portvakt.testing;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,10 +18,12 @@ public final class TestServer implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
     private final String issuer;
+    private final int port;
 
-    private TestServer(ConfigurableApplicationContext context, String issuer) {
+    private TestServer(ConfigurableApplicationContext context, String issuer, int port) {
         this.context = context;
         this.issuer = issuer;
+        this.port = port;
     }
 
     /** Starts a server on the database {@code name} of the given kind; the database is kept when it stops. */
@@ -28,19 +31,28 @@ public final class TestServer implements AutoCloseable {
         return start(database, name, Map.of());
     }
 
-    /** The same, with these settings added (e.g. an SMS provider pointing at a test's stand-in). */
+    /** A server on a new embedded database of its own, with these settings (for tests of start-up settings). */
+    public static TestServer onNewH2(Map<String, String> settings) {
+        return start(new TestDatabase.H2(), TestDatabase.newName(), settings);
+    }
+
+    /**
+     * The same, with these settings added or replacing the test defaults (e.g. an SMS provider pointing at a test's
+     * stand-in, another issuer, or {@code portvakt.trusted-proxies} empty).
+     */
     public static TestServer start(TestDatabase database, String name, Map<String, String> settings) {
         int port = TestDatabase.freePort();
-        Map<String, Object> properties = database.serverProperties(name, port);
-        // Command-line arguments, so they win over application.yml as the test context's properties do.
+        Map<String, Object> properties = new LinkedHashMap<>(database.serverProperties(name, port));
+        properties.put("portvakt.bootstrap", "classpath:bootstrap/test.yaml");
+        properties.put("logging.level.root", "WARN");
+        properties.putAll(settings);
+        // Command-line arguments, so they win over application.yml as the test context's properties do; one per
+        // setting, since a repeated argument would join its values.
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
-        args.add("--portvakt.bootstrap=classpath:bootstrap/test.yaml");
-        args.add("--logging.level.root=WARN");
-        settings.forEach((key, value) -> args.add("--" + key + "=" + value));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(PortvaktApplication.class)
                 .run(args.toArray(String[]::new));
-        return new TestServer(context, String.valueOf(properties.get("portvakt.issuer")));
+        return new TestServer(context, String.valueOf(properties.get("portvakt.issuer")), port);
     }
 
     /** One of the server's beans, for a test to read what the server stored. */
@@ -51,6 +63,11 @@ public final class TestServer implements AutoCloseable {
     /** The server's base URL, which is also its issuer. */
     public String issuer() {
         return issuer;
+    }
+
+    /** The server's address over IPv4 loopback ({@code http://127.0.0.1:port}), whatever its issuer says. */
+    public String loopback() {
+        return "http://127.0.0.1:" + port;
     }
 
     @Override

@@ -1,0 +1,60 @@
+package se.portvakt.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+
+/** The one decision whether a session's factors are enough for an application, as the authorization endpoint asks it. */
+class FactorRequirementTest {
+
+    private static final Instant AT = Instant.parse("2026-01-01T10:00:00Z");
+
+    @Test
+    void anApplicationThatRequires2faAcceptsOnlyAFirstFactorConfirmedByASecond() {
+        FactorRequirement strict = FactorRequirement.of(client(true));
+
+        assertThat(strict.isMetBy(session(FactorGrantedAuthority.PASSWORD_AUTHORITY))).isFalse();
+        assertThat(strict.isMetBy(session(FactorGrantedAuthority.PASSWORD_AUTHORITY,
+                FactorGrantedAuthority.OTT_AUTHORITY))).isFalse();
+        assertThat(strict.isMetBy(session(FactorGrantedAuthority.PASSWORD_AUTHORITY, "FACTOR_TOTP"))).isTrue();
+        assertThat(strict.isMetBy(session(FactorGrantedAuthority.OTT_AUTHORITY, "FACTOR_SMS"))).isTrue();
+    }
+
+    @Test
+    void anyOtherApplicationAcceptsAnySignIn() {
+        FactorRequirement any = FactorRequirement.of(client(false));
+
+        assertThat(any.isMetBy(session(FactorGrantedAuthority.PASSWORD_AUTHORITY))).isTrue();
+        assertThat(any.isMetBy(session(FactorGrantedAuthority.OTT_AUTHORITY))).isTrue();
+    }
+
+    private static RegisteredClient client(boolean requireTwoFactor) {
+        return RegisteredClient.withId("id-strict")
+                .clientId("strict")
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUri("https://app.example.com/callback")
+                .clientSettings(ClientSettings.builder()
+                        .setting("settings.client.portvakt.require-two-factor", requireTwoFactor).build())
+                .build();
+    }
+
+    private static Authentication session(String... factors) {
+        List<GrantedAuthority> authorities = Arrays.stream(factors)
+                .map(f -> (GrantedAuthority) FactorGrantedAuthority.withAuthority(f).issuedAt(AT).build())
+                .toList();
+        return UsernamePasswordAuthenticationToken.authenticated("account-1", null, authorities);
+    }
+}

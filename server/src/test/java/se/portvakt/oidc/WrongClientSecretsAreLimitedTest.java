@@ -1,0 +1,144 @@
+package se.portvakt.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import se.portvakt.client.ClientDefinition;
+import se.portvakt.client.ClientType;
+import se.portvakt.client.Clients;
+import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.OidcClient;
+import se.portvakt.testing.OnH2;
+import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.TestPeople;
+
+/**
+ * Someone guessing a client's secret is stopped per client id and per client address before any Argon2id check,
+ * at the token, introspection and revocation endpoints alike; other clients and addresses go on as before.
+ */
+abstract class WrongClientSecretsAreLimitedTest {
+
+    @OnH2
+    static class OnEmbeddedDatabase extends WrongClientSecretsAreLimitedTest {}
+
+    @OnPostgres
+    static class OnPostgreSql extends WrongClientSecretsAreLimitedTest {}
+
+    private static final String SECRET = "the right client secret";
+
+    @Value("${portvakt.issuer}")
+    String issuer;
+
+    @Value("${portvakt.limits.failed-client-authentications-per-client}")
+    int perClient;
+
+    @Value("${portvakt.limits.failed-client-authentications-per-address}")
+    int perAddress;
+
+    @Value("${portvakt.limits.window}")
+    Duration window;
+
+    @Autowired
+    Clients clients;
+
+    @Autowired
+    MeterRegistry metrics;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void pastTheLimitForOneClientItsRightSecretIsRefusedWithoutAHashAndOthersGoOn() throws InterruptedException {
+        inOneCountingWindow();
+        String guessed = machineClient();
+        for (int i = 0; i < perClient; i++) {
+            assertInvalidClient(token(guessed, "guess " + i, TestPeople.uniqueAddress()));
+        }
+        double hashesBefore = hashes();
+
+        assertInvalidClient(token(guessed, SECRET, TestPeople.uniqueAddress()));
+
+        assertThat(hashes()).as("no Argon2id check past the limit").isEqualTo(hashesBefore);
+        assertThat(outcomes(guessed)).filteredOn("failure"::equals).hasSize(perClient);
+        assertThat(outcomes(guessed)).filteredOn("locked"::equals).hasSize(1);
+        String other = machineClient();
+        HttpResponse<String> unaffected = token(other, SECRET, TestPeople.uniqueAddress());
+        assertThat(unaffected.statusCode()).as(unaffected.body()).isEqualTo(200);
+        assertThat(hashes()).as("the counter counts checks").isEqualTo(hashesBefore + 1);
+    }
+
+    @Test
+    void pastTheLimitForOneAddressNoEndpointChecksASecretFromThere() throws InterruptedException {
+        inOneCountingWindow();
+        String address = TestPeople.uniqueAddress();
+        List<String> guessed = List.of(machineClient(), machineClient(), machineClient());
+        for (int i = 0; i < perAddress; i++) {
+            assertInvalidClient(token(guessed.get(i % guessed.size()), "guess " + i, address));
+        }
+        String other = machineClient();
+        String accessToken = OidcClient.json(token(other, SECRET, TestPeople.uniqueAddress())).get("access_token").asString();
+        double hashesBefore = hashes();
+
+        assertInvalidClient(token(other, SECRET, address));
+        assertInvalidClient(client(other, SECRET, address).post("/oauth2/introspect", OidcClient.form("token", accessToken)));
+        assertInvalidClient(client(other, SECRET, address).post("/oauth2/revoke", OidcClient.form("token", accessToken)));
+
+        assertThat(hashes()).as("no Argon2id check past the limit").isEqualTo(hashesBefore);
+        assertThat(outcomes(other)).containsExactly("locked", "locked", "locked");
+        HttpResponse<String> elsewhere = client(other, SECRET, TestPeople.uniqueAddress())
+                .post("/oauth2/introspect", OidcClient.form("token", accessToken));
+        assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(200);
+        assertThat(OidcClient.json(elsewhere).get("active").asBoolean()).isTrue();
+    }
+
+    /** Counts are kept per fixed window: the guesses of a test must not straddle the end of one. */
+    private void inOneCountingWindow() throws InterruptedException {
+        long untilNextWindow = window.toMillis() - System.currentTimeMillis() % window.toMillis();
+        if (untilNextWindow < Duration.ofMinutes(2).toMillis()) {
+            Thread.sleep(untilNextWindow + 100);
+        }
+    }
+
+    private static void assertInvalidClient(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+        assertThat(OidcClient.json(response).get("error").asString()).isEqualTo("invalid_client");
+    }
+
+    /** A machine client of this test's own, so that its counts are this test's. */
+    private String machineClient() {
+        String id = "guessed-" + UUID.randomUUID();
+        clients.apply(new ClientDefinition(id, null, ClientType.MACHINE, SECRET, null, null, List.of("hr.read"), null,
+                null, false));
+        return id;
+    }
+
+    private HttpAgent client(String clientId, String secret, String address) {
+        return new HttpAgent(issuer).header("X-Forwarded-For", address)
+                .header("Authorization", OidcClient.basic(clientId, secret));
+    }
+
+    private HttpResponse<String> token(String clientId, String secret, String address) {
+        return client(clientId, secret, address).post("/oauth2/token",
+                OidcClient.form("grant_type", "client_credentials", "scope", "hr.read"));
+    }
+
+    private double hashes() {
+        return metrics.get("portvakt.client.secret.checks").counter().count();
+    }
+
+    private List<String> outcomes(String clientId) {
+        return jdbc.sql("""
+                SELECT outcome FROM audit_event WHERE event_type = 'client.authentication' AND client_id = :client ORDER BY id
+                """).param("client", clientId).query(String.class).list();
+    }
+}
