@@ -42,16 +42,22 @@ public record PortvaktProperties(
     public record SignIn(@DefaultValue("15m") Duration flowTtl) {}
 
     /**
-     * Attempt limits. Only failures count, so a busy office behind one address signs in freely.
+     * Attempt limits. Only failures count, so a busy office behind one address signs in freely. See
+     * docs/decisions/0013-lock-out-rule.md.
      *
-     * @param failedSignInsPerAccount failed passwords for one email address within the window
-     * @param failedSignInsPerAddress failed passwords from one client address within the window
+     * @param failedSignInsPerAccount failed passwords for one email address within the window, from all client
+     *        addresses together, before each further password for it needs the proof of work (the CAPTCHA)
+     * @param failedSignInsPerAccountAndAddress failed passwords for one email address from one client address
+     *        within the window, before that email is locked from that address
+     * @param failedSignInsPerAddress failed passwords from one client address within the window, whatever the
+     *        email, before that address is locked
      * @param window the length of a counting window
      * @param failedClientAuthenticationsPerClient wrong client secrets for one client id within the window
      * @param failedClientAuthenticationsPerAddress wrong client secrets from one client address within the window
      */
     public record Limits(
             @DefaultValue("10") int failedSignInsPerAccount,
+            @DefaultValue("10") int failedSignInsPerAccountAndAddress,
             @DefaultValue("50") int failedSignInsPerAddress,
             @DefaultValue("15m") Duration window,
             @DefaultValue("20") int failedClientAuthenticationsPerClient,

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,10 +24,60 @@ public class AttemptLimiter {
     /** A limit: at most {@code max} counted attempts per {@code window}. */
     public record Limit(String name, int max, Duration window) {}
 
+    /** One count: the key (an email address, a client address) that an attempt is counted for under a limit. */
+    public record Counted(Limit limit, String key) {}
+
+    /** Whether an attempt may go ahead. */
+    public sealed interface Admission {
+
+        /** Counted under every limit asked for: do the work, then {@link #release} it if it was right. */
+        record Admitted(List<WindowCount> counts) implements Admission {
+            public Admitted {
+                counts = List.copyOf(counts);
+            }
+        }
+
+        /** A limit is reached: do not do the work; the key may try again after {@code retryAfter}. */
+        record Blocked(Duration retryAfter) implements Admission {}
+    }
+
+    /** The window row that one admitted attempt was counted in, so that releasing it finds the same row. */
+    public record WindowCount(String counterKey, OffsetDateTime windowStart) {}
+
     private final JdbcClient jdbc;
 
     public AttemptLimiter(JdbcClient jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /**
+     * Counts one attempt under each limit, in one conditional statement each, and admits it when every limit had
+     * room; when one has none, the counts already made are given back and the attempt is blocked until that
+     * limit's window ends.
+     */
+    public Admission admit(Counted... counts) {
+        Instant now = Instant.now();
+        List<WindowCount> made = new ArrayList<>();
+        for (Counted count : counts) {
+            OffsetDateTime window = windowStart(count.limit(), now);
+            WindowCount row = new WindowCount(counterKey(count.limit(), count.key()), window);
+            if (!countIfUnder(row, count.limit().max())) {
+                made.forEach(this::giveBack);
+                return new Admission.Blocked(Duration.between(now, window.toInstant().plus(count.limit().window())));
+            }
+            made.add(row);
+        }
+        return new Admission.Admitted(made);
+    }
+
+    /**
+     * Gives an admitted attempt back, because it was right (or did not happen after all): only failures stay
+     * counted. A blocked admission has nothing to give back.
+     */
+    public void release(Admission admission) {
+        if (admission instanceof Admission.Admitted admitted) {
+            admitted.counts().forEach(this::giveBack);
+        }
     }
 
     /** How long until the key may try again, or zero when it is under its limit now. */
@@ -65,6 +117,51 @@ public class AttemptLimiter {
     public int purgeBefore(Instant instant) {
         return jdbc.sql("DELETE FROM attempt_counter WHERE window_start < :before")
                 .param("before", OffsetDateTime.ofInstant(instant, ZoneOffset.UTC))
+                .update();
+    }
+
+    /** One more hit in the row while it is under {@code max}; the window's first hit inserts the row. */
+    private boolean countIfUnder(WindowCount row, int max) {
+        if (max <= 0) {
+            return false;
+        }
+        if (incrementBelow(row, max) > 0) {
+            return true;
+        }
+        try {
+            // Inserts nothing when the row is there already (at its limit), so a blocked attempt costs no error.
+            int inserted = jdbc.sql("""
+                    INSERT INTO attempt_counter (counter_key, window_start, hits)
+                    SELECT :key, :window, 1
+                    WHERE NOT EXISTS (SELECT 1 FROM attempt_counter WHERE counter_key = :key AND window_start = :window)
+                    """)
+                    .param("key", row.counterKey())
+                    .param("window", row.windowStart())
+                    .update();
+            if (inserted == 1) {
+                return true;
+            }
+        } catch (DuplicateKeyException anotherRequestWasFirst) {
+            // Inserted by another request a moment ago: count in its row below.
+        }
+        return incrementBelow(row, max) > 0;
+    }
+
+    private int incrementBelow(WindowCount row, int max) {
+        return jdbc.sql("""
+                UPDATE attempt_counter SET hits = hits + 1
+                WHERE counter_key = :key AND window_start = :window AND hits < :max
+                """)
+                .param("key", row.counterKey())
+                .param("window", row.windowStart())
+                .param("max", max)
+                .update();
+    }
+
+    private void giveBack(WindowCount row) {
+        jdbc.sql("UPDATE attempt_counter SET hits = hits - 1 WHERE counter_key = :key AND window_start = :window AND hits > 0")
+                .param("key", row.counterKey())
+                .param("window", row.windowStart())
                 .update();
     }
 

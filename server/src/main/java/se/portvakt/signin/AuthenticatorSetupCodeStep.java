@@ -1,6 +1,5 @@
 package se.portvakt.signin;
 
-import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
@@ -10,6 +9,7 @@ import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.totp.TotpFactor;
+import se.portvakt.signin.SecondFactorAttempts.Verdict;
 
 /** Step 4b, "enter the security code": the app's first code proves it holds the key, and 2FA is on. */
 @Component
@@ -48,17 +48,15 @@ class AuthenticatorSetupCodeStep implements SignInStep {
         if ("back".equals(form.get("action"))) {
             return new StepResult.Advance(flow.atStep(Step.AUTHENTICATOR_SETUP));
         }
-        Duration wait = attempts.blockedFor(flow, context);
-        if (!wait.isZero()) {
-            return attempts.locked(flow, context, FactorKind.TOTP, wait);
-        }
-        if (!totp.confirmSetup(flow.accountId(), form.getOrDefault("code", ""))) {
-            return attempts.failed(flow, context, FactorKind.TOTP, "twofactor.setup.code.invalid");
-        }
-        added.record(flow, context, FactorKind.TOTP);
-        // A backup number set up before stays; otherwise offer one, when texts can be sent at all.
-        Step next = factors.phone(flow.accountId()).isPresent() || !smsCodes.available()
-                ? Step.EMERGENCY_CODE_SAVE : Step.SMS_BACKUP;
-        return new StepResult.Advance(flow.passed(attempts.passed(flow, context, FactorKind.TOTP), next));
+        return attempts.check(flow, context, FactorKind.TOTP,
+                () -> totp.confirmSetup(flow.accountId(), form.getOrDefault("code", "")) ? Verdict.RIGHT
+                        : new Verdict.Wrong("twofactor.setup.code.invalid"),
+                () -> {
+                    added.record(flow, context, FactorKind.TOTP);
+                    // A backup number set up before stays; otherwise offer one, when texts can be sent at all.
+                    Step next = factors.phone(flow.accountId()).isPresent() || !smsCodes.available()
+                            ? Step.EMERGENCY_CODE_SAVE : Step.SMS_BACKUP;
+                    return new StepResult.Advance(flow.passed(attempts.passed(flow, context, FactorKind.TOTP), next));
+                });
     }
 }

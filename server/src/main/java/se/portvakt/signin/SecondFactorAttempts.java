@@ -1,6 +1,5 @@
 package se.portvakt.signin;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -16,6 +15,8 @@ import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.ratelimit.AttemptLimiter;
+import se.portvakt.ratelimit.AttemptLimiter.Admission;
+import se.portvakt.ratelimit.AttemptLimiter.Counted;
 import se.portvakt.ratelimit.AttemptLimiter.Limit;
 
 /**
@@ -45,47 +46,56 @@ class SecondFactorAttempts {
                 settings.window());
     }
 
-    /** How long this account (or address) must wait before a code is checked again; zero when it need not. */
-    Duration blockedFor(SignInFlow flow, StepContext context) {
-        Duration account = limiter.blockedFor(perAccount, flow.accountId());
-        Duration address = limiter.blockedFor(perAddress, context.address());
-        return account.compareTo(address) >= 0 ? account : address;
+    /** What a page's check of a code found. */
+    sealed interface Verdict {
+
+        /** The verdict for a right code. */
+        Verdict RIGHT = new Right();
+
+        /** The code is right. */
+        record Right() implements Verdict {}
+
+        /** The code is wrong, or no longer works; the page says {@code messageKey}. */
+        record Wrong(String messageKey) implements Verdict {}
     }
 
     /**
-     * The form of a code page at sign-in: "Use another method" goes to the other factors; otherwise, unless the
-     * account or address is locked, {@code check} decides, and a right code passes the factor and goes to
-     * {@code next} (asked only then, so a wrong code costs no look-up of where to go).
+     * The form of a code page at sign-in: "Use another method" goes to the other factors; otherwise {@code check}
+     * decides within the limits (see {@link #check}), and a right code passes the factor and goes to {@code next}
+     * (asked only then, so a wrong code costs no look-up of where to go).
      */
     StepResult checkAtSignIn(SignInFlow flow, StepContext context, FactorKind kind, Map<String, String> form,
             Predicate<String> check, String wrongKey, Supplier<Step> next) {
         if ("other".equals(form.get("action"))) {
             return new StepResult.Advance(flow.atStep(Step.OTHER_METHOD));
         }
-        Duration wait = blockedFor(flow, context);
-        if (!wait.isZero()) {
-            return locked(flow, context, kind, wait);
-        }
-        if (!check.test(form.getOrDefault("code", ""))) {
-            return failed(flow, context, kind, wrongKey);
-        }
-        return new StepResult.Advance(flow.passed(passed(flow, context, kind), next.get()));
+        String code = form.getOrDefault("code", "");
+        return check(flow, context, kind, () -> check.test(code) ? Verdict.RIGHT : new Verdict.Wrong(wrongKey),
+                () -> new StepResult.Advance(flow.passed(passed(flow, context, kind), next.get())));
     }
 
-    /** Refuses without checking, when {@link #blockedFor} said so. */
-    StepResult locked(SignInFlow flow, StepContext context, FactorKind kind, Duration wait) {
-        record(flow, context, kind, "locked", null);
-        metrics.outcome("locked");
-        return new StepResult.Locked(flow, wait, "twofactor.locked");
-    }
-
-    /** A wrong code: counted, audited, and the page says {@code messageKey}. */
-    StepResult failed(SignInFlow flow, StepContext context, FactorKind kind, String messageKey) {
-        limiter.record(perAccount, flow.accountId());
-        limiter.record(perAddress, context.address());
-        record(flow, context, kind, "failure", messageKey);
-        metrics.outcome("failure");
-        return new StepResult.Rejected(flow.failedOnce(), messageKey);
+    /**
+     * Checks a code within the limits. The attempt is counted before {@code check} runs, one conditional statement
+     * per limit, so that a burst of requests cannot pass the limit before the first failures count; when the
+     * account or address is at its limit, nothing is checked and the page says how long to wait. A wrong code
+     * stays counted (and is audited); a right one is given back, and {@code onRight} goes on.
+     */
+    StepResult check(SignInFlow flow, StepContext context, FactorKind kind, Supplier<Verdict> check,
+            Supplier<StepResult> onRight) {
+        Admission admission = limiter.admit(new Counted(perAccount, flow.accountId()),
+                new Counted(perAddress, context.address()));
+        if (admission instanceof Admission.Blocked blocked) {
+            record(flow, context, kind, "locked", null);
+            metrics.outcome("locked");
+            return new StepResult.Locked(flow, blocked.retryAfter(), "twofactor.locked");
+        }
+        if (check.get() instanceof Verdict.Wrong wrong) {
+            record(flow, context, kind, "failure", wrong.messageKey());
+            metrics.outcome("failure");
+            return new StepResult.Rejected(flow.failedOnce(), wrong.messageKey());
+        }
+        limiter.release(admission);
+        return onRight.get();
     }
 
     /** A right code: the factor is passed now. */

@@ -1,6 +1,5 @@
 package se.portvakt.signin;
 
-import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
@@ -12,6 +11,7 @@ import se.portvakt.factor.FactorStore.Pending;
 import se.portvakt.factor.sms.PhoneNumbers;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
+import se.portvakt.signin.SecondFactorAttempts.Verdict;
 
 /** Step 4c: the code sent to the new backup number; when it is right, the number is saved. */
 @Component
@@ -55,19 +55,19 @@ class SmsBackupCodeStep implements SignInStep {
             return SmsSending.resend(route, flow, Purpose.CONFIRM_NUMBER,
                     factors.pending(flow.accountId(), FactorKind.SMS).map(Pending::phone), context);
         }
-        Duration wait = attempts.blockedFor(flow, context);
-        if (!wait.isZero()) {
-            return attempts.locked(flow, context, FactorKind.SMS, wait);
-        }
-        SmsCodes.Check check = smsCodes.check(flow.accountId(), Purpose.CONFIRM_NUMBER, form.getOrDefault("code", ""));
-        if (check == SmsCodes.Check.WRONG) {
-            return attempts.failed(flow, context, FactorKind.SMS, "twofactor.code.invalid");
-        }
-        if (check == SmsCodes.Check.NONE_VALID || !factors.confirm(flow.accountId(), FactorKind.SMS, null)) {
-            return attempts.failed(flow, context, FactorKind.SMS, "twofactor.sms.expired");
-        }
-        attempts.passed(flow, context, FactorKind.SMS);
-        added.record(flow, context, FactorKind.SMS);
-        return new StepResult.Advance(flow.atStep(Step.EMERGENCY_CODE_SAVE));
+        return attempts.check(flow, context, FactorKind.SMS, () -> {
+            SmsCodes.Check check = smsCodes.check(flow.accountId(), Purpose.CONFIRM_NUMBER, form.getOrDefault("code", ""));
+            if (check == SmsCodes.Check.WRONG) {
+                return new Verdict.Wrong("twofactor.code.invalid");
+            }
+            if (check == SmsCodes.Check.NONE_VALID || !factors.confirm(flow.accountId(), FactorKind.SMS, null)) {
+                return new Verdict.Wrong("twofactor.sms.expired");
+            }
+            return Verdict.RIGHT;
+        }, () -> {
+            attempts.passed(flow, context, FactorKind.SMS);
+            added.record(flow, context, FactorKind.SMS);
+            return new StepResult.Advance(flow.atStep(Step.EMERGENCY_CODE_SAVE));
+        });
     }
 }

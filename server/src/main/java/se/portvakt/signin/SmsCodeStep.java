@@ -1,6 +1,5 @@
 package se.portvakt.signin;
 
-import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
@@ -11,6 +10,7 @@ import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.PhoneNumbers;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
+import se.portvakt.signin.SecondFactorAttempts.Verdict;
 
 /** Step 5 with the SMS backup: the code texted to the person's number (sent on the way to this page). */
 @Component
@@ -51,18 +51,15 @@ class SmsCodeStep implements SignInStep {
         if (action.equals("resend")) {
             return SmsSending.resend(route, flow, Purpose.SIGN_IN, factors.phone(flow.accountId()), context);
         }
-        Duration wait = attempts.blockedFor(flow, context);
-        if (!wait.isZero()) {
-            return attempts.locked(flow, context, FactorKind.SMS, wait);
-        }
-        return switch (smsCodes.check(flow.accountId(), Purpose.SIGN_IN, form.getOrDefault("code", ""))) {
-            case ACCEPTED -> {
-                factors.used(flow.accountId(), FactorKind.SMS);
-                yield new StepResult.Advance(
-                        flow.passed(attempts.passed(flow, context, FactorKind.SMS), route.afterSecondFactor(flow)));
-            }
-            case WRONG -> attempts.failed(flow, context, FactorKind.SMS, "twofactor.code.invalid");
-            case NONE_VALID -> attempts.failed(flow, context, FactorKind.SMS, "twofactor.sms.expired");
-        };
+        return attempts.check(flow, context, FactorKind.SMS, () -> switch (smsCodes.check(flow.accountId(),
+                Purpose.SIGN_IN, form.getOrDefault("code", ""))) {
+            case ACCEPTED -> Verdict.RIGHT;
+            case WRONG -> new Verdict.Wrong("twofactor.code.invalid");
+            case NONE_VALID -> new Verdict.Wrong("twofactor.sms.expired");
+        }, () -> {
+            factors.used(flow.accountId(), FactorKind.SMS);
+            return new StepResult.Advance(
+                    flow.passed(attempts.passed(flow, context, FactorKind.SMS), route.afterSecondFactor(flow)));
+        });
     }
 }

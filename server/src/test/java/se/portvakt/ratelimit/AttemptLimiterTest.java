@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import se.portvakt.ratelimit.AttemptLimiter.Admission;
+import se.portvakt.ratelimit.AttemptLimiter.Admission.Admitted;
+import se.portvakt.ratelimit.AttemptLimiter.Admission.Blocked;
+import se.portvakt.ratelimit.AttemptLimiter.Counted;
 import se.portvakt.ratelimit.AttemptLimiter.Limit;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.Race;
 
 /** Fixed-window counting of failed attempts, in the database that every node shares. */
 abstract class AttemptLimiterTest {
@@ -119,6 +125,58 @@ abstract class AttemptLimiterTest {
         limiter.record(limit, "old");
         assertThat(limiter.purgeBefore(Instant.now().plus(Duration.ofDays(1)))).isPositive();
         assertThat(limiter.blockedFor(limit, "old")).isZero();
+    }
+
+    @Test
+    void attemptsAreAdmittedUpToTheLimitThenBlockedUntilTheWindowEnds() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 3, Duration.ofHours(1));
+        startOfAWindow(limit);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.admit(new Counted(limit, "key"))).as("attempt %d", i + 1).isInstanceOf(Admitted.class);
+        }
+
+        Admission fourth = limiter.admit(new Counted(limit, "key"));
+
+        assertThat(fourth).isInstanceOf(Blocked.class);
+        assertThat(((Blocked) fourth).retryAfter()).isPositive().isLessThanOrEqualTo(limit.window());
+        assertThat(limiter.blockedFor(limit, "key")).as("the same count as the older reads").isPositive();
+    }
+
+    @Test
+    void releasedAttemptsAreNotCounted() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 2, Duration.ofHours(1));
+        startOfAWindow(limit);
+        for (int i = 0; i < 5; i++) {
+            Admission right = limiter.admit(new Counted(limit, "key"));
+            assertThat(right).as("attempt %d", i + 1).isInstanceOf(Admitted.class);
+            limiter.release(right);
+        }
+        assertThat(limiter.blockedFor(limit, "key")).isZero();
+    }
+
+    @Test
+    void anAttemptBlockedByOneLimitIsNotCountedByTheOthers() {
+        Limit wide = new Limit("test." + UUID.randomUUID(), 3, Duration.ofHours(1));
+        Limit narrow = new Limit("test." + UUID.randomUUID(), 1, Duration.ofHours(1));
+        startOfAWindow(wide);
+        assertThat(limiter.admit(new Counted(wide, "anna"), new Counted(narrow, "10.0.0.1"))).isInstanceOf(Admitted.class);
+        for (int i = 0; i < 5; i++) {
+            assertThat(limiter.admit(new Counted(wide, "anna"), new Counted(narrow, "10.0.0.1"))).isInstanceOf(Blocked.class);
+        }
+
+        assertThat(limiter.admit(new Counted(wide, "anna"))).isInstanceOf(Admitted.class);
+        assertThat(limiter.admit(new Counted(wide, "anna"))).isInstanceOf(Admitted.class);
+        assertThat(limiter.admit(new Counted(wide, "anna"))).isInstanceOf(Blocked.class);
+    }
+
+    @Test
+    void attemptsArrivingAtOnceAreAdmittedExactlyUpToTheLimit() throws Exception {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 8, Duration.ofHours(1));
+        startOfAWindow(limit);
+
+        List<Admission> admissions = Race.run(64, () -> limiter.admit(new Counted(limit, "raced")));
+
+        assertThat(admissions).filteredOn(Admitted.class::isInstance).hasSize(8);
     }
 
     /** Waits, when needed, so that a test's attempts all fall in one window, not on both sides of its end. */

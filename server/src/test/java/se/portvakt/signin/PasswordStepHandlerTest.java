@@ -19,11 +19,14 @@ import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.account.EmailAddress;
 import se.portvakt.audit.AuditLog;
+import se.portvakt.captcha.CaptchaVerifier;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.ratelimit.AttemptLimiter;
 import se.portvakt.testing.OnH2;
+import se.portvakt.testing.LimitWindows;
 import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.Race;
 import se.portvakt.testing.TestPeople;
 
 /**
@@ -60,6 +63,9 @@ abstract class PasswordStepHandlerTest {
 
     @Autowired
     TwoFactorRoute route;
+
+    @Autowired
+    CaptchaVerifier captcha;
 
     /** Counts every password check, so a test can see that none was made. */
     static final class CountingHasher extends PasswordHasher {
@@ -100,7 +106,7 @@ abstract class PasswordStepHandlerTest {
     }
 
     @Test
-    void aLockedEmailIsRefusedWithoutAnyHashWork() {
+    void aLockedEmailIsRefusedWithoutAnyHashWorkAndElsewhereAsksForTheProofOfWork() {
         Account person = TestPeople.account(accounts, "handler.locked", hasher.hash("a long enough password"));
         CountingHasher counting = new CountingHasher();
         PasswordStep step = step(counting, 3);
@@ -116,11 +122,29 @@ abstract class PasswordStepHandlerTest {
         }
         assertThat(counting.verifications).hasValue(3);
 
-        StepResult result = step.submit(flow, context(), Map.of("password", "a long enough password"));
+        StepResult result = step.submit(flow, from, Map.of("password", "a long enough password"));
+        StepResult elsewhere = step.submit(flow, context(), Map.of("password", "a long enough password"));
 
         assertThat(result).isInstanceOf(StepResult.Locked.class);
         assertThat(((StepResult.Locked) result).retryAfter()).isPositive().isLessThanOrEqualTo(properties.limits().window());
-        assertThat(counting.verifications).as("no password was checked while locked").hasValue(3);
+        assertThat(elsewhere).as("from another address: the proof of work is asked for").isInstanceOf(StepResult.Rejected.class);
+        assertThat(((StepResult.Rejected) elsewhere).messageKey()).isEqualTo("signin.captcha.required");
+        assertThat(counting.verifications).as("no password was checked while locked or without the proof").hasValue(3);
+    }
+
+    @Test
+    void wrongPasswordsSubmittedAtOnceAreCheckedOnlyUpToTheLimit() throws Exception {
+        Account person = TestPeople.account(accounts, "handler.burst", hasher.hash("a long enough password"));
+        CountingHasher counting = new CountingHasher();
+        PasswordStep step = step(counting, 3);
+        LimitWindows.awayFromTheEnd(WINDOW, Duration.ofSeconds(30));
+        SignInFlow flow = flowFor(person.email());
+        StepContext from = context();
+
+        List<StepResult> results = Race.run(50, () -> step.submit(flow, from, Map.of("password", "a guess")));
+
+        assertThat(counting.verifications).as("passwords checked").hasValueBetween(1, 3);
+        assertThat(results).filteredOn(StepResult.Locked.class::isInstance).hasSize(50 - counting.verifications.get());
     }
 
     @Test
@@ -168,11 +192,11 @@ abstract class PasswordStepHandlerTest {
     }
 
     private PasswordStep step(PasswordHasher passwordHasher, int perAccount) {
-        var limits = new PortvaktProperties.Limits(perAccount, 1_000, WINDOW, 20, 50);
+        var limits = new PortvaktProperties.Limits(perAccount, perAccount, 1_000, WINDOW, 20, 50);
         var settings = new PortvaktProperties(properties.issuer(), null, properties.password(), properties.signin(), limits,
                 properties.tokens(), properties.recovery(), properties.factors(), properties.sms(),
                 properties.twoFactor());
-        return new PasswordStep(accounts, passwordHasher, limiter, audit, metrics, route, settings);
+        return new PasswordStep(accounts, passwordHasher, limiter, audit, metrics, route, captcha, settings);
     }
 
     private static SignInFlow flowFor(EmailAddress email) {

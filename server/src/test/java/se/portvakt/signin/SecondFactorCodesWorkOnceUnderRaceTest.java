@@ -3,19 +3,33 @@ package se.portvakt.signin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.factor.FactorKind;
+import se.portvakt.factor.totp.TotpSecret;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.LimitWindows;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
@@ -26,8 +40,9 @@ import se.portvakt.testing.TwoFactorPerson.Enrolled;
 
 /**
  * The emergency code and an SMS code each sign in exactly once, also when twenty browsers (each at the code
- * page of its own sign-in) submit the same right code at the same moment: the database decides, not a read
- * followed by a write.
+ * page of its own sign-in) submit the same right code at the same moment; and two hundred wrong codes posted at
+ * once are checked no more often than the limits allow, the rest told to wait unchecked. The database decides,
+ * in one conditional statement, not a read followed by a write.
  */
 abstract class SecondFactorCodesWorkOnceUnderRaceTest {
 
@@ -38,6 +53,8 @@ abstract class SecondFactorCodesWorkOnceUnderRaceTest {
     static class OnPostgreSql extends SecondFactorCodesWorkOnceUnderRaceTest {}
 
     private static final int BROWSERS = 20;
+    private static final int BURST = 200;
+    private static final String TOO_MANY = "Too many wrong codes.";
     private static final String PASSWORD = "a long enough password";
 
     @Value("${portvakt.issuer}")
@@ -52,11 +69,22 @@ abstract class SecondFactorCodesWorkOnceUnderRaceTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    PortvaktProperties properties;
+
+    @Autowired
+    SecondFactorAttempts attempts;
+
+    @BeforeEach
+    void awayFromTheEndOfAWindow() {
+        LimitWindows.awayFromTheEnd(properties.twoFactor().window(), Duration.ofMinutes(1));
+    }
+
     @Test
     void twentyBrowsersSubmitTheEmergencyCodeAtOnceAndOneIsSignedIn() throws Exception {
         Account person = TestPeople.newcomer(accounts, "race.emergency", hasher.hash(PASSWORD));
         Enrolled enrolled = enrol(person, null);
-        List<HttpAgent> browsers = atMethod(person, "EMERGENCY_CODE", "/signin/emergency-code");
+        List<HttpAgent> browsers = atMethod(person, "EMERGENCY_CODE", "/signin/emergency-code", BROWSERS);
 
         List<HttpResponse<String>> answers = Race.post(browsers, "/signin/emergency-code",
                 Map.of("code", enrolled.emergencyCode()));
@@ -73,7 +101,7 @@ abstract class SecondFactorCodesWorkOnceUnderRaceTest {
         String mobile = TwoFactorPerson.uniqueMobile();
         enrol(person, mobile);
         // The first browser's switch sends the code; the others find it already sent (too soon to send again).
-        List<HttpAgent> browsers = atMethod(person, "SMS", "/signin/sms-code");
+        List<HttpAgent> browsers = atMethod(person, "SMS", "/signin/sms-code", BROWSERS);
         String code = new TwoFactorPerson(jdbc).smsCodeTo(TwoFactorPerson.e164(mobile));
 
         List<HttpResponse<String>> answers = Race.post(browsers, "/signin/sms-code", Map.of("code", code));
@@ -82,6 +110,62 @@ abstract class SecondFactorCodesWorkOnceUnderRaceTest {
                 .hasSize(1);
         assertRefused(answers, "That code has expired or was used.");
         assertThat(outcomes(person, "signin.sms")).filteredOn("success"::equals).hasSize(1);
+    }
+
+    @Test
+    void wrongAuthenticatorCodesPostedAtOnceAreCheckedOnlyUpToTheLimit() throws Exception {
+        Account person = TestPeople.newcomer(accounts, "race.totp", hasher.hash(PASSWORD));
+        TotpSecret key = enrol(person, null).key();
+        HttpAgent attacker = TestPeople.browser(issuer);
+        toSecondFactor(attacker, person);
+        assertThat(attacker.get("/signin/authenticator-code").statusCode()).isEqualTo(200);
+
+        List<HttpResponse<String>> answers = Race.post(Collections.nCopies(BURST, attacker), "/signin/authenticator-code",
+                Map.of("code", wrongCode(key)));
+
+        int limit = properties.twoFactor().failedCodesPerAccount();
+        assertThat(outcomes(person, "signin.totp")).filteredOn("failure"::equals).hasSizeBetween(1, limit);
+        assertThat(answers).filteredOn(a -> a.body().contains(TOO_MANY)).hasSizeGreaterThanOrEqualTo(BURST - limit);
+    }
+
+    @Test
+    void wrongSmsCodesPostedAtOnceAreComparedOnlyUpToTheCodesLimit() throws Exception {
+        Account person = TestPeople.newcomer(accounts, "race.sms.wrong", hasher.hash(PASSWORD));
+        String mobile = TwoFactorPerson.uniqueMobile();
+        enrol(person, mobile);
+        HttpAgent attacker = atMethod(person, "SMS", "/signin/sms-code");
+        String sent = new TwoFactorPerson(jdbc).smsCodeTo(TwoFactorPerson.e164(mobile));
+
+        List<HttpResponse<String>> answers = Race.post(Collections.nCopies(BURST, attacker), "/signin/sms-code",
+                Map.of("code", sent.equals("000000") ? "000001" : "000000"));
+
+        assertThat(answers).filteredOn(a -> a.body().contains("That code is not right."))
+                .as("wrong codes compared with the code sent")
+                .hasSizeBetween(1, properties.twoFactor().smsAttemptsPerCode());
+        int limit = properties.twoFactor().failedCodesPerAccount();
+        assertThat(outcomes(person, "signin.sms")).filteredOn("failure"::equals).hasSizeBetween(1, limit);
+        assertThat(answers).filteredOn(a -> a.body().contains(TOO_MANY)).hasSizeGreaterThanOrEqualTo(BURST - limit);
+    }
+
+    @Test
+    void codeChecksStartedAtOnceAreAtMostTheLimitEvenWhenEachCheckTakesAWhile() throws Exception {
+        Account person = TestPeople.account(accounts, "race.slow.check", null);
+        SignInFlow flow = new SignInFlow("race-" + UUID.randomUUID(), Step.AUTHENTICATOR_CODE, person.email(),
+                person.id(), "test-web", "/", List.of(), 0, Instant.now(), Instant.now().plus(Duration.ofMinutes(15)));
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/signin/authenticator-code");
+        request.setRemoteAddr(TestPeople.uniqueAddress());
+        StepContext context = new StepContext(request, new MockHttpServletResponse());
+        AtomicInteger checked = new AtomicInteger();
+
+        List<StepResult> results = Race.run(BURST, () -> attempts.checkAtSignIn(flow, context, FactorKind.TOTP,
+                Map.of("code", "123456"), code -> {
+                    checked.incrementAndGet();
+                    sleep(Duration.ofMillis(200)); // a slow check: all the others arrive while it runs
+                    return false;
+                }, "twofactor.code.invalid", () -> Step.DONE));
+
+        assertThat(checked).as("codes checked").hasValueBetween(1, properties.twoFactor().failedCodesPerAccount());
+        assertThat(results).filteredOn(StepResult.Locked.class::isInstance).hasSize(BURST - checked.get());
     }
 
     /**
@@ -102,17 +186,38 @@ abstract class SecondFactorCodesWorkOnceUnderRaceTest {
     }
 
     /** Twenty browsers, each signed in with the password and moved to this method's page. */
-    private List<HttpAgent> atMethod(Account person, String method, String page) {
+    private List<HttpAgent> atMethod(Account person, String method, String page, int count) {
         List<HttpAgent> browsers = new ArrayList<>();
-        for (int i = 0; i < BROWSERS; i++) {
-            HttpAgent browser = TestPeople.browser(issuer);
-            toSecondFactor(browser, person);
-            browser.post("/signin/authenticator-code", Map.of("action", "other"));
-            assertThat(HttpAgent.location(browser.post("/signin/other-method", Map.of("method", method)))).endsWith(page);
-            assertThat(browser.get(page).statusCode()).isEqualTo(200);
-            browsers.add(browser);
+        for (int i = 0; i < count; i++) {
+            browsers.add(atMethod(person, method, page));
         }
         return browsers;
+    }
+
+    /** A browser signed in with the password and moved to this method's page. */
+    private HttpAgent atMethod(Account person, String method, String page) {
+        HttpAgent browser = TestPeople.browser(issuer);
+        toSecondFactor(browser, person);
+        browser.post("/signin/authenticator-code", Map.of("action", "other"));
+        assertThat(HttpAgent.location(browser.post("/signin/other-method", Map.of("method", method)))).endsWith(page);
+        assertThat(browser.get(page).statusCode()).isEqualTo(200);
+        return browser;
+    }
+
+    /** A code that no time step the server accepts now has (±1 step of clock drift, and the next one). */
+    private static String wrongCode(TotpSecret key) {
+        TwoFactorPerson app = new TwoFactorPerson(null);
+        Set<String> near = Set.of(app.codeNow(key, -1), app.codeNow(key, 0), app.codeNow(key, 1), app.codeNow(key, 2));
+        return IntStream.range(0, 10).mapToObj("%06d"::formatted).filter(code -> !near.contains(code)).findFirst()
+                .orElseThrow();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void toSecondFactor(HttpAgent browser, Account person) {

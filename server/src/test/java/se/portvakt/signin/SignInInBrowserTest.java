@@ -7,14 +7,24 @@ import static se.portvakt.testing.Browser.field;
 import static se.portvakt.testing.Browser.link;
 
 import java.net.URI;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.Browser;
+import se.portvakt.testing.Browser.Screen;
+import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
+import se.portvakt.testing.TestPeople;
 
 /**
  * Journey steps 1 and 2 in a real browser, as the user guide tells them: the application sends the person
@@ -32,6 +42,18 @@ class SignInInBrowserTest {
 
     @RegisterExtension
     static final Browser browser = Browser.perTestClass();
+
+    @Value("${portvakt.issuer}")
+    String issuer;
+
+    @Autowired
+    AccountStore accounts;
+
+    @Autowired
+    PasswordHasher hasher;
+
+    @Autowired
+    PortvaktProperties properties;
 
     @Test
     void signsInFromTheApplicationAndIsRememberedNextTime() {
@@ -140,5 +162,37 @@ class SignInInBrowserTest {
         browser.type(field("Password"), "not the password");
         browser.click(button("Sign in"));
         assertThat(browser.find(ERROR).getText()).isEqualTo(wrongPassword);
+    }
+
+    @Test
+    void pastManyWrongPasswordsFromElsewhereTheOwnerSignsInWithTheProofOfWorkSolvedByTheBrowser() {
+        Account owner = TestPeople.account(accounts, "browser.targeted", hasher.hash(PASSWORD));
+        String email = owner.email().value();
+        for (int i = 0; i < properties.limits().failedSignInsPerAccount(); i++) {
+            HttpAgent attacker = TestPeople.browser(issuer);
+            attacker.get("/signin");
+            attacker.post("/signin", Map.of("email", email));
+            attacker.get("/signin/password");
+            attacker.post("/signin/password", Map.of("password", "guess " + i));
+        }
+
+        OidcClient.Request fromTheApp = OidcClient.web();
+        browser.open(fromTheApp.authorizationUrl());
+        browser.waitForPath("/signin");
+        browser.type(field("Email address"), email);
+        browser.click(button("Next"));
+        browser.waitForPath("/signin/password");
+        assertThat(browser.text()).contains("I'm not a robot");
+        for (Screen screen : Screen.values()) {
+            browser.resize(screen);
+            browser.checkScreen("signin-password-captcha", screen);
+        }
+        browser.resize(Screen.DESKTOP);
+        browser.type(field("Password"), PASSWORD);
+        // Nothing more to do: pressing "Sign in" solves the proof of work, then sends the form.
+        browser.click(button("Sign in"));
+
+        URI arrival = URI.create(browser.arriveRemindingLater(fromTheApp.redirectUri + "?"));
+        assertThat(OidcClient.param(arrival, "state")).isEqualTo(fromTheApp.state);
     }
 }

@@ -3,8 +3,11 @@ package se.portvakt.signin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,13 +17,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.password.PasswordHasher;
+import se.portvakt.testing.CaptchaSolver;
 import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.LimitWindows;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.Race;
 import se.portvakt.testing.TestPeople;
 
-/** Someone guessing passwords is stopped, per email address and per client address; everyone else signs in. */
+/**
+ * Someone guessing passwords is stopped (docs/decisions/0013-lock-out-rule.md): per email address from one client
+ * address, locked; per email address from everywhere, asked for the proof of work before each check; per client
+ * address, locked; also when the guesses arrive all at once. The owner, elsewhere, and everyone else sign in.
+ */
 abstract class TooManyAttemptsTest {
 
     @OnH2
@@ -30,12 +40,18 @@ abstract class TooManyAttemptsTest {
     static class OnPostgreSql extends TooManyAttemptsTest {}
 
     static final String TOO_MANY = "Too many attempts. Try again in ";
+    static final String PROOF_OF_WORK_NEEDED = "many wrong passwords were entered for this email address";
+    static final String CAPTCHA_FIELD = "name=\"captcha\"";
+    private static final int BURST = 200;
 
     @Value("${portvakt.issuer}")
     String issuer;
 
     @Value("${portvakt.limits.failed-sign-ins-per-account}")
     int perAccount;
+
+    @Value("${portvakt.limits.failed-sign-ins-per-account-and-address}")
+    int perAccountAndAddress;
 
     @Value("${portvakt.limits.failed-sign-ins-per-address}")
     int perAddress;
@@ -53,13 +69,13 @@ abstract class TooManyAttemptsTest {
     JdbcClient jdbc;
 
     @Test
-    void afterTheLimitForOneEmailEvenTheRightPasswordIsRefusedWithoutChecking() {
+    void afterTheLimitForOneEmailFromOneAddressEvenTheRightPasswordIsRefusedThereWithoutChecking() {
         awayFromTheEndOfAWindow(20);
         Account person = TestPeople.account(accounts, "guessed", hasher.hash("the real password"));
         String email = person.email().value();
         HttpAgent attacker = TestPeople.browser(issuer);
         atPasswordPage(attacker, email);
-        for (int i = 0; i < perAccount; i++) {
+        for (int i = 0; i < perAccountAndAddress; i++) {
             assertThat(attacker.post("/signin/password", Map.of("password", "guess " + i)).body())
                     .contains(PasswordStepTest.GENERIC_FAILURE);
         }
@@ -70,27 +86,95 @@ abstract class TooManyAttemptsTest {
         assertThat(refused.body()).contains(TOO_MANY).containsPattern("Try again in \\d+ minutes?, or reset your password.")
                 .doesNotContain(PasswordStepTest.GENERIC_FAILURE);
         assertThat(outcomes(email)).containsOnly("failure", "locked").filteredOn("locked"::equals).hasSize(1);
-        assertThat(outcomes(email)).filteredOn("failure"::equals).hasSize(perAccount);
+        assertThat(outcomes(email)).filteredOn("failure"::equals).hasSize(perAccountAndAddress);
         assertThat(jdbc.sql("""
                 SELECT account_id FROM audit_event WHERE email = :email AND outcome = 'locked'
                 """).param("email", email).query(String.class).single()).as("the locked row names the account").isEqualTo(person.id());
     }
 
     @Test
-    void theEmailLimitHoldsFromAnyAddressAndCountsUnknownEmailsToo() {
+    void pastTheEmailLimitEveryAddressIsAskedForTheProofOfWorkAndUnknownEmailsCountToo() {
         awayFromTheEndOfAWindow(30);
         String unknown = TestPeople.uniqueEmail("unknown.guessed");
-        for (int i = 0; i < perAccount; i++) {
-            HttpAgent fromSomewhere = TestPeople.browser(issuer);
-            atPasswordPage(fromSomewhere, unknown);
-            fromSomewhere.post("/signin/password", Map.of("password", "guess " + i));
-        }
+        wrongPasswordsFromManyAddresses(unknown, perAccount);
 
         HttpAgent elsewhere = TestPeople.browser(issuer);
         atPasswordPage(elsewhere, unknown);
         HttpResponse<String> refused = elsewhere.post("/signin/password", Map.of("password", "guess"));
 
+        assertThat(refused.body()).contains(PROOF_OF_WORK_NEEDED).doesNotContain(TOO_MANY);
+        assertThat(outcomes(unknown)).containsOnly("failure").hasSize(perAccount);
+    }
+
+    @Test
+    void anAttackerFromOneAddressDoesNotKeepTheOwnerOutFromAnother() {
+        awayFromTheEndOfAWindow(30);
+        Account owner = TestPeople.account(accounts, "targeted", hasher.hash("the real password"));
+        String email = owner.email().value();
+        HttpAgent attacker = TestPeople.browser(issuer);
+        atPasswordPage(attacker, email);
+        wrongPasswords(attacker, perAccountAndAddress + 1);
+        assertThat(outcomes(email)).contains("locked");
+
+        HttpAgent ownBrowser = TestPeople.browser(issuer);
+        atPasswordPage(ownBrowser, email);
+        HttpResponse<String> signedIn = ownBrowser.post("/signin/password",
+                Map.of("password", "the real password", "captcha", CaptchaSolver.solve(ownBrowser)));
+
+        assertThat(HttpAgent.isRedirect(signedIn)).as(signedIn.body()).isTrue();
+        assertThat(outcomes(email)).endsWith("success");
+    }
+
+    @Test
+    void pastTheEmailLimitAPasswordIsCheckedOnlyWithASolvedProofOfWork() {
+        awayFromTheEndOfAWindow(40);
+        Account owner = TestPeople.account(accounts, "sprayed.from.many", hasher.hash("the real password"));
+        String email = owner.email().value();
+        HttpAgent before = TestPeople.browser(issuer);
+        atPasswordPage(before, email);
+        assertThat(before.get("/signin/password").body()).as("no CAPTCHA before the limit").doesNotContain(CAPTCHA_FIELD);
+        wrongPasswordsFromManyAddresses(email, perAccount);
+        HttpAgent ownBrowser = TestPeople.browser(issuer);
+        atPasswordPage(ownBrowser, email);
+        assertThat(ownBrowser.get("/signin/password").body()).as("the page shows the CAPTCHA").contains(CAPTCHA_FIELD);
+
+        HttpResponse<String> without = ownBrowser.post("/signin/password", Map.of("password", "the real password"));
+        HttpResponse<String> wrongSolution = ownBrowser.post("/signin/password",
+                Map.of("password", "the real password", "captcha", "bm90IGEgc29sdXRpb24="));
+
+        assertThat(List.of(without, wrongSolution)).allSatisfy(refused -> {
+            assertThat(refused.statusCode()).isEqualTo(200);
+            assertThat(refused.body()).contains(PROOF_OF_WORK_NEEDED).contains(CAPTCHA_FIELD)
+                    .doesNotContain(PasswordStepTest.GENERIC_FAILURE).doesNotContain(TOO_MANY);
+        });
+        assertThat(outcomes(email)).as("no password checked, nothing more counted").containsOnly("failure")
+                .hasSize(perAccount);
+
+        HttpResponse<String> checked = ownBrowser.post("/signin/password",
+                Map.of("password", "a wrong password", "captcha", CaptchaSolver.solve(ownBrowser)));
+        assertThat(checked.body()).contains(PasswordStepTest.GENERIC_FAILURE);
+        HttpResponse<String> signedIn = ownBrowser.post("/signin/password",
+                Map.of("password", "the real password", "captcha", CaptchaSolver.solve(ownBrowser)));
+        assertThat(HttpAgent.isRedirect(signedIn)).as(signedIn.body()).isTrue();
+        assertThat(outcomes(email)).endsWith("failure", "success");
+    }
+
+    @Test
+    void theLockFromOneAddressHoldsForTheAttackerAlsoWithASolvedProofOfWork() {
+        awayFromTheEndOfAWindow(30);
+        Account owner = TestPeople.account(accounts, "attacked", hasher.hash("the real password"));
+        String email = owner.email().value();
+        HttpAgent attacker = TestPeople.browser(issuer);
+        atPasswordPage(attacker, email);
+        for (int i = 0; i < perAccountAndAddress; i++) {
+            attacker.post("/signin/password", Map.of("password", "guess " + i, "captcha", CaptchaSolver.solve(attacker)));
+        }
+
+        HttpResponse<String> refused = attacker.post("/signin/password",
+                Map.of("password", "the real password", "captcha", CaptchaSolver.solve(attacker)));
+
         assertThat(refused.body()).contains(TOO_MANY);
+        assertThat(outcomes(email)).doesNotContain("success").endsWith("locked");
     }
 
     @Test
@@ -118,12 +202,51 @@ abstract class TooManyAttemptsTest {
         Account locked = TestPeople.account(accounts, "locked", hasher.hash("the real password"));
         HttpAgent attacker = TestPeople.browser(issuer);
         atPasswordPage(attacker, locked.email().value());
-        for (int i = 0; i <= perAccount; i++) {
-            attacker.post("/signin/password", Map.of("password", "guess " + i));
-        }
+        wrongPasswords(attacker, perAccountAndAddress + 1);
         Account colleague = TestPeople.account(accounts, "colleague", hasher.hash("another password"));
 
         OidcClient.signIn(TestPeople.browser(issuer), OidcClient.web(), colleague.email().value(), "another password");
+    }
+
+    @Test
+    void wrongPasswordsPostedAtOnceInOneSignInAreCheckedOnlyUpToTheLimit() throws Exception {
+        awayFromTheEndOfAWindow(60);
+        Account person = TestPeople.account(accounts, "burst", hasher.hash("the real password"));
+        HttpAgent attacker = TestPeople.browser(issuer);
+        atPasswordPage(attacker, person.email().value());
+
+        List<HttpResponse<String>> answers = Race.post(Collections.nCopies(BURST, attacker), "/signin/password",
+                Map.of("password", "a wrong guess"));
+
+        assertThat(outcomes(person.email().value())).filteredOn("failure"::equals).hasSizeBetween(1, perAccount);
+        assertThat(answers).filteredOn(a -> a.body().contains(TOO_MANY)).hasSizeGreaterThanOrEqualTo(BURST - perAccount);
+    }
+
+    @Test
+    void wrongPasswordsPostedAtOnceFromManySignInsAtOneAddressForOneEmailAreCheckedOnlyUpToTheLimit() throws Exception {
+        awayFromTheEndOfAWindow(90);
+        Account person = TestPeople.account(accounts, "burst.flows", hasher.hash("the real password"));
+        String address = TestPeople.uniqueAddress();
+        List<HttpAgent> browsers = atPasswordPage(person.email().value(),
+                () -> new HttpAgent(issuer).header("X-Forwarded-For", address));
+
+        List<HttpResponse<String>> answers = Race.post(browsers, "/signin/password", Map.of("password", "a wrong guess"));
+
+        assertThat(outcomes(person.email().value())).filteredOn("failure"::equals).hasSizeBetween(1, perAccountAndAddress);
+        assertThat(answers).filteredOn(a -> a.body().contains(TOO_MANY)).hasSizeGreaterThanOrEqualTo(BURST - perAccountAndAddress);
+    }
+
+    @Test
+    void wrongPasswordsPostedAtOnceFromManyAddressesForOneEmailAreCheckedOnlyUpToTheEmailLimit() throws Exception {
+        awayFromTheEndOfAWindow(90);
+        Account person = TestPeople.account(accounts, "burst.addresses", hasher.hash("the real password"));
+        List<HttpAgent> browsers = atPasswordPage(person.email().value(), () -> TestPeople.browser(issuer));
+
+        List<HttpResponse<String>> answers = Race.post(browsers, "/signin/password", Map.of("password", "a wrong guess"));
+
+        assertThat(outcomes(person.email().value())).filteredOn("failure"::equals).hasSizeBetween(1, perAccount);
+        assertThat(answers).filteredOn(a -> a.body().contains(PROOF_OF_WORK_NEEDED))
+                .hasSizeGreaterThanOrEqualTo(BURST - perAccount);
     }
 
     @Test
@@ -137,20 +260,36 @@ abstract class TooManyAttemptsTest {
         assertThat(outcomes(person.email().value())).containsOnly("success");
     }
 
-    /**
-     * Limits count in fixed windows; attempts on both sides of a window's end are counted apart. So a test that
-     * needs this many seconds of attempts in one window starts in the next window when this one is nearly over.
-     */
+    /** All of a test's attempts in one window (see {@link LimitWindows}). */
     private void awayFromTheEndOfAWindow(int seconds) {
-        long windowMillis = window.toMillis();
-        long left = windowMillis - System.currentTimeMillis() % windowMillis;
-        if (left < seconds * 1_000L) {
-            try {
-                Thread.sleep(left + 100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        LimitWindows.awayFromTheEnd(window, java.time.Duration.ofSeconds(seconds));
+    }
+
+    /** One wrong password for this email from each of {@code count} browsers, each at an address of its own. */
+    private void wrongPasswordsFromManyAddresses(String email, int count) {
+        for (int i = 0; i < count; i++) {
+            HttpAgent fromSomewhere = TestPeople.browser(issuer);
+            atPasswordPage(fromSomewhere, email);
+            fromSomewhere.post("/signin/password", Map.of("password", "guess " + i));
         }
+    }
+
+    /** {@code count} wrong passwords from this browser, at its password page. */
+    private static void wrongPasswords(HttpAgent browser, int count) {
+        for (int i = 0; i < count; i++) {
+            browser.post("/signin/password", Map.of("password", "guess " + i));
+        }
+    }
+
+    /** {@value #BURST} new browsers, each at the password page of its own sign-in with this email. */
+    private static List<HttpAgent> atPasswordPage(String email, Supplier<HttpAgent> newBrowser) {
+        List<HttpAgent> browsers = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+            HttpAgent browser = newBrowser.get();
+            atPasswordPage(browser, email);
+            browsers.add(browser);
+        }
+        return browsers;
     }
 
     private static void atPasswordPage(HttpAgent browser, String email) {

@@ -14,7 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-/** Many browsers pressing the same button (or clients sending the same request) at the same moment, for the tests of single-use secrets. */
+/**
+ * Many browsers pressing the same button (or clients sending the same request) at the same moment, for the tests
+ * of single-use secrets and limits.
+ */
 public final class Race {
 
     private Race() {}
@@ -39,26 +42,31 @@ public final class Race {
      * its own; returns the answers as they came, for the test to judge (an OAuth error is an expected answer).
      */
     public static List<HttpResponse<String>> send(int count, Callable<HttpResponse<String>> request) throws Exception {
-        return atOnce(Collections.nCopies(count, request));
+        return run(count, request);
     }
 
-    private static List<HttpResponse<String>> atOnce(List<Callable<HttpResponse<String>>> requests) throws Exception {
-        CountDownLatch ready = new CountDownLatch(requests.size());
+    /** Runs the task {@code times} times at the same moment, each on a thread of its own; returns the answers. */
+    public static <T> List<T> run(int times, Callable<T> task) throws Exception {
+        return atOnce(Collections.nCopies(times, task));
+    }
+
+    private static <T> List<T> atOnce(List<Callable<T>> tasks) throws Exception {
+        CountDownLatch ready = new CountDownLatch(tasks.size());
         CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(requests.size());
+        ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
         try {
-            List<Future<HttpResponse<String>>> pending = new ArrayList<>();
-            for (Callable<HttpResponse<String>> request : requests) {
+            List<Future<T>> pending = new ArrayList<>();
+            for (Callable<T> task : tasks) {
                 pending.add(pool.submit(() -> {
                     ready.countDown();
                     go.await();
-                    return request.call();
+                    return task.call();
                 }));
             }
             assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
             go.countDown();
-            List<HttpResponse<String>> answers = new ArrayList<>();
-            for (Future<HttpResponse<String>> answer : pending) {
+            List<T> answers = new ArrayList<>();
+            for (Future<T> answer : pending) {
                 answers.add(answer.get(60, TimeUnit.SECONDS));
             }
             return answers;

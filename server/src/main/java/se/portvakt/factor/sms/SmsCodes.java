@@ -23,6 +23,8 @@ import se.portvakt.delivery.sms.SmsMessage;
 import se.portvakt.factor.Sha256;
 import se.portvakt.delivery.sms.SmsSender;
 import se.portvakt.ratelimit.AttemptLimiter;
+import se.portvakt.ratelimit.AttemptLimiter.Admission;
+import se.portvakt.ratelimit.AttemptLimiter.Counted;
 import se.portvakt.ratelimit.AttemptLimiter.Limit;
 
 /**
@@ -93,14 +95,19 @@ public class SmsCodes {
     /** Sends a new code to {@code phone}, replacing any code of this purpose not yet used. */
     public Sending send(String accountId, Purpose purpose, String phone, Locale locale) {
         Instant now = Instant.now();
-        Duration untilLimitEnds = longer(limiter.blockedFor(perAccount, accountId), limiter.blockedFor(perNumber, phone));
-        Duration wait = untilLimitEnds;
+        Duration pause = Duration.ZERO;
         Optional<Instant> last = lastSent(accountId, purpose);
         if (last.isPresent() && last.get().plus(settings.smsResendAfter()).isAfter(now)) {
-            wait = longer(wait, Duration.between(now, last.get().plus(settings.smsResendAfter())));
+            pause = Duration.between(now, last.get().plus(settings.smsResendAfter()));
         }
-        if (!wait.isZero()) {
-            return new Sending.TooSoon(wait, !untilLimitEnds.isZero());
+        // Counted before sending, so that a burst of requests cannot pass the limits before the first texts count.
+        Admission admission = limiter.admit(new Counted(perAccount, accountId), new Counted(perNumber, phone));
+        if (admission instanceof Admission.Blocked blocked) {
+            return new Sending.TooSoon(longer(blocked.retryAfter(), pause), true);
+        }
+        if (!pause.isZero()) {
+            limiter.release(admission);
+            return new Sending.TooSoon(pause, false);
         }
 
         String id = UUID.randomUUID().toString();
@@ -111,10 +118,9 @@ public class SmsCodes {
             sender.send(new SmsMessage(phone, text));
         } catch (SmsSender.SmsDeliveryException failed) {
             log.warn("SMS code to {} not sent: {}", PhoneNumbers.masked(phone), failed.getMessage());
+            limiter.release(admission); // nothing was sent, nothing is spent
             return new Sending.Failed(failed.getMessage());
         }
-        limiter.record(perAccount, accountId);
-        limiter.record(perNumber, phone);
         jdbc.sql("DELETE FROM sms_code WHERE account_id = :account AND purpose = :purpose AND used_at IS NULL")
                 .param("account", accountId)
                 .param("purpose", purpose.name())
@@ -154,22 +160,33 @@ public class SmsCodes {
             return Check.NONE_VALID;
         }
         String id = waiting.get().id();
+        // The entry is counted before the comparison, in one conditional statement: a burst of guesses cannot all
+        // pass the read above before the first of them counts. Zero rows: the code just stopped working.
+        int counted = jdbc.sql("""
+                UPDATE sms_code SET attempts = attempts + 1
+                WHERE id = :id AND used_at IS NULL AND expires_at > :now AND attempts < :max
+                """)
+                .param("id", id)
+                .param("now", utc(now))
+                .param("max", settings.smsAttemptsPerCode())
+                .update();
+        if (counted == 0) {
+            return Check.NONE_VALID;
+        }
         boolean matches = typed.matches("[0-9]{6}") && MessageDigest.isEqual(
                 hash(id, typed).getBytes(StandardCharsets.US_ASCII), waiting.get().hash().getBytes(StandardCharsets.US_ASCII));
-        if (matches) {
-            int spent = jdbc.sql("""
-                    UPDATE sms_code SET used_at = :now
-                    WHERE id = :id AND used_at IS NULL AND expires_at > :now AND attempts < :max
-                    """)
-                    .param("now", utc(now))
-                    .param("id", id)
-                    .param("max", settings.smsAttemptsPerCode())
-                    .update();
-            // Zero rows: another request spent it a moment ago. It worked once; it does not work twice.
-            return spent == 1 ? Check.ACCEPTED : Check.NONE_VALID;
+        if (!matches) {
+            return Check.WRONG;
         }
-        jdbc.sql("UPDATE sms_code SET attempts = attempts + 1 WHERE id = :id").param("id", id).update();
-        return Check.WRONG;
+        int spent = jdbc.sql("""
+                UPDATE sms_code SET used_at = :now
+                WHERE id = :id AND used_at IS NULL AND expires_at > :now
+                """)
+                .param("now", utc(now))
+                .param("id", id)
+                .update();
+        // Zero rows: another request spent it a moment ago. It worked once; it does not work twice.
+        return spent == 1 ? Check.ACCEPTED : Check.NONE_VALID;
     }
 
     /** The number the last code of this purpose went to, while it can still be used. */

@@ -3,6 +3,7 @@ package se.portvakt.factor.sms;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
@@ -10,14 +11,18 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.account.AccountStore;
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.factor.sms.SmsCodes.Check;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
 import se.portvakt.factor.sms.SmsCodes.Sending;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.Race;
 import se.portvakt.testing.TestPeople;
 import se.portvakt.testing.TwoFactorPerson;
 
 /**
+ * Wrong codes: at most {@code sms-attempts-per-code} are compared with a code, also when they arrive together.
  * SMS pumping: however many accounts ask, one phone number gets at most {@code sms-per-number} texts per window
  * (10 per hour by default), and nothing is sent once it has had them.
  */
@@ -37,6 +42,9 @@ abstract class SmsCodeLimitsTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    PortvaktProperties settings;
 
     @Test
     void oneNumberIsTextedAtMostTenTimesAnHourWhicheverAccountsAsk() {
@@ -60,5 +68,36 @@ abstract class SmsCodeLimitsTest {
         String own = TwoFactorPerson.e164(TwoFactorPerson.uniqueMobile());
         assertThat(codes.send(eleventh, Purpose.CONFIRM_NUMBER, own, Locale.ENGLISH)).isInstanceOf(Sending.Sent.class);
         assertThat(outbox.textsTo(own)).isEqualTo(1);
+    }
+
+    @Test
+    void wrongCodesEnteredAtOnceAreComparedOnlyUpToTheCodesLimit() throws Exception {
+        String account = TestPeople.account(accounts, "sms.burst", null).id();
+        String phone = TwoFactorPerson.e164(TwoFactorPerson.uniqueMobile());
+        assertThat(codes.send(account, Purpose.SIGN_IN, phone, Locale.ENGLISH)).isInstanceOf(Sending.Sent.class);
+        String sent = new TwoFactorPerson(jdbc).smsCodeTo(phone);
+        String wrong = sent.equals("000000") ? "000001" : "000000";
+
+        List<Check> checks = Race.run(200, () -> codes.check(account, Purpose.SIGN_IN, wrong));
+
+        assertThat(checks).filteredOn(Check.WRONG::equals).hasSizeBetween(1, settings.twoFactor().smsAttemptsPerCode());
+        assertThat(codes.check(account, Purpose.SIGN_IN, sent)).as("the code stopped working").isEqualTo(Check.NONE_VALID);
+    }
+
+    @Test
+    void textsAskedForAtOnceByManyAccountsStayWithinTheNumbersLimit() throws Exception {
+        String premium = TwoFactorPerson.e164(TwoFactorPerson.uniqueMobile());
+        List<String> askers = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            askers.add(TestPeople.account(accounts, "pump.burst" + i, null).id());
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+        List<Sending> sendings = Race.run(askers.size(),
+                () -> codes.send(askers.get(next.getAndIncrement()), Purpose.CONFIRM_NUMBER, premium, Locale.ENGLISH));
+
+        int limit = settings.twoFactor().smsPerNumber();
+        assertThat(sendings).filteredOn(Sending.Sent.class::isInstance).hasSize(limit);
+        assertThat(new TwoFactorPerson(jdbc).textsTo(premium)).isEqualTo(limit);
     }
 }

@@ -1,0 +1,26 @@
+package se.portvakt.testing;
+
+import java.time.Duration;
+
+/**
+ * Limits count in fixed windows, and attempts on both sides of a window's end are counted apart: a test that
+ * needs its attempts in one window waits for the next one when too little of this one is left.
+ */
+public final class LimitWindows {
+
+    private LimitWindows() {}
+
+    /** Returns when at least {@code needed} of the current window of length {@code window} is left. */
+    public static void awayFromTheEnd(Duration window, Duration needed) {
+        long windowMillis = window.toMillis();
+        long left = windowMillis - System.currentTimeMillis() % windowMillis;
+        if (left < needed.toMillis()) {
+            try {
+                Thread.sleep(left + 100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
