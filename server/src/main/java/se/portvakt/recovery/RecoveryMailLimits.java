@@ -8,6 +8,8 @@ import se.portvakt.account.EmailAddress;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.factor.Sha256;
 import se.portvakt.ratelimit.AttemptLimiter;
+import se.portvakt.ratelimit.AttemptLimiter.Admission;
+import se.portvakt.ratelimit.AttemptLimiter.Counted;
 import se.portvakt.ratelimit.AttemptLimiter.Limit;
 
 /**
@@ -57,10 +59,8 @@ class RecoveryMailLimits {
         return new Allowance(refusal, ownBrowserMark);
     }
 
-    /** Counts one request against the limit, and says whether it was under the limit before. */
+    /** Counts one request against the limit while it is under it, in one statement; says whether it was. */
     private boolean admit(Limit limit, String key) {
-        boolean under = limiter.blockedFor(limit, key).isZero();
-        limiter.record(limit, key);
-        return under;
+        return limiter.admit(new Counted(limit, key)) instanceof Admission.Admitted;
     }
 }
