@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.server.authorization.client.JdbcRegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
@@ -22,7 +21,7 @@ class ClientConfig {
 
     /** Used by Spring Authorization Server to check client secrets at the token endpoint. */
     @Bean
-    PasswordEncoder clientSecretEncoder(PasswordHasher hasher, MeterRegistry metrics) {
+    ClientSecretEncoder clientSecretEncoder(PasswordHasher hasher, MeterRegistry metrics) {
         return new ClientSecretEncoder(hasher, metrics);
     }
 }

@@ -71,6 +71,15 @@ final class ClientSecretEncoder implements PasswordEncoder {
         return matches;
     }
 
+    /** True when this secret was checked right against this hash a short while ago: checking it again costs no hash. */
+    boolean remembers(CharSequence rawPassword, String encodedPassword) {
+        if (rawPassword == null || encodedPassword == null) {
+            return false;
+        }
+        Long until = verified.get(fingerprint(rawPassword, encodedPassword));
+        return until != null && until - System.nanoTime() > 0;
+    }
+
     private String fingerprint(CharSequence raw, String encoded) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -31,10 +31,13 @@ public class Clients {
     private final RegisteredClientRepository repository;
     private final PasswordHasher hasher;
     private final PortvaktProperties.Tokens tokens;
+    private final ClientSecretEncoder secrets;
 
-    Clients(RegisteredClientRepository repository, PasswordHasher hasher, PortvaktProperties properties) {
+    Clients(RegisteredClientRepository repository, PasswordHasher hasher, ClientSecretEncoder secrets,
+            PortvaktProperties properties) {
         this.repository = repository;
         this.hasher = hasher;
+        this.secrets = secrets;
         this.tokens = properties.tokens();
     }
 
@@ -45,6 +48,15 @@ public class Clients {
         }
         RegisteredClient client = repository.findByClientId(clientId);
         return client != null && requiresTwoFactor(client);
+    }
+
+    /**
+     * True when this secret of the client with this client_id was found right a short while ago, so that checking
+     * it again costs no password hash (decision 0006): a right secret, not a guess.
+     */
+    public boolean remembersSecret(String clientId, String rawSecret) {
+        RegisteredClient client = clientId == null ? null : repository.findByClientId(clientId);
+        return client != null && secrets.remembers(rawSecret, client.getClientSecret());
     }
 
     /** True when this registered application requires two-factor authentication of everyone. */

@@ -52,7 +52,8 @@ public record PortvaktProperties(
      * @param failedSignInsPerAddress failed passwords from one client address within the window, whatever the
      *        email, before that address is locked
      * @param window the length of a counting window
-     * @param failedClientAuthenticationsPerClient wrong client secrets for one client id within the window
+     * @param failedClientAuthenticationsPerClientAndAddress wrong client secrets for one client id from one client
+     *        address within the window
      * @param failedClientAuthenticationsPerAddress wrong client secrets from one client address within the window
      */
     public record Limits(
@@ -60,7 +61,7 @@ public record PortvaktProperties(
             @DefaultValue("10") int failedSignInsPerAccountAndAddress,
             @DefaultValue("50") int failedSignInsPerAddress,
             @DefaultValue("15m") Duration window,
-            @DefaultValue("20") int failedClientAuthenticationsPerClient,
+            @DefaultValue("20") int failedClientAuthenticationsPerClientAndAddress,
             @DefaultValue("50") int failedClientAuthenticationsPerAddress) {}
 
     /**

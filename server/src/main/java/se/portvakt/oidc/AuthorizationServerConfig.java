@@ -45,6 +45,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.audit.AuditLog;
+import se.portvakt.client.Clients;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.config.SecurityHeaders;
 import se.portvakt.ratelimit.AttemptLimiter;
@@ -67,7 +68,8 @@ class AuthorizationServerConfig {
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
             AccountStore accounts, OAuth2TokenGenerator<?> tokenGenerator, Authorizations authorizations,
-            SpentRefreshTokens spentRefreshTokens, AttemptLimiter limiter, AuditLog audit, JdbcTemplate jdbc,
+            SpentRefreshTokens spentRefreshTokens, AttemptLimiter limiter, Clients clientRegistry, AuditLog audit,
+            JdbcTemplate jdbc,
             JWKSource<SecurityContext> signingKeys, PortvaktProperties properties) throws Exception {
         var authorizationServer = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
@@ -86,7 +88,7 @@ class AuthorizationServerConfig {
                                 .authenticationConverter(PublicClientRefresh.converter(REVOCATION_ENDPOINT))
                                 .authenticationProviders(providers -> {
                                     providers.replaceAll(provider -> provider instanceof ClientSecretAuthenticationProvider
-                                            ? new ClientSecretAttempts(provider, limiter, audit, properties.limits())
+                                            ? new ClientSecretAttempts(provider, clientRegistry, limiter, audit, properties.limits())
                                             : provider);
                                     providers.add(0, PublicClientRefresh.provider(clients));
                                 }))

@@ -13,15 +13,21 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
+import se.portvakt.client.Clients;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.ratelimit.AttemptLimiter;
+import se.portvakt.ratelimit.AttemptLimiter.Admission;
+import se.portvakt.ratelimit.AttemptLimiter.Counted;
 import se.portvakt.ratelimit.AttemptLimiter.Limit;
 
 /**
- * Limits wrong client secrets per client id and per client address, checked before Spring's secret check: every
- * wrong secret costs an Argon2id check, which waits in the same queue as the people signing in. Past a limit the
- * token, introspection and revocation endpoints answer {@code invalid_client} without hashing until the window
- * ends; a right secret under the limits counts nothing.
+ * Limits wrong client secrets per client id and client address together, and per client address, counted before
+ * Spring's secret check: every wrong secret costs an Argon2id check, which waits in the same queue as the people
+ * signing in. Past a limit the token, introspection and revocation endpoints answer {@code invalid_client} without
+ * hashing until the window ends. Counting the client id with the address means a stranger who knows a client id
+ * (web applications show theirs in every authorization request) locks out only their own address, not the
+ * application. A secret found right a short while ago (decision 0006) costs no hash and is no guess: it is let
+ * through uncounted, so a machine client that calls often is never slowed by the counters.
  */
 final class ClientSecretAttempts implements AuthenticationProvider {
 
@@ -31,18 +37,21 @@ final class ClientSecretAttempts implements AuthenticationProvider {
             "Client authentication failed: too many failed attempts, try again later", null);
 
     private final AuthenticationProvider secrets;
+    private final Clients clients;
     private final AttemptLimiter limiter;
     private final AuditLog audit;
-    private final Limit perClient;
+    private final Limit perClientAndAddress;
     private final Limit perAddress;
 
     /** Wraps Spring's client secret check ({@code ClientSecretAuthenticationProvider}). */
-    ClientSecretAttempts(AuthenticationProvider secrets, AttemptLimiter limiter, AuditLog audit,
+    ClientSecretAttempts(AuthenticationProvider secrets, Clients clients, AttemptLimiter limiter, AuditLog audit,
             PortvaktProperties.Limits limits) {
         this.secrets = secrets;
+        this.clients = clients;
         this.limiter = limiter;
         this.audit = audit;
-        this.perClient = new Limit("client-secret.client", limits.failedClientAuthenticationsPerClient(), limits.window());
+        this.perClientAndAddress = new Limit("client-secret.client-address",
+                limits.failedClientAuthenticationsPerClientAndAddress(), limits.window());
         this.perAddress = new Limit("client-secret.address", limits.failedClientAuthenticationsPerAddress(),
                 limits.window());
     }
@@ -54,25 +63,31 @@ final class ClientSecretAttempts implements AuthenticationProvider {
             return secrets.authenticate(authentication);
         }
         String clientId = String.valueOf(client.getPrincipal());
+        if (client.getCredentials() instanceof String secret && clients.remembersSecret(clientId, secret)) {
+            return secrets.authenticate(authentication);
+        }
         String address = client.getDetails() instanceof WebAuthenticationDetails details ? details.getRemoteAddress() : "";
-        if (blocked(perClient, clientId) || blocked(perAddress, address)) {
+        Admission admission = limiter.admit(new Counted(perClientAndAddress, clientId + ' ' + address),
+                new Counted(perAddress, address));
+        if (admission instanceof Admission.Blocked) {
             audit.record(new AuditEvent("client.authentication", "locked", null, null, clientId, address, null));
             throw new OAuth2AuthenticationException(TOO_MANY);
         }
         try {
-            return secrets.authenticate(authentication);
+            Authentication authenticated = secrets.authenticate(authentication);
+            limiter.release(admission);
+            return authenticated;
         } catch (OAuth2AuthenticationException refused) {
             if (OAuth2ErrorCodes.INVALID_CLIENT.equals(refused.getError().getErrorCode())) {
-                limiter.record(perClient, clientId);
-                limiter.record(perAddress, address);
                 audit.record(new AuditEvent("client.authentication", "failure", null, null, clientId, address, null));
+            } else {
+                limiter.release(admission);
             }
             throw refused;
+        } catch (RuntimeException outage) {
+            limiter.release(admission);
+            throw outage;
         }
-    }
-
-    private boolean blocked(Limit limit, String key) {
-        return !limiter.blockedFor(limit, key).isZero();
     }
 
     @Override

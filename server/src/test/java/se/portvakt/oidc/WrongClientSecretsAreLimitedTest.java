@@ -23,8 +23,9 @@ import se.portvakt.testing.OnPostgres;
 import se.portvakt.testing.TestPeople;
 
 /**
- * Someone guessing a client's secret is stopped per client id and per client address before any Argon2id check,
- * at the token, introspection and revocation endpoints alike; other clients and addresses go on as before.
+ * Someone guessing a client's secret is stopped per client id and client address, and per client address, before
+ * any Argon2id check, at the token, introspection and revocation endpoints alike; the client itself, from its own
+ * address, goes on as before.
  */
 abstract class WrongClientSecretsAreLimitedTest {
 
@@ -39,8 +40,8 @@ abstract class WrongClientSecretsAreLimitedTest {
     @Value("${portvakt.issuer}")
     String issuer;
 
-    @Value("${portvakt.limits.failed-client-authentications-per-client}")
-    int perClient;
+    @Value("${portvakt.limits.failed-client-authentications-per-client-and-address}")
+    int perClientAndAddress;
 
     @Value("${portvakt.limits.failed-client-authentications-per-address}")
     int perAddress;
@@ -58,22 +59,23 @@ abstract class WrongClientSecretsAreLimitedTest {
     JdbcClient jdbc;
 
     @Test
-    void pastTheLimitForOneClientItsRightSecretIsRefusedWithoutAHashAndOthersGoOn() throws InterruptedException {
+    void pastTheLimitForOneClientFromOneAddressNoSecretIsCheckedFromThereAndTheClientGoesOnElsewhere()
+            throws InterruptedException {
         inOneCountingWindow();
         String guessed = machineClient();
-        for (int i = 0; i < perClient; i++) {
-            assertInvalidClient(token(guessed, "guess " + i, TestPeople.uniqueAddress()));
+        String attacker = TestPeople.uniqueAddress();
+        for (int i = 0; i < perClientAndAddress; i++) {
+            assertInvalidClient(token(guessed, "guess " + i, attacker));
         }
         double hashesBefore = hashes();
 
-        assertInvalidClient(token(guessed, SECRET, TestPeople.uniqueAddress()));
+        assertInvalidClient(token(guessed, SECRET, attacker));
 
         assertThat(hashes()).as("no Argon2id check past the limit").isEqualTo(hashesBefore);
-        assertThat(outcomes(guessed)).filteredOn("failure"::equals).hasSize(perClient);
+        assertThat(outcomes(guessed)).filteredOn("failure"::equals).hasSize(perClientAndAddress);
         assertThat(outcomes(guessed)).filteredOn("locked"::equals).hasSize(1);
-        String other = machineClient();
-        HttpResponse<String> unaffected = token(other, SECRET, TestPeople.uniqueAddress());
-        assertThat(unaffected.statusCode()).as(unaffected.body()).isEqualTo(200);
+        HttpResponse<String> theClientItself = token(guessed, SECRET, TestPeople.uniqueAddress());
+        assertThat(theClientItself.statusCode()).as("a stranger does not lock the client out").isEqualTo(200);
         assertThat(hashes()).as("the counter counts checks").isEqualTo(hashesBefore + 1);
     }
 
@@ -86,19 +88,38 @@ abstract class WrongClientSecretsAreLimitedTest {
             assertInvalidClient(token(guessed.get(i % guessed.size()), "guess " + i, address));
         }
         String other = machineClient();
-        String accessToken = OidcClient.json(token(other, SECRET, TestPeople.uniqueAddress())).get("access_token").asString();
         double hashesBefore = hashes();
 
         assertInvalidClient(token(other, SECRET, address));
-        assertInvalidClient(client(other, SECRET, address).post("/oauth2/introspect", OidcClient.form("token", accessToken)));
-        assertInvalidClient(client(other, SECRET, address).post("/oauth2/revoke", OidcClient.form("token", accessToken)));
+        assertInvalidClient(client(other, SECRET, address).post("/oauth2/introspect", OidcClient.form("token", "x")));
+        assertInvalidClient(client(other, SECRET, address).post("/oauth2/revoke", OidcClient.form("token", "x")));
 
         assertThat(hashes()).as("no Argon2id check past the limit").isEqualTo(hashesBefore);
         assertThat(outcomes(other)).containsExactly("locked", "locked", "locked");
+        String accessToken = OidcClient.json(token(other, SECRET, TestPeople.uniqueAddress())).get("access_token").asString();
         HttpResponse<String> elsewhere = client(other, SECRET, TestPeople.uniqueAddress())
                 .post("/oauth2/introspect", OidcClient.form("token", accessToken));
         assertThat(elsewhere.statusCode()).as(elsewhere.body()).isEqualTo(200);
         assertThat(OidcClient.json(elsewhere).get("active").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aSecretFoundRightAMomentAgoIsNeitherHashedNorCountedAgain() throws InterruptedException {
+        inOneCountingWindow();
+        String machine = machineClient();
+        String address = TestPeople.uniqueAddress();
+        assertThat(token(machine, SECRET, address).statusCode()).isEqualTo(200);
+        double hashesBefore = hashes();
+
+        for (int i = 0; i < perAddress + 5; i++) {
+            HttpResponse<String> again = token(machine, SECRET, address);
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        }
+
+        assertThat(hashes()).as("answered from the remembered check").isEqualTo(hashesBefore);
+        assertThat(jdbc.sql("SELECT COALESCE(SUM(hits), 0) FROM attempt_counter WHERE counter_key LIKE :key")
+                .param("key", "client-secret.%" + address).query(Integer.class).single())
+                .as("right secrets leave no count behind").isZero();
     }
 
     /** Counts are kept per fixed window: the guesses of a test must not straddle the end of one. */
