@@ -63,6 +63,22 @@ class SignInFlowStore {
                 .optional();
     }
 
+    /**
+     * Ends the sign-ins in progress that a factor has proven for the account (its password changed), except the
+     * one that goes on ({@code kept}, may be null). They expire rather than vanish, so starting again still
+     * knows the application's request.
+     */
+    void endProvenFlowsOf(String accountId, String kept, Instant now) {
+        jdbc.sql("""
+                UPDATE signin_flow SET expires_at = :now
+                WHERE account_id = :account AND expires_at > :now AND id <> :kept
+                """)
+                .param("now", utc(now))
+                .param("account", accountId)
+                .param("kept", kept == null ? "" : kept)
+                .update();
+    }
+
     void delete(String id) {
         jdbc.sql("DELETE FROM signin_flow WHERE id = :id").param("id", id).update();
     }
