@@ -103,7 +103,7 @@ public class SecretCipher {
         return cipher;
     }
 
-    private static byte[] decodedKey(String configured) {
+    static byte[] decodedKey(String configured) {
         if (configured == null || configured.isBlank()) {
             throw new UnusableEncryptionKey(SETTING + " is not set");
         }
