@@ -64,18 +64,23 @@ class SignInFlowStore {
     }
 
     /**
-     * Ends the sign-ins in progress that a factor has proven for the account (its password changed), except the
-     * one that goes on ({@code kept}, may be null). They expire rather than vanish, so starting again still
-     * knows the application's request.
+     * Ends the sign-ins in progress that a factor has proven for the account (its password changed). They expire
+     * rather than vanish, so starting again still knows the application's request. The one that goes on
+     * ({@code kept}, may be null) loses what it had passed: the old password proves nothing any more.
      */
     void endProvenFlowsOf(String accountId, String kept, Instant now) {
+        String goesOn = kept == null ? "" : kept;
         jdbc.sql("""
                 UPDATE signin_flow SET expires_at = :now
                 WHERE account_id = :account AND expires_at > :now AND id <> :kept
                 """)
                 .param("now", utc(now))
                 .param("account", accountId)
-                .param("kept", kept == null ? "" : kept)
+                .param("kept", goesOn)
+                .update();
+        jdbc.sql("UPDATE signin_flow SET account_id = NULL, passed_factors = '' WHERE id = :kept AND account_id = :account")
+                .param("kept", goesOn)
+                .param("account", accountId)
                 .update();
     }
 

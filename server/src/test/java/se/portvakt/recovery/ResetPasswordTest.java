@@ -195,19 +195,28 @@ abstract class ResetPasswordTest {
     }
 
     @Test
-    void theSignInThatAskedForTheLinkGoesOnAfterTheReset() {
+    void theSignInThatAskedForTheLinkGoesOnWithTheLinkAsItsProofNotTheOldPassword() {
         Account person = TestPeople.newcomer(accounts, "asked.at.prompt", hasher.hash(OLD));
         String email = person.email().value();
         HttpAgent browser = TestPeople.browser(issuer);
-        assertThat(HttpAgent.location(passwordStep(browser, email, OLD))).endsWith("/signin/two-factor");
+        OidcClient.Request request = OidcClient.web();
+        browser.get(HttpAgent.location(browser.get(request.authorizationUrl())));
+        browser.post("/signin", Map.of("email", email));
+        browser.get("/signin/password");
+        assertThat(HttpAgent.location(browser.post("/signin/password", Map.of("password", OLD))))
+                .endsWith("/signin/two-factor");
         String link = new Mailbox(jdbc).askAndAwait(browser, email, "reset");
         browser.get(link);
 
         HttpResponse<String> done = change(browser, link, NEW, NEW);
 
         assertThat(HttpAgent.location(done)).as(done.body()).endsWith("/signin/two-factor");
-        assertThat(HttpAgent.location(browser.post("/signin/two-factor", Map.of("action", "later"))))
-                .contains("/oauth2/authorize");
+        HttpResponse<String> later = browser.post("/signin/two-factor", Map.of("action", "later"));
+        assertThat(HttpAgent.location(later)).contains("/oauth2/authorize");
+        URI callback = URI.create(HttpAgent.location(browser.get(HttpAgent.location(later))));
+        JsonNode idToken = OidcClient.claims(exchange(request, callback).get("id_token").asString());
+        assertThat(idToken.get("amr").toString()).as("the old password no longer counts").doesNotContain("\"pwd\"")
+                .contains("\"email\"");
     }
 
     private static void assertNoLongerWorks(HttpResponse<String> page) {
