@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -78,6 +79,16 @@ public class AccountStore {
                 .param("hash", passwordHash)
                 .param("now", OffsetDateTime.now(ZoneOffset.UTC))
                 .update();
+    }
+
+    /**
+     * Hands every stored password hash that does not start with {@code prefix} to {@code each}: hashes imported
+     * or made with older parameters, until their owners sign in again and they are replaced.
+     */
+    public void forEachPasswordHashNotStartingWith(String prefix, Consumer<String> each) {
+        jdbc.sql("SELECT password_hash FROM account WHERE password_hash IS NOT NULL AND password_hash NOT LIKE :prefix")
+                .param("prefix", prefix + "%")
+                .query((ResultSet rs) -> each.accept(rs.getString(1)));
     }
 
     private static Account map(ResultSet rs, int row) throws SQLException {

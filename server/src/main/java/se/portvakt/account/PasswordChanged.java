@@ -1,7 +1,10 @@
 package se.portvakt.account;
 
 /**
- * Published when an account's password was changed: whoever holds sessions or tokens of the account ends them
- * (browser sessions, refresh tokens), and the person is told by email.
+ * Published when an account's password was changed: whoever holds sessions, tokens, sign-ins in progress or
+ * unused recovery links of the account ends them, and the person is told by email.
+ *
+ * @param flowId the sign-in in progress in the browser that changed the password, which goes on with the new
+ *     password; null when the change was made elsewhere
  */
-public record PasswordChanged(Account account, String clientAddress) {}
+public record PasswordChanged(Account account, String clientAddress, String flowId) {}

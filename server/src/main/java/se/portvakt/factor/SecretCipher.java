@@ -21,7 +21,9 @@ import se.portvakt.config.PortvaktProperties;
 /**
  * Encrypts the factor secrets that must be kept readable (a TOTP key: the server computes codes from it, so it
  * cannot be hashed) with AES-256-GCM under the key {@value #SETTING}. The associated data is the account id, so
- * a ciphertext copied to another account's row does not decrypt.
+ * a ciphertext copied to another account's row does not decrypt. The token signing keys are sealed with it too
+ * (oidc's {@code SigningKeys}), with {@code signing-key:} and the key id as associated data, which no account id
+ * is: neither kind of ciphertext passes for the other.
  *
  * <p>Stored form: {@code v1:} and the base64url (no padding) of a random 12-byte IV followed by the ciphertext
  * and its 16-byte tag. The prefix names the format and the key generation: a key rotation can add a
@@ -103,7 +105,7 @@ public class SecretCipher {
         return cipher;
     }
 
-    private static byte[] decodedKey(String configured) {
+    static byte[] decodedKey(String configured) {
         if (configured == null || configured.isBlank()) {
             throw new UnusableEncryptionKey(SETTING + " is not set");
         }

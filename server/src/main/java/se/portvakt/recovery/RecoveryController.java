@@ -110,11 +110,13 @@ class RecoveryController {
             model.addAttribute("problems", problems);
             return "recovery/reset";
         }
-        Optional<RecoveryService.Used> used = recovery.resetPassword(token, newPassword, address, client, locale);
+        String browserFlowId = journey.currentFlowId(request).orElse(null);
+        Optional<RecoveryService.Used> used = recovery.resetPassword(token, newPassword, browserFlowId, address, client,
+                locale);
         if (used.isEmpty()) {
             return invalidLink(model, LinkKind.RESET);
         }
-        if (journey.currentFlowId(request).filter(id -> id.equals(used.get().flowId())).isPresent()) {
+        if (browserFlowId != null && browserFlowId.equals(used.get().flowId())) {
             return "redirect:" + journey.continueWithEmailLink(request, response, used.get().account(), used.get().flowId());
         }
         model.addAttribute("email", used.get().account().email().value());

@@ -181,10 +181,11 @@ class RecoveryService {
 
     /**
      * Spends a reset link and sets the new password (already checked against the rules): the account's other
-     * sessions and refresh tokens end, and the person gets a notice by email.
+     * sessions, refresh tokens, sign-ins in progress and unused links end, and the person gets a notice by email.
+     * Only the sign-in of this browser ({@code browserFlowId}) goes on, when it is the one that asked for the link.
      */
-    Optional<Used> resetPassword(String token, String newPassword, String clientAddress, String clientId,
-            Locale locale) {
+    Optional<Used> resetPassword(String token, String newPassword, String browserFlowId, String clientAddress,
+            String clientId, Locale locale) {
         String hash = hasher.hash(newPassword);
         Optional<Used> used = transaction.execute(status -> tokens.spend(LinkKind.RESET, token)
                 .flatMap(grant -> accounts.findById(grant.accountId()).map(a -> new Used(a, grant.flowId())))
@@ -201,7 +202,8 @@ class RecoveryService {
                 clientAddress, null));
         audit.record(new AuditEvent("password.changed", "success", account.id(), account.email().value(), clientId,
                 clientAddress, "reset link"));
-        events.publishEvent(new PasswordChanged(account, clientAddress));
+        String goesOn = browserFlowId != null && browserFlowId.equals(used.get().flowId()) ? browserFlowId : null;
+        events.publishEvent(new PasswordChanged(account, clientAddress, goesOn));
         background.execute(() -> {
             try {
                 mailSender.send(mail.passwordChanged(account, issuer + "/signin", locale));

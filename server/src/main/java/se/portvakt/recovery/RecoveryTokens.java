@@ -65,6 +65,17 @@ class RecoveryTokens {
         return token;
     }
 
+    /** Voids every unused link of the account, of both kinds (its password changed). */
+    void voidUnused(String accountId) {
+        jdbc.sql("""
+                UPDATE recovery_token SET voided_at = :now
+                WHERE account_id = :account AND used_at IS NULL AND voided_at IS NULL
+                """)
+                .param("now", utc(Instant.now()))
+                .param("account", accountId)
+                .update();
+    }
+
     /** Whether the link would work now, without spending it. */
     Optional<Grant> peek(LinkKind kind, String token) {
         if (!wellFormed(token)) {

@@ -63,6 +63,27 @@ class SignInFlowStore {
                 .optional();
     }
 
+    /**
+     * Ends the sign-ins in progress that a factor has proven for the account (its password changed). They expire
+     * rather than vanish, so starting again still knows the application's request. The one that goes on
+     * ({@code kept}, may be null) loses what it had passed: the old password proves nothing any more.
+     */
+    void endProvenFlowsOf(String accountId, String kept, Instant now) {
+        String goesOn = kept == null ? "" : kept;
+        jdbc.sql("""
+                UPDATE signin_flow SET expires_at = :now
+                WHERE account_id = :account AND expires_at > :now AND id <> :kept
+                """)
+                .param("now", utc(now))
+                .param("account", accountId)
+                .param("kept", goesOn)
+                .update();
+        jdbc.sql("UPDATE signin_flow SET account_id = NULL, passed_factors = '' WHERE id = :kept AND account_id = :account")
+                .param("kept", goesOn)
+                .param("account", accountId)
+                .update();
+    }
+
     void delete(String id) {
         jdbc.sql("DELETE FROM signin_flow WHERE id = :id").param("id", id).update();
     }

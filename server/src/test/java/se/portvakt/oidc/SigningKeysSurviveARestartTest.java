@@ -3,16 +3,25 @@ package se.portvakt.oidc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 import se.portvakt.testing.HttpAgent;
@@ -22,7 +31,8 @@ import se.portvakt.testing.TestServer;
 
 /**
  * The operator restarts Portvakt: the server that comes up on the same database publishes the same signing keys,
- * so tokens signed before the restart still verify, and tokens it stored are still known.
+ * so tokens signed before the restart still verify, and tokens it stored are still known; keys that an older
+ * version stored in plain are encrypted at the first start of this one.
  */
 abstract class SigningKeysSurviveARestartTest {
 
@@ -72,6 +82,49 @@ abstract class SigningKeysSurviveARestartTest {
 
             JsonNode introspection = OidcClient.json(machine(after).post("/oauth2/introspect", OidcClient.form("token", accessToken)));
             assertThat(introspection.get("active").asBoolean()).isTrue();
+        }
+    }
+
+    /**
+     * A version before encryption at rest stored keys as plain JWK JSON. The first start of this version
+     * encrypts them in place, publishes and signs with the same keys, and tokens signed before still verify.
+     */
+    @Test
+    void keysStoredInPlainByAnOlderVersionAreEncryptedAtStartAndStillSign() throws Exception {
+        RSAKey older = new RSAKeyGenerator(2048).keyID("older-version-key").algorithm(JWSAlgorithm.RS256)
+                .keyUse(KeyUse.SIGNATURE).generate();
+        SignedJWT signedBefore = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(older.getKeyID()).build(),
+                new JWTClaimsSet.Builder().subject("signed by the older version").build());
+        signedBefore.sign(new RSASSASigner(older));
+        try (TestServer before = TestServer.start(database, name)) {
+            // As the older version wrote it: the newest RS256 key, in plain JSON with its private part.
+            before.bean(JdbcClient.class).sql("""
+                    INSERT INTO signing_key (kid, algorithm, jwk, created_at, active)
+                    VALUES (:kid, 'RS256', :jwk, :at, TRUE)
+                    """)
+                    .param("kid", older.getKeyID())
+                    .param("jwk", older.toJSONString())
+                    .param("at", OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(1))
+                    .update();
+        }
+
+        try (TestServer after = TestServer.start(database, name)) {
+            String stored = after.bean(JdbcClient.class).sql("SELECT jwk FROM signing_key WHERE kid = :kid")
+                    .param("kid", older.getKeyID()).query(String.class).single();
+            assertThat(stored).startsWith("v1:").doesNotContain("\"d\"");
+            assertThat(after.bean(JdbcClient.class).sql("SELECT jwk FROM signing_key").query(String.class).list())
+                    .allSatisfy(jwk -> assertThat(jwk).startsWith("v1:"));
+
+            JWK published = JWKSet.parse(new HttpAgent(after.issuer()).get("/oauth2/jwks").body())
+                    .getKeyByKeyId(older.getKeyID());
+            assertThat(published).isNotNull();
+            assertThat(published.isPrivate()).isFalse();
+            assertThat(SignedJWT.parse(signedBefore.serialize()).verify(new RSASSAVerifier((RSAKey) published))).isTrue();
+            String accessToken = OidcClient.json(machine(after).post("/oauth2/token",
+                    OidcClient.form("grant_type", "client_credentials", "scope", "hr.read"))).get("access_token").asString();
+            SignedJWT signedAfter = SignedJWT.parse(accessToken);
+            assertThat(signedAfter.getHeader().getKeyID()).as("the migrated key still signs").isEqualTo(older.getKeyID());
+            assertThat(signedAfter.verify(new RSASSAVerifier((RSAKey) published))).isTrue();
         }
     }
 

@@ -2,6 +2,8 @@ package se.portvakt.password;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.Pbkdf2PasswordEncoder;
@@ -47,6 +49,35 @@ class PasswordHasherTest {
     void aWeakerArgon2HashAsksForRehash() {
         String weak = "{argon2}" + new Argon2idEncoder(4096, 1, 1, Turns.perProcessor()).encode("old parameters");
         assertThat(HASHER.verify("old parameters", weak)).isEqualTo(new Verification(true, true));
+    }
+
+    @Test
+    void aShapeIsTheKindAndParametersWithoutSaltOrHash() {
+        String bcrypt10 = "{bcrypt}" + new BCryptPasswordEncoder(10).encode("a");
+        assertThat(PasswordHasher.shape(bcrypt10)).isEqualTo("{bcrypt}$2a$10$");
+        assertThat(PasswordHasher.shape("{bcrypt}" + new BCryptPasswordEncoder(4).encode("a"))).isEqualTo("{bcrypt}$2a$04$");
+        assertThat(PasswordHasher.shape(HASHER.hash("a"))).isEqualTo("{argon2}$argon2id$v=19$m=19456,t=2,p=1$")
+                .isEqualTo(HASHER.currentShape());
+        String weak = "{argon2}" + new Argon2idEncoder(4096, 1, 1, Turns.perProcessor()).encode("a");
+        assertThat(PasswordHasher.shape(weak)).isEqualTo("{argon2}$argon2id$v=19$m=4096,t=1,p=1$");
+        assertThat(PasswordHasher.shape("{pbkdf2}" + Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8().encode("a")))
+                .isEqualTo("{pbkdf2}");
+    }
+
+    @Test
+    void aHasherPaddedForImportedHashesStillTellsRightFromWrong() {
+        PasswordHasher padded = new PasswordHasher();
+        String bcrypt = "{bcrypt}" + new BCryptPasswordEncoder(4).encode("old system password");
+        String weak = "{argon2}" + new Argon2idEncoder(4096, 1, 1, Turns.perProcessor()).encode("older parameters");
+        padded.padTo(List.of(bcrypt, weak, "{md5}not supported", "{bcrypt}damaged"));
+
+        assertThat(padded.verify("old system password", bcrypt)).isEqualTo(new Verification(true, true));
+        assertThat(padded.verify("older parameters", bcrypt)).isEqualTo(new Verification(false, false));
+        assertThat(padded.verify("older parameters", weak)).isEqualTo(new Verification(true, true));
+        String current = padded.hash("a new password");
+        assertThat(padded.verify("a new password", current)).isEqualTo(new Verification(true, false));
+        assertThat(padded.verify("old system password", current)).isEqualTo(new Verification(false, false));
+        assertThat(padded.verify("old system password", null)).isEqualTo(new Verification(false, false));
     }
 
     @Test

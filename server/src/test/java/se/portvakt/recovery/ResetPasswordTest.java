@@ -13,12 +13,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.factor.totp.TotpSecret;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
 import se.portvakt.testing.TestPeople;
+import se.portvakt.testing.TwoFactorPerson;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -151,6 +153,82 @@ abstract class ResetPasswordTest {
         assertThat(mailbox.mails(email).get(1)).contains(email).contains("every other place you were signed in was signed out");
     }
 
+    @Test
+    void aSignInLinkMailedBeforeTheResetNoLongerWorksAfterIt() {
+        Account person = TestPeople.account(accounts, "stale.link", hasher.hash(OLD));
+        String email = person.email().value();
+        Mailbox mailbox = new Mailbox(jdbc);
+        HttpAgent elsewhere = TestPeople.browser(issuer);
+        String signInLink = mailbox.askAndAwait(elsewhere, email, "link");
+        String reset = mailbox.askAndAwait(TestPeople.browser(issuer), email, "reset");
+        HttpAgent phone = TestPeople.browser(issuer);
+        phone.get(reset);
+
+        assertThat(change(phone, reset, NEW, NEW).body()).contains("Your password was changed");
+
+        assertNoLongerWorks(elsewhere.get(signInLink));
+        assertNoLongerWorks(elsewhere.post("/recovery/link", Map.of("token", Mailbox.token(signInLink))));
+    }
+
+    @Test
+    void aSignInThatPassedTheOldPasswordElsewhereCannotFinishAfterTheReset() {
+        Account person = TestPeople.newcomer(accounts, "stale.flow", hasher.hash(OLD));
+        String email = person.email().value();
+        HttpAgent atPrompt = TestPeople.browser(issuer);
+        assertThat(HttpAgent.location(passwordStep(atPrompt, email, OLD))).endsWith("/signin/two-factor");
+        TwoFactorPerson phone = new TwoFactorPerson(jdbc);
+        HttpAgent enrolling = TestPeople.browser(issuer);
+        passwordStep(enrolling, email, OLD);
+        TotpSecret key = phone.enrol(enrolling, null).key();
+        HttpAgent atCode = TestPeople.browser(issuer);
+        assertThat(HttpAgent.location(passwordStep(atCode, email, OLD))).endsWith("/signin/authenticator-code");
+        String link = new Mailbox(jdbc).askAndAwait(TestPeople.browser(issuer), email, "reset");
+        HttpAgent resetting = TestPeople.browser(issuer);
+        resetting.get(link);
+
+        assertThat(change(resetting, link, NEW, NEW).body()).contains("Your password was changed");
+
+        assertStoppedAtTheEmail(atPrompt.post("/signin/two-factor", Map.of("action", "later")));
+        assertStoppedAtTheEmail(atCode.post("/signin/authenticator-code", Map.of("code", phone.codeNow(key, 1))));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM audit_event WHERE account_id = :a AND event_type = 'signin.totp'")
+                .param("a", person.id()).query(Integer.class).single()).as("no code was checked").isZero();
+    }
+
+    @Test
+    void theSignInThatAskedForTheLinkGoesOnWithTheLinkAsItsProofNotTheOldPassword() {
+        Account person = TestPeople.newcomer(accounts, "asked.at.prompt", hasher.hash(OLD));
+        String email = person.email().value();
+        HttpAgent browser = TestPeople.browser(issuer);
+        OidcClient.Request request = OidcClient.web();
+        browser.get(HttpAgent.location(browser.get(request.authorizationUrl())));
+        browser.post("/signin", Map.of("email", email));
+        browser.get("/signin/password");
+        assertThat(HttpAgent.location(browser.post("/signin/password", Map.of("password", OLD))))
+                .endsWith("/signin/two-factor");
+        String link = new Mailbox(jdbc).askAndAwait(browser, email, "reset");
+        browser.get(link);
+
+        HttpResponse<String> done = change(browser, link, NEW, NEW);
+
+        assertThat(HttpAgent.location(done)).as(done.body()).endsWith("/signin/two-factor");
+        HttpResponse<String> later = browser.post("/signin/two-factor", Map.of("action", "later"));
+        assertThat(HttpAgent.location(later)).contains("/oauth2/authorize");
+        URI callback = URI.create(HttpAgent.location(browser.get(HttpAgent.location(later))));
+        JsonNode idToken = OidcClient.claims(exchange(request, callback).get("id_token").asString());
+        assertThat(idToken.get("amr").toString()).as("the old password no longer counts").doesNotContain("\"pwd\"")
+                .contains("\"email\"");
+    }
+
+    private static void assertNoLongerWorks(HttpResponse<String> page) {
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("This link no longer works");
+    }
+
+    private static void assertStoppedAtTheEmail(HttpResponse<String> page) {
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Your sign-in took too long and was stopped for your safety.");
+    }
+
     private HttpResponse<String> change(HttpAgent browser, String link, String password, String confirm) {
         return browser.post("/recovery/reset", Map.of("token", Mailbox.token(link), "password", password, "confirm", confirm));
     }
@@ -164,7 +242,10 @@ abstract class ResetPasswordTest {
     }
 
     private HttpResponse<String> passwordStep(String email, String password) {
-        HttpAgent browser = TestPeople.browser(issuer);
+        return passwordStep(TestPeople.browser(issuer), email, password);
+    }
+
+    private HttpResponse<String> passwordStep(HttpAgent browser, String email, String password) {
         browser.get(HttpAgent.location(browser.get(OidcClient.web().authorizationUrl())));
         browser.post("/signin", Map.of("email", email));
         browser.get("/signin/password");

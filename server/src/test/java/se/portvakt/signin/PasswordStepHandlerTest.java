@@ -167,6 +167,33 @@ abstract class PasswordStepHandlerTest {
         assertThat(median(noPassword)).as("no password vs wrong password, ns").isGreaterThan(median(known) / 2);
     }
 
+    /**
+     * An account imported with a bcrypt hash (the bootstrap's, not yet signed in) costs its bcrypt check; while
+     * such hashes exist, an unknown email and a native account cost the same work, or timing would name the
+     * imported accounts.
+     */
+    @Test
+    void anImportedBcryptAccountCostsTheSameHashWorkAsAnUnknownEmailAndANativeAccount() {
+        Account imported = accounts.findByEmail(new EmailAddress("imported.bcrypt@example.com")).orElseThrow();
+        assertThat(imported.passwordHash()).hasValueSatisfying(hash -> assertThat(hash).startsWith("{bcrypt}$2a$10$"));
+        Account withPassword = TestPeople.account(accounts, "timing.native", hasher.hash("a long enough password"));
+        PasswordStep step = step(hasher, 1_000);
+        List<Long> bcrypt = new ArrayList<>();
+        List<Long> unknown = new ArrayList<>();
+        List<Long> known = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            bcrypt.add(time(step, imported.email()));
+            unknown.add(time(step, new EmailAddress(TestPeople.uniqueEmail("timing.unknown"))));
+            known.add(time(step, withPassword.email()));
+        }
+
+        // bcrypt at cost 10 takes several times one Argon2id check: without the same work on the other paths,
+        // the imported account's median is more than twice theirs.
+        assertThat(median(unknown)).as("unknown email vs imported bcrypt account, ns").isGreaterThan(median(bcrypt) / 2);
+        assertThat(median(known)).as("native account vs imported bcrypt account, ns").isGreaterThan(median(bcrypt) / 2);
+        assertThat(median(bcrypt)).as("imported bcrypt account vs unknown email, ns").isGreaterThan(median(unknown) / 2);
+    }
+
     private long time(PasswordStep step, EmailAddress email) {
         SignInFlow flow = flowFor(email);
         StepContext context = context();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Component;
 
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.delivery.sms.SmsMessage;
-import se.portvakt.factor.Sha256;
+import se.portvakt.factor.KeyedHash;
 import se.portvakt.delivery.sms.SmsSender;
 import se.portvakt.ratelimit.AttemptLimiter;
 import se.portvakt.ratelimit.AttemptLimiter.Admission;
@@ -29,8 +30,9 @@ import se.portvakt.ratelimit.AttemptLimiter.Limit;
 
 /**
  * Six-digit codes sent by SMS: to sign in with the backup number, or to confirm a number being set up.
- * A code is random, stored only as a salted SHA-256, expires (5 minutes by default), stops working after a few
- * wrong entries, and is spent by one conditional UPDATE, so it signs in exactly once. A new code replaces the
+ * A code is random, stored only as an HMAC keyed by the server ({@link KeyedHash}) of a random salt of its own
+ * and the code, expires (5 minutes by default), stops working after a few wrong entries, and is spent by one
+ * conditional UPDATE, so it signs in exactly once. A new code replaces the
  * previous one; codes cannot be sent more often than every {@code smsResendAfter}, nor more than
  * {@code smsPerAccount} per {@code smsWindow} to one account, nor more than {@code smsPerNumber} to one phone
  * number whichever accounts ask (SMS pumping: many accounts texting one premium-rate number).
@@ -67,6 +69,7 @@ public class SmsCodes {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
+    private final KeyedHash keyedHash;
     private final SmsSender sender;
     private final AttemptLimiter limiter;
     private final MessageSource messages;
@@ -75,9 +78,10 @@ public class SmsCodes {
     private final Limit perNumber;
     private final String issuerHost;
 
-    SmsCodes(JdbcClient jdbc, SmsSender sender, AttemptLimiter limiter, MessageSource messages,
+    SmsCodes(JdbcClient jdbc, KeyedHash keyedHash, SmsSender sender, AttemptLimiter limiter, MessageSource messages,
             PortvaktProperties properties) {
         this.jdbc = jdbc;
+        this.keyedHash = keyedHash;
         this.sender = sender;
         this.limiter = limiter;
         this.messages = messages;
@@ -121,19 +125,21 @@ public class SmsCodes {
             limiter.release(admission); // nothing was sent, nothing is spent
             return new Sending.Failed(failed.getMessage());
         }
+        Sealed sealed = seal(code);
         jdbc.sql("DELETE FROM sms_code WHERE account_id = :account AND purpose = :purpose AND used_at IS NULL")
                 .param("account", accountId)
                 .param("purpose", purpose.name())
                 .update();
         jdbc.sql("""
-                INSERT INTO sms_code (id, account_id, purpose, phone, code_hash, attempts, created_at, expires_at)
-                VALUES (:id, :account, :purpose, :phone, :hash, 0, :now, :expires)
+                INSERT INTO sms_code (id, account_id, purpose, phone, code_hash, code_salt, attempts, created_at, expires_at)
+                VALUES (:id, :account, :purpose, :phone, :hash, :salt, 0, :now, :expires)
                 """)
                 .param("id", id)
                 .param("account", accountId)
                 .param("purpose", purpose.name())
                 .param("phone", phone)
-                .param("hash", hash(id, code))
+                .param("hash", sealed.hash())
+                .param("salt", sealed.salt())
                 .param("now", utc(now))
                 .param("expires", utc(now.plus(settings.smsCodeTtl())))
                 .update();
@@ -145,7 +151,7 @@ public class SmsCodes {
         String typed = input == null ? "" : input.replaceAll("\\s", "");
         Instant now = Instant.now();
         Optional<Waiting> waiting = jdbc.sql("""
-                SELECT id, code_hash FROM sms_code
+                SELECT id, code_hash, code_salt FROM sms_code
                 WHERE account_id = :account AND purpose = :purpose AND used_at IS NULL AND expires_at > :now
                   AND attempts < :max
                 ORDER BY created_at DESC FETCH FIRST 1 ROWS ONLY
@@ -154,7 +160,8 @@ public class SmsCodes {
                 .param("purpose", purpose.name())
                 .param("now", utc(now))
                 .param("max", settings.smsAttemptsPerCode())
-                .query((rs, row) -> new Waiting(rs.getString("id"), rs.getString("code_hash")))
+                .query((rs, row) -> new Waiting(rs.getString("id"),
+                        new Sealed(rs.getString("code_salt"), rs.getString("code_hash"))))
                 .optional();
         if (waiting.isEmpty()) {
             return Check.NONE_VALID;
@@ -173,9 +180,7 @@ public class SmsCodes {
         if (counted == 0) {
             return Check.NONE_VALID;
         }
-        boolean matches = typed.matches("[0-9]{6}") && MessageDigest.isEqual(
-                hash(id, typed).getBytes(StandardCharsets.US_ASCII), waiting.get().hash().getBytes(StandardCharsets.US_ASCII));
-        if (!matches) {
+        if (!matches(waiting.get().sealed(), typed)) {
             return Check.WRONG;
         }
         int spent = jdbc.sql("""
@@ -220,10 +225,35 @@ public class SmsCodes {
                 .map(OffsetDateTime::toInstant);
     }
 
-    private record Waiting(String id, String hash) {}
+    private record Waiting(String id, Sealed sealed) {}
 
-    private static String hash(String id, String code) {
-        return Sha256.hex(id + ':' + code);
+    /** A code as stored: its random salt (base64url) and the keyed hash of salt and code (hex). */
+    record Sealed(String salt, String hash) {}
+
+    /** The code as it is stored: a new random salt, and the keyed hash of salt and code. */
+    Sealed seal(String code) {
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        return new Sealed(Base64.getUrlEncoder().withoutPadding().encodeToString(salt), hash(salt, code));
+    }
+
+    /** Whether the typed text is the sealed code, compared in constant time. */
+    boolean matches(Sealed sealed, String typed) {
+        if (!typed.matches("[0-9]{6}")) {
+            return false;
+        }
+        byte[] salt;
+        try {
+            salt = Base64.getUrlDecoder().decode(sealed.salt());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("a stored SMS code's salt is not base64url", e);
+        }
+        return MessageDigest.isEqual(hash(salt, typed).getBytes(StandardCharsets.US_ASCII),
+                sealed.hash().getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String hash(byte[] salt, String code) {
+        return keyedHash.hex("sms-code", salt, code);
     }
 
     private static OffsetDateTime utc(Instant instant) {
