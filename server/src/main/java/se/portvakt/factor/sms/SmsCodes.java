@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -67,6 +68,8 @@ public class SmsCodes {
 
     private static final Logger log = LoggerFactory.getLogger(SmsCodes.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** An admission that counted nothing: releasing it gives nothing back. */
+    private static final Admission NOTHING_COUNTED = new Admission.Admitted(List.of());
 
     private final JdbcClient jdbc;
     private final KeyedHash keyedHash;
@@ -76,6 +79,7 @@ public class SmsCodes {
     private final PortvaktProperties.TwoFactor settings;
     private final Limit perAccount;
     private final Limit perNumber;
+    private final Limit resendPause;
     private final String issuerHost;
 
     SmsCodes(JdbcClient jdbc, KeyedHash keyedHash, SmsSender sender, AttemptLimiter limiter, MessageSource messages,
@@ -88,6 +92,10 @@ public class SmsCodes {
         this.settings = properties.twoFactor();
         this.perAccount = new Limit("sms.account", settings.smsPerAccount(), settings.smsWindow());
         this.perNumber = new Limit("sms.number", settings.smsPerNumber(), settings.smsWindow());
+        // One text per pause, as a count too: the read of the last text below gives the exact wait, but requests
+        // arriving together all read "none yet". Windows are fixed, so two texts may fall either side of an edge.
+        this.resendPause = !settings.smsResendAfter().isNegative() && !settings.smsResendAfter().isZero()
+                ? new Limit("sms.resend", 1, settings.smsResendAfter()) : null;
         this.issuerHost = java.net.URI.create(properties.issuer()).getHost();
     }
 
@@ -104,14 +112,24 @@ public class SmsCodes {
         if (last.isPresent() && last.get().plus(settings.smsResendAfter()).isAfter(now)) {
             pause = Duration.between(now, last.get().plus(settings.smsResendAfter()));
         }
+        if (!pause.isZero()) {
+            // Nothing is sent, so reading the hourly limits is enough: they only decide what the page says.
+            Duration untilLimitEnds = longer(limiter.blockedFor(perAccount, accountId), limiter.blockedFor(perNumber, phone));
+            return new Sending.TooSoon(longer(untilLimitEnds, pause), !untilLimitEnds.isZero());
+        }
+        // The pause as a count too: requests that arrive together all read "no text yet" above; one goes on.
+        Admission resend = NOTHING_COUNTED;
+        if (resendPause != null) {
+            resend = limiter.admit(new Counted(resendPause, accountId + ' ' + purpose.name()));
+            if (resend instanceof Admission.Blocked blocked) {
+                return new Sending.TooSoon(blocked.retryAfter(), false);
+            }
+        }
         // Counted before sending, so that a burst of requests cannot pass the limits before the first texts count.
         Admission admission = limiter.admit(new Counted(perAccount, accountId), new Counted(perNumber, phone));
         if (admission instanceof Admission.Blocked blocked) {
-            return new Sending.TooSoon(longer(blocked.retryAfter(), pause), true);
-        }
-        if (!pause.isZero()) {
-            limiter.release(admission);
-            return new Sending.TooSoon(pause, false);
+            limiter.release(resend);
+            return new Sending.TooSoon(blocked.retryAfter(), true);
         }
 
         String id = UUID.randomUUID().toString();
@@ -123,6 +141,7 @@ public class SmsCodes {
         } catch (SmsSender.SmsDeliveryException failed) {
             log.warn("SMS code to {} not sent: {}", PhoneNumbers.masked(phone), failed.getMessage());
             limiter.release(admission); // nothing was sent, nothing is spent
+            limiter.release(resend);
             return new Sending.Failed(failed.getMessage());
         }
         Sealed sealed = seal(code);

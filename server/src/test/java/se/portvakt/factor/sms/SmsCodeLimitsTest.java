@@ -100,4 +100,18 @@ abstract class SmsCodeLimitsTest {
         assertThat(sendings).filteredOn(Sending.Sent.class::isInstance).hasSize(limit);
         assertThat(new TwoFactorPerson(jdbc).textsTo(premium)).isEqualTo(limit);
     }
+
+    @Test
+    void textsAskedForAtOnceByOneAccountAreOneForThePause() throws Exception {
+        String account = TestPeople.account(accounts, "resend.burst", null).id();
+        String phone = TwoFactorPerson.e164(TwoFactorPerson.uniqueMobile());
+
+        List<Sending> sendings = Race.run(20, () -> codes.send(account, Purpose.SIGN_IN, phone, Locale.ENGLISH));
+
+        // One per pause; two only when the burst straddles the edge of a fixed counting window.
+        assertThat(sendings).filteredOn(Sending.Sent.class::isInstance).hasSizeBetween(1, 2);
+        assertThat(sendings).filteredOn(s -> !(s instanceof Sending.Sent)).allSatisfy(s -> assertThat(s)
+                .isInstanceOfSatisfying(Sending.TooSoon.class, tooSoon -> assertThat(tooSoon.limitReached()).isFalse()));
+        assertThat(new TwoFactorPerson(jdbc).textsTo(phone)).isBetween(1, 2);
+    }
 }
