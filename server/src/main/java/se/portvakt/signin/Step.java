@@ -1,7 +1,8 @@
 package se.portvakt.signin;
 
 /**
- * The steps of a sign-in, in journey order. Each has one handler ({@link SignInStep}) and one page path.
+ * The steps of a sign-in, in journey order. Each has one handler ({@link SignInStep}), in the sub-package of its
+ * journey step ({@code password}, {@code setup}, {@code secondfactor}), and one page path.
  */
 public enum Step {
     /** Journey step 1: the email address. */

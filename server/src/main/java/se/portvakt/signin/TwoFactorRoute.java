@@ -20,7 +20,7 @@ import se.portvakt.factor.sms.SmsCodes.Purpose;
  * requires 2FA (step 4); otherwise straight back to the application.
  */
 @Component
-class TwoFactorRoute {
+public class TwoFactorRoute {
 
     private final FactorStore factors;
     private final AccountStore accounts;
@@ -37,7 +37,7 @@ class TwoFactorRoute {
     }
 
     /** The flow, just proven by a first factor, moved to its next step. */
-    SignInFlow afterFirstFactor(SignInFlow flow, StepContext context) {
+    public SignInFlow afterFirstFactor(SignInFlow flow, StepContext context) {
         Set<FactorKind> enrolled = factors.enrolled(flow.accountId());
         if (enrolled.isEmpty() && accounts.twoFactorPromptSnoozed(flow.accountId(), Instant.now())
                 && !twoFactorRequired(flow)) {
@@ -63,12 +63,12 @@ class TwoFactorRoute {
      * emergency code (a set-up or an emergency sign-in was left before the code was stored): then it is offered
      * first, so nobody who loses their phone is left without a way in.
      */
-    Step afterSecondFactor(SignInFlow flow) {
+    public Step afterSecondFactor(SignInFlow flow) {
         return factors.enrolled(flow.accountId()).contains(FactorKind.EMERGENCY_CODE) ? Step.DONE : Step.EMERGENCY_CODE_SAVE;
     }
 
     /** The flow moved to the page that asks for this factor; for SMS, a code is sent on the way. */
-    SignInFlow enter(SignInFlow flow, FactorKind kind, StepContext context) {
+    public SignInFlow enter(SignInFlow flow, FactorKind kind, StepContext context) {
         return switch (kind) {
             case TOTP -> flow.atStep(Step.AUTHENTICATOR_CODE);
             case SMS -> {
@@ -80,12 +80,12 @@ class TwoFactorRoute {
     }
 
     /** True when the application of this sign-in requires two-factor authentication of everyone. */
-    boolean twoFactorRequired(SignInFlow flow) {
+    public boolean twoFactorRequired(SignInFlow flow) {
         return clients.requiresTwoFactor(flow.clientId());
     }
 
     /** Sends a code by SMS and notes it in the audit log; what came of it is for the page to say. */
-    SmsCodes.Sending sendCode(SignInFlow flow, Purpose purpose, String phone, StepContext context) {
+    public SmsCodes.Sending sendCode(SignInFlow flow, Purpose purpose, String phone, StepContext context) {
         SmsCodes.Sending sending = smsCodes.send(flow.accountId(), purpose, phone, context.locale());
         String outcome = sending instanceof SmsCodes.Sending.Sent ? "success"
                 : sending instanceof SmsCodes.Sending.TooSoon ? "limited" : "failure";

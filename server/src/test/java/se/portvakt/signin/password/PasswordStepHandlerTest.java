@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.password;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +23,13 @@ import se.portvakt.captcha.CaptchaVerifier;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.ratelimit.AttemptLimiter;
+import se.portvakt.signin.PassedFactor;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInMetrics;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRoute;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.LimitWindows;
 import se.portvakt.testing.OnPostgres;

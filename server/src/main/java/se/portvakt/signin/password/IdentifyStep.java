@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.password;
 
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +7,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
 import se.portvakt.account.EmailAddress;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
 
 /**
  * Journey step 1, "Email first": the email address, and "Save my email address for next time".

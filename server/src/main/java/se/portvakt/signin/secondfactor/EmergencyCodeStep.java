@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.secondfactor;
 
 import java.util.Map;
 
@@ -9,6 +9,13 @@ import se.portvakt.account.AccountStore;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorNotices;
 import se.portvakt.factor.emergency.EmergencyCodes;
+import se.portvakt.signin.CodePage;
+import se.portvakt.signin.SecondFactorAttempts;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
 
 /** Step 5 with the one-time emergency code, when the phone is lost. It works once; the owner is told by email. */
 @Component

@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.setup;
 
 import java.util.Locale;
 
@@ -9,6 +9,8 @@ import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorNotices;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.StepContext;
 
 /** A factor was set up: the audit log says so, and the account's owner is told by email. */
 @Component

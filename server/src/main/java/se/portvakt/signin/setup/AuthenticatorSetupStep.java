@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.setup;
 
 import java.util.Map;
 
@@ -9,6 +9,11 @@ import org.springframework.ui.Model;
 import se.portvakt.factor.totp.OtpauthUri;
 import se.portvakt.factor.totp.TotpFactor;
 import se.portvakt.factor.totp.TotpSecret;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
 import se.portvakt.web.QrCodeSvg;
 
 /**

@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.password;
 
 import java.time.Instant;
 import java.util.Map;
@@ -19,6 +19,14 @@ import se.portvakt.ratelimit.AttemptLimiter;
 import se.portvakt.ratelimit.AttemptLimiter.Admission;
 import se.portvakt.ratelimit.AttemptLimiter.Counted;
 import se.portvakt.ratelimit.AttemptLimiter.Limit;
+import se.portvakt.signin.PassedFactor;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInMetrics;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRoute;
 
 /**
  * Journey step 2, "Password". A wrong email and a wrong password get the same message, and an unknown

@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.setup;
 
 import java.util.Map;
 
@@ -11,7 +11,16 @@ import se.portvakt.factor.FactorStore.Pending;
 import se.portvakt.factor.sms.PhoneNumbers;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
+import se.portvakt.signin.CodePage;
+import se.portvakt.signin.SecondFactorAttempts;
 import se.portvakt.signin.SecondFactorAttempts.Verdict;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.SmsSending;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRoute;
 
 /** Step 4c: the code sent to the new backup number; when it is right, the number is saved. */
 @Component

@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.setup;
 
 import java.util.Map;
 
@@ -8,6 +8,11 @@ import org.springframework.ui.Model;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.factor.emergency.EmergencyCodes;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
 
 /**
  * Step 4c, "Save your one-time emergency code": the code is shown once; "Done" works only when "I have safely

@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.secondfactor;
 
 import java.util.List;
 import java.util.Map;
@@ -10,6 +10,12 @@ import org.springframework.ui.Model;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.PhoneNumbers;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRoute;
 
 /** Step 5, "Use another method": every second factor the person has, to pick one. */
 @Component

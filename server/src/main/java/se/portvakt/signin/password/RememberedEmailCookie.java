@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.password;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;

@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.setup;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +12,13 @@ import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.PhoneNumbers;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.SmsSending;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRoute;
 
 /**
  * Step 4c, "Enable SMS as a backup method": optional. The number (country +46 unless another is picked) is read

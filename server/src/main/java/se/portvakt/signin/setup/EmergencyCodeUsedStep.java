@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.setup;
 
 import java.util.Map;
 
@@ -11,6 +11,11 @@ import se.portvakt.audit.AuditLog;
 import se.portvakt.factor.FactorNotices;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.emergency.EmergencyCodes;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
 
 /**
  * After signing in with the emergency code: it is spent, so a new one is shown to save; or the person sets up

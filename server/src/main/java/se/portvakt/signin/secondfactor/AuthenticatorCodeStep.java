@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.secondfactor;
 
 import java.util.Map;
 
@@ -7,6 +7,14 @@ import org.springframework.ui.Model;
 
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.totp.TotpFactor;
+import se.portvakt.signin.CodePage;
+import se.portvakt.signin.SecondFactorAttempts;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRoute;
 
 /** Step 5 with an authenticator app: the 6-digit code it shows now. */
 @Component

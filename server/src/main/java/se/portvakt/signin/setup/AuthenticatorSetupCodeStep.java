@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.setup;
 
 import java.util.Map;
 
@@ -9,7 +9,14 @@ import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.totp.TotpFactor;
+import se.portvakt.signin.CodePage;
+import se.portvakt.signin.SecondFactorAttempts;
 import se.portvakt.signin.SecondFactorAttempts.Verdict;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
 
 /** Step 4b, "enter the security code": the app's first code proves it holds the key, and 2FA is on. */
 @Component

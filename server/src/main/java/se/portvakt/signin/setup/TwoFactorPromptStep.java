@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.setup;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +11,12 @@ import se.portvakt.account.AccountStore;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRoute;
 
 /**
  * Step 4, "Activate two-factor authentication (2FA)": "Enable", or "Remind me later" (not shown again for

@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.secondfactor;
 
 import java.util.Map;
 
@@ -10,7 +10,16 @@ import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.PhoneNumbers;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
+import se.portvakt.signin.CodePage;
+import se.portvakt.signin.SecondFactorAttempts;
 import se.portvakt.signin.SecondFactorAttempts.Verdict;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.SmsSending;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRoute;
 
 /** Step 5 with the SMS backup: the code texted to the person's number (sent on the way to this page). */
 @Component
