@@ -184,6 +184,8 @@ public record PortvaktProperties(
      * @param smsPerNumber texts one phone number can be sent per {@code smsWindow}, whichever accounts ask: a
      *        number texted on behalf of many accounts (SMS pumping to a premium-rate number) is refused
      * @param smsAttemptsPerCode wrong entries before a code sent by SMS stops working
+     * @param appStoreUrl where the App Store badge on "Get started with 2FA" leads (none: no badge)
+     * @param googlePlayUrl where the Google Play badge leads (none: no badge)
      */
     public record TwoFactor(
             @DefaultValue("7d") Duration promptSnooze,
@@ -194,5 +196,7 @@ public record PortvaktProperties(
             @DefaultValue("5") int smsPerAccount,
             @DefaultValue("10") int smsPerNumber,
             @DefaultValue("1h") Duration smsWindow,
-            @DefaultValue("5") int smsAttemptsPerCode) {}
+            @DefaultValue("5") int smsAttemptsPerCode,
+            String appStoreUrl,
+            String googlePlayUrl) {}
 }

@@ -71,6 +71,12 @@ class SignInInSwedishTest {
         photograph("sv-2fa-prompt");
 
         browser.click(button("Aktivera"));
+        browser.waitForPath("/signin/get-started");
+        assertThat(browser.text()).contains("Kom igång med 2FA", "Ladda ner appen genom att skanna QR-koden",
+                "När du har installerat appen på din enhet väljer du \"Nästa\" på den här sidan.");
+        photograph("sv-2fa-get-started");
+
+        browser.click(button("Jag använder en annan autentiseringsapp"));
         browser.waitForPath("/signin/authenticator-setup");
         assertThat(browser.text()).contains("Konfigurera din autentiseringsapp", "Nästa");
         photograph("sv-2fa-authenticator-setup");
