@@ -23,7 +23,8 @@ public record PortvaktProperties(
         @DefaultValue Recovery recovery,
         @DefaultValue Factors factors,
         @DefaultValue Sms sms,
-        @DefaultValue TwoFactor twoFactor) {
+        @DefaultValue TwoFactor twoFactor,
+        @DefaultValue Authenticator authenticator) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -199,4 +200,26 @@ public record PortvaktProperties(
             @DefaultValue("5") int smsAttemptsPerCode,
             String appStoreUrl,
             String googlePlayUrl) {}
+
+    /**
+     * Portvakt Authenticator, push approval with number matching (decision 0019).
+     *
+     * @param pairingTtl how long a pairing code shown to a signed-in person works
+     * @param requestTtl how long a device can answer a request to approve a sign-in (also the push message's TTL)
+     * @param typeNumber whether the person types the number the browser shows, instead of tapping one of three
+     * @param pauseAfter requests in a row denied or not answered after which push is paused for the account
+     * @param pauseFor how long push stays paused after {@code pauseAfter} such requests
+     * @param reportPauseFor how long push stays paused after "This wasn't me"
+     * @param failedPairingsPerAddress unknown, used or expired pairing codes one client address may submit per
+     *     {@code window}, so that the 60-bit code cannot be guessed at scale
+     */
+    public record Authenticator(
+            @DefaultValue("2m") Duration pairingTtl,
+            @DefaultValue("60s") Duration requestTtl,
+            @DefaultValue("false") boolean typeNumber,
+            @DefaultValue("5") int pauseAfter,
+            @DefaultValue("15m") Duration pauseFor,
+            @DefaultValue("24h") Duration reportPauseFor,
+            @DefaultValue("10") int failedPairingsPerAddress,
+            @DefaultValue("1h") Duration window) {}
 }
