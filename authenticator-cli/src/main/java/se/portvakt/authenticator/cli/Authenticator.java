@@ -24,7 +24,8 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
  * <p>The high-level calls ({@link #pair}, {@link #pending}, {@link #approve}, ...) keep the state file: a pairing
  * stores the account, a {@code 401} marks it removed and forgets its key. The low-level ones ({@link #message},
  * {@link #sign}, {@link #signedApproval}, {@link #send}) build, sign and post single messages and leave the state
- * file alone, so a test can replay a message or sign with a foreign key.
+ * file alone, so a test can replay a message or sign with a foreign key. One instance may be used from several
+ * threads (the state file is changed under a lock), and several instances may share a state file.
  */
 public final class Authenticator {
 

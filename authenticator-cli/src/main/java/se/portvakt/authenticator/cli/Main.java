@@ -1,8 +1,10 @@
 package se.portvakt.authenticator.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -139,7 +141,7 @@ public final class Main {
                 out.print(COMMAND_HELP.get(command));
                 return OK;
             }
-            Authenticator authenticator = new Authenticator(arguments.option("state").map(java.nio.file.Path::of)
+            Authenticator authenticator = new Authenticator(arguments.option("state").map(Path::of)
                     .orElseGet(() -> Authenticator.defaultStateFile(environment)));
             return new Main(authenticator, out, err).command(command, arguments);
         } catch (UsageError e) {
@@ -502,7 +504,7 @@ public final class Main {
     private static String hostName() {
         try {
             return "Command line on " + InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException | SecurityException e) {
+        } catch (IOException | SecurityException e) {
             return "Command line";
         }
     }
