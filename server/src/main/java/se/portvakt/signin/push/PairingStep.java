@@ -59,7 +59,9 @@ class PairingStep implements SignInStep, WaitingStep {
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         PairingCode code = pairings.issue(flow.accountId(), flow.id());
-        model.addAttribute("qr", QrCodeSvg.of(code.link(issuer), messages.getMessage("push.pair.qr", null, context.locale())));
+        String link = code.link(issuer);
+        model.addAttribute("qr", QrCodeSvg.of(link, messages.getMessage("push.pair.qr", null, context.locale())));
+        model.addAttribute("link", link);
         model.addAttribute("code", code.displayed());
         model.addAttribute("ttlMinutes", Math.max(1, Duration.between(Instant.now(), code.expiresAt()).plusSeconds(30).toMinutes()));
         return "signin/authenticator-pairing";
