@@ -42,6 +42,7 @@ class GetStartedStep implements SignInStep {
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         model.addAttribute("qr", QrCodeSvg.of(appUrl, messages.getMessage("push.start.qr", null, context.locale())));
+        model.addAttribute("appUrl", appUrl);
         model.addAttribute("appStoreUrl", appStoreUrl);
         model.addAttribute("googlePlayUrl", googlePlayUrl);
         return "signin/get-started";

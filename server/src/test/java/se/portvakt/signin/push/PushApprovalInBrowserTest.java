@@ -16,7 +16,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -88,7 +87,7 @@ class PushApprovalInBrowserTest {
         assertThat(qrLink).isEqualTo(issuer + "/authenticator/#pair=" + code.replace("-", ""));
         Outcome paired = phone.pair(qrLink, null, "Test phone", Optional.empty());
         assertThat(paired).isInstanceOf(Outcome.Paired.class);
-        waitForPathOneOf("/signin/sms-backup", "/signin/emergency-code-save");
+        browser.waitForPathOneOf("/signin/sms-backup", "/signin/emergency-code-save");
         if (browser.currentUrl().endsWith("/signin/sms-backup")) {
             browser.click(button("Skip"));
         }
@@ -114,17 +113,17 @@ class PushApprovalInBrowserTest {
         OidcClient.Request third = signInWithPassword(person);
         browser.waitForPath("/signin/check-your-phone");
         assertThat(phone.deny(account(phone), onlyRequest(phone).id())).isInstanceOf(Outcome.Denied.class);
-        waitForText("The request was denied on your phone.");
+        browser.waitForText("The request was denied on your phone.");
         onBothScreens("push-denied");
 
         // "Send again", and a wrong number: a denial too.
         browser.click(button("Send again"));
-        waitForText("Check your phone");
+        browser.waitForText("Check your phone");
         int number = Integer.parseInt(browser.find(By.cssSelector(".number")).getText());
         PendingRequest again = onlyRequest(phone);
         int wrong = again.numbers().stream().filter(n -> n != number).findFirst().orElseThrow();
         assertThat(phone.approve(account(phone), again.id(), wrong)).isInstanceOf(Outcome.WrongNumber.class);
-        waitForText("The request was denied on your phone.");
+        browser.waitForText("The request was denied on your phone.");
 
         // "Send again", and the request expires unanswered.
         browser.click(button("Send again"));
@@ -132,7 +131,7 @@ class PushApprovalInBrowserTest {
         PendingRequest late = onlyRequest(phone);
         jdbc.sql("UPDATE push_request SET expires_at = :past WHERE id = :id")
                 .param("past", OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(1)).param("id", late.id()).update();
-        waitForText("The request expired before it was approved.");
+        browser.waitForText("The request expired before it was approved.");
         onBothScreens("push-expired");
 
         // "Send again", approved this time.
@@ -172,17 +171,6 @@ class PushApprovalInBrowserTest {
         browser.type(Browser.field("Password"), PASSWORD);
         browser.click(button("Sign in"));
         return request;
-    }
-
-    private void waitForPathOneOf(String... paths) {
-        new WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(10)).until(driver -> {
-            String path = URI.create(driver.getCurrentUrl()).getPath();
-            return List.of(paths).contains(path);
-        });
-    }
-
-    private void waitForText(String text) {
-        new WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(10)).until(driver -> browser.text().contains(text));
     }
 
     private void signOut() {
