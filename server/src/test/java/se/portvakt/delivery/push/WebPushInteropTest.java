@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +72,7 @@ class WebPushInteropTest {
         service = new ProcessBuilder("node", "push-service.js", String.valueOf(port)).directory(folder.toFile())
                 .redirectErrorStream(true).redirectOutput(serviceLog.toFile()).start();
         pushService = new HttpAgent(pushOrigin);
-        awaitStatus();
+        awaitStatus(port);
 
         server = TestServer.onNewH2(Map.of("portvakt.push.connect-timeout", "1s", "portvakt.push.read-timeout", "2s"));
         sender = server.bean(PushSender.class);
@@ -267,21 +268,21 @@ class WebPushInteropTest {
         return process.exitValue();
     }
 
-    private static void awaitStatus() throws Exception {
-        for (int tries = 0; tries < 100; tries++) {
+    private static void awaitStatus(int port) throws Exception {
+        for (int tries = 0; tries < 200; tries++) {
             if (!service.isAlive()) {
                 throw new AssertionError("the push service stopped: " + log());
             }
             try {
-                if (pushService.postRaw("/status", "application/json", new byte[0]).statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // Not listening yet.
+                new Socket(InetAddress.getLoopbackAddress(), port).close();
+            } catch (IOException notYetListening) {
+                Thread.sleep(100);
+                continue;
             }
-            Thread.sleep(100);
+            assertThat(pushService.postRaw("/status", "application/json", new byte[0]).statusCode()).isEqualTo(200);
+            return;
         }
-        throw new AssertionError("the push service did not start within 10 s: " + log());
+        throw new AssertionError("the push service did not start within 20 s: " + log());
     }
 
     /** The repository's interop/web-push/ folder, found from the working directory (the module folder under Maven). */
