@@ -54,7 +54,8 @@ class WebSecurityConfig {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/", "/signin", "/signin/**", "/signed-out", "/css/**", "/js/**", "/img/**",
                                 "/favicon.svg", "/favicon.ico", "/error", "/recovery/**", "/dev/outbox", "/dev/outbox/**",
-                                "/actuator/health", "/actuator/health/**", "/actuator/prometheus", CaptchaWidget.CHALLENGE_PATH)
+                                "/actuator/health", "/actuator/health/**", "/actuator/prometheus", CaptchaWidget.CHALLENGE_PATH,
+                                "/authenticator/api/push-key")
                         .permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions
