@@ -24,7 +24,8 @@ public record PortvaktProperties(
         @DefaultValue Factors factors,
         @DefaultValue Sms sms,
         @DefaultValue TwoFactor twoFactor,
-        @DefaultValue Authenticator authenticator) {
+        @DefaultValue Authenticator authenticator,
+        @DefaultValue Push push) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -222,4 +223,20 @@ public record PortvaktProperties(
             @DefaultValue("24h") Duration reportPauseFor,
             @DefaultValue("10") int failedPairingsPerAddress,
             @DefaultValue("1h") Duration window) {}
+
+    /**
+     * Push messages to the Portvakt Authenticator (decision 0020). {@code PushConfig} checks the settings at start-up.
+     *
+     * @param provider web-push (RFC 8030 with VAPID, no account at any push service) or outbox (the development
+     *     outbox); empty means the development outbox when it is enabled, else web-push
+     * @param subject the VAPID contact that push services' operators may write to: a {@code mailto:} address or an
+     *     {@code https:} URL; empty means the issuer when it is https, else {@code mailto:postmaster@} its host
+     * @param connectTimeout how long to wait for a push service to accept a connection
+     * @param readTimeout how long to wait for a push service's whole answer
+     */
+    public record Push(
+            String provider,
+            String subject,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("10s") Duration readTimeout) {}
 }
