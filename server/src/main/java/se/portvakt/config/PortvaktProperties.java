@@ -233,10 +233,14 @@ public record PortvaktProperties(
      *     {@code https:} URL; empty means the issuer when it is https, else {@code mailto:postmaster@} its host
      * @param connectTimeout how long to wait for a push service to accept a connection
      * @param readTimeout how long to wait for a push service's whole answer
+     * @param privateEndpoints whether subscriptions at loopback, private or link-local addresses are sent to (a
+     *     push service inside the network, or a test's); off by default, so a device cannot make the server post
+     *     into its own network
      */
     public record Push(
             String provider,
             String subject,
             @DefaultValue("5s") Duration connectTimeout,
-            @DefaultValue("10s") Duration readTimeout) {}
+            @DefaultValue("10s") Duration readTimeout,
+            @DefaultValue("false") boolean privateEndpoints) {}
 }
