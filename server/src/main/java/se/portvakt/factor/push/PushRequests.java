@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -272,7 +273,8 @@ public class PushRequests {
     }
 
     private PushRequest insert(String accountId, String flowId, String application, String address) {
-        Instant now = Instant.now();
+        // Milliseconds, as every database keeps them, so that the request returned reads the same as the stored one.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         jdbc.sql("""
                 UPDATE push_request SET state = 'SUPERSEDED', pending_flow_id = NULL, decided_at = :now
                 WHERE pending_flow_id = :flow AND state = 'PENDING'
