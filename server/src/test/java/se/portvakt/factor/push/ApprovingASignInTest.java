@@ -422,6 +422,44 @@ abstract class ApprovingASignInTest {
         assertThat(outcome(decide(request, "approve", request.number()))).as("the request is still there").isEqualTo("approved");
     }
 
+    @Test
+    void turningTwoFactorOffOrDeletingTheAccountLeavesNothingBehind() {
+        paired(null);
+        String flow = UUID.randomUUID().toString();
+        outcome(decide(started(flow), "deny", null));
+        requests.start(account.id(), UUID.randomUUID().toString(), "Test web app", "192.0.2.7");
+        pairings.issue(account.id(), flow);
+        requests.cancel(flow);
+        assertThat(rowsOf(account.id())).isPositive();
+
+        assertThat(devices.removeAll(account.id())).isEqualTo(1);
+
+        assertThat(rowsOf(account.id())).isZero();
+        assertThat(phone.call("/pending", Map.of()).statusCode()).isEqualTo(401);
+
+        paired(null);
+        PushRequest reported = started(UUID.randomUUID().toString());
+        assertThat(outcome(phone.call("/report", Map.of("request", reported.id())))).isEqualTo("reported");
+        assertThat(phone.call("/pending", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(rowsOf(account.id())).isGreaterThanOrEqualTo(4);
+        jdbc.sql("DELETE FROM account WHERE id = :id").param("id", account.id()).update();
+        assertThat(rowsOf(account.id())).isZero();
+    }
+
+    /** The rows push keeps for the account, in every table of V13. */
+    int rowsOf(String accountId) {
+        return jdbc.sql("""
+                SELECT (SELECT COUNT(*) FROM authenticator_device WHERE account_id = :a)
+                     + (SELECT COUNT(*) FROM authenticator_pairing WHERE account_id = :a)
+                     + (SELECT COUNT(*) FROM push_request WHERE account_id = :a)
+                     + (SELECT COUNT(*) FROM push_pause WHERE account_id = :a)
+                     + (SELECT COUNT(*) FROM authenticator_message m JOIN authenticator_device d ON d.id = m.device_id
+                        WHERE d.account_id = :a)
+                     + (SELECT COUNT(*) FROM authenticator_message m WHERE NOT EXISTS
+                        (SELECT 1 FROM authenticator_device d WHERE d.id = m.device_id))
+                """).param("a", accountId).query(Integer.class).single();
+    }
+
     List<String> pushesTo(String endpoint, int expected) {
         Instant until = Instant.now().plusSeconds(5);
         List<String> pushes = List.of();
