@@ -24,6 +24,7 @@ import se.portvakt.account.EmailAddress;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.factor.Sha256;
 import se.portvakt.testing.AuthenticatorDevice;
+import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
 import se.portvakt.testing.Race;
@@ -170,6 +171,10 @@ abstract class PairingADeviceTest {
         assertThat(form.statusCode()).as("not application/jose").isEqualTo(400);
         HttpResponse<String> huge = phone.post("/pair", "application/jose", new byte[5 * 1024 * 1024]);
         assertThat(huge.statusCode()).as("5 MiB").isEqualTo(400);
+
+        HttpResponse<String> get = new HttpAgent(settings.issuer()).get("/authenticator/api/pair");
+        assertThat(get.statusCode()).as("GET").isEqualTo(405);
+        assertThat(get.headers().firstValue("Set-Cookie")).isEmpty();
 
         assertThat(phone.post("/pair", signed).statusCode()).as("the code still works after all that").isEqualTo(201);
     }
