@@ -49,15 +49,11 @@ class DeviceMessages {
 
     /** A pairing message posted to {@code path}. */
     Checked<Pairing> pairing(String body, String path) {
-        Optional<JWSObject> parsed = parse(body);
-        if (parsed.isEmpty()) {
-            return Checked.refused(Refusal.invalidRequest("The body is not a compact JWS."));
+        Checked<JWSObject> parsed = parse(body, PAIR_TYPE);
+        if (parsed instanceof Checked.Refused<JWSObject> refused) {
+            return Checked.refused(refused.refusal());
         }
-        JWSObject jws = parsed.get();
-        Optional<Refusal> header = header(jws, PAIR_TYPE);
-        if (header.isPresent()) {
-            return Checked.refused(header.get());
-        }
+        JWSObject jws = ((Checked.Passed<JWSObject>) parsed).value();
         if (!(jws.getHeader().getJWK() instanceof ECKey key) || !Curve.P_256.equals(key.getCurve()) || key.isPrivate()) {
             return Checked.refused(Refusal.invalidRequest("The header needs jwk: a public P-256 key."));
         }
@@ -73,15 +69,11 @@ class DeviceMessages {
 
     /** A paired device's message posted to {@code path}; its {@code jti} is spent here. */
     Checked<Call> call(String body, String path) {
-        Optional<JWSObject> parsed = parse(body);
-        if (parsed.isEmpty()) {
-            return Checked.refused(Refusal.invalidRequest("The body is not a compact JWS."));
+        Checked<JWSObject> parsed = parse(body, DEVICE_TYPE);
+        if (parsed instanceof Checked.Refused<JWSObject> refused) {
+            return Checked.refused(refused.refusal());
         }
-        JWSObject jws = parsed.get();
-        Optional<Refusal> header = header(jws, DEVICE_TYPE);
-        if (header.isPresent()) {
-            return Checked.refused(header.get());
-        }
+        JWSObject jws = ((Checked.Passed<JWSObject>) parsed).value();
         String kid = jws.getHeader().getKeyID();
         if (kid == null || !DEVICE_ID.matcher(kid).matches()) {
             return Checked.refused(Refusal.invalidRequest("The header needs kid: the device id."));
@@ -104,22 +96,21 @@ class DeviceMessages {
         return Checked.passed(new Call(device.get().device(), claims));
     }
 
-    private static Optional<JWSObject> parse(String body) {
+    /** A compact JWS, ES256, of the {@code typ} expected (its signature is not checked yet). */
+    private static Checked<JWSObject> parse(String body, String type) {
+        JWSObject jws;
         try {
-            return Optional.of(JWSObject.parse(body.strip()));
+            jws = JWSObject.parse(body.strip());
         } catch (ParseException | RuntimeException notAJws) {
-            return Optional.empty();
+            return Checked.refused(Refusal.invalidRequest("The body is not a compact JWS."));
         }
-    }
-
-    private static Optional<Refusal> header(JWSObject jws, String type) {
         if (!JWSAlgorithm.ES256.equals(jws.getHeader().getAlgorithm())) {
-            return Optional.of(Refusal.invalidRequest("alg must be ES256."));
+            return Checked.refused(Refusal.invalidRequest("alg must be ES256."));
         }
         if (!new JOSEObjectType(type).equals(jws.getHeader().getType())) {
-            return Optional.of(Refusal.invalidRequest("typ must be " + type + "."));
+            return Checked.refused(Refusal.invalidRequest("typ must be " + type + "."));
         }
-        return Optional.empty();
+        return Checked.passed(jws);
     }
 
     private static boolean verifies(JWSObject jws, ECKey key) {
