@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.nimbusds.jose.JOSEException;
@@ -60,7 +61,7 @@ class DeviceMessages {
         if (!verifies(jws, key)) {
             return Checked.refused(Refusal.invalidRequest("The signature does not verify with the key in the header."));
         }
-        Checked<Claims> claims = claims(jws, path);
+        Checked<Claims> claims = claims(jws, path, Refusal::invalidRequest);
         if (claims instanceof Checked.Refused<Claims> refused) {
             return Checked.refused(refused.refusal());
         }
@@ -85,7 +86,7 @@ class DeviceMessages {
         if (!verifies(jws, device.get().publicKey())) {
             return Checked.refused(Refusal.invalidSignature("The signature does not verify."));
         }
-        Checked<Claims> checked = claims(jws, path);
+        Checked<Claims> checked = claims(jws, path, Refusal::invalidSignature);
         if (checked instanceof Checked.Refused<Claims> refused) {
             return Checked.refused(refused.refusal());
         }
@@ -121,8 +122,11 @@ class DeviceMessages {
         }
     }
 
-    /** The payload's fields that every message has: htu this endpoint, iat near now, jti random. */
-    private Checked<Claims> claims(JWSObject jws, String path) {
+    /**
+     * The payload's fields that every message has: htu this endpoint, iat near now (else {@code stale}: a bad
+     * request when pairing, a refused signature for a paired device), jti random.
+     */
+    private Checked<Claims> claims(JWSObject jws, String path, Function<String, Refusal> stale) {
         Map<String, Object> json;
         try {
             json = jws.getPayload().toJSONObject();
@@ -141,10 +145,7 @@ class DeviceMessages {
             return Checked.refused(Refusal.invalidRequest("iat must be a number of seconds."));
         }
         if (Math.abs(iat.get() - Instant.now().getEpochSecond()) > CLOCK_SKEW.toSeconds()) {
-            Refusal stale = jws.getHeader().getType().getType().equals(PAIR_TYPE)
-                    ? Refusal.invalidRequest("iat is more than 120 s from the server's clock.")
-                    : Refusal.invalidSignature("iat is more than 120 s from the server's clock.");
-            return Checked.refused(stale);
+            return Checked.refused(stale.apply("iat is more than 120 s from the server's clock."));
         }
         if (!claims.string("jti").filter(jti -> jti.length() >= 16 && jti.length() <= 128).isPresent()) {
             return Checked.refused(Refusal.invalidRequest("jti must be a random string of 16 to 128 characters."));

@@ -3,6 +3,7 @@ package se.portvakt.factor.push;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,7 @@ import se.portvakt.delivery.push.PushSubscription;
 public class Devices {
 
     /** How long a message id is remembered: longer than any {@code iat} that passes the 120-second check. */
-    static final java.time.Duration MESSAGE_MEMORY = java.time.Duration.ofMinutes(10);
+    static final Duration MESSAGE_MEMORY = Duration.ofMinutes(10);
 
     /** A device with its public key, for checking its signatures. */
     record Key(Device device, ECKey publicKey) {}

@@ -142,6 +142,7 @@ abstract class PairingADeviceTest {
         bodies.put("no name", phone.pairingMessage(with(good, "name", null)));
         bodies.put("code as number", phone.pairingMessage(with(good, "code", 42)));
         bodies.put("push not a subscription", phone.pairingMessage(with(good, "push", Map.of("endpoint", "http://x"))));
+        bodies.put("push a string", phone.pairingMessage(with(good, "push", "https://push.example.test/x")));
         // Signed by another key than the one in the header.
         bodies.put("bad signature", AuthenticatorDevice.sign(new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(new JOSEObjectType(AuthenticatorDevice.PAIR_TYPE)).jwk(phone.key().toPublicJWK()).build(), good, other.key()));
