@@ -356,6 +356,19 @@ abstract class ApprovingASignInTest {
     }
 
     @Test
+    void anApprovalTappedByMistakeCanStillBeReported() {
+        paired(null);
+        String flow = UUID.randomUUID().toString();
+        PushRequest request = started(flow);
+        assertThat(outcome(decide(request, "approve", request.number()))).isEqualTo("approved");
+
+        assertThat(outcome(phone.call("/report", Map.of("request", request.id())))).isEqualTo("reported");
+
+        assertThat(requests.pausedUntil(account.id())).isPresent();
+        assertThat(requests.latest(flow)).hasValueSatisfying(r -> assertThat(r.state()).isEqualTo(PushRequest.State.APPROVED));
+    }
+
+    @Test
     void theRequestIsPushedToTheDevicesSubscriptionThroughTheOutbox() {
         Map<String, Object> subscription = AuthenticatorDevice.subscription();
         paired(subscription);
