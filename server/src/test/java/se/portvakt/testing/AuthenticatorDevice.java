@@ -38,11 +38,13 @@ public final class AuthenticatorDevice {
     private final String issuer;
     private final ECKey key;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String base;
     private String address = TestPeople.uniqueAddress();
     private String deviceId;
 
     public AuthenticatorDevice(String issuer) {
         this.issuer = issuer;
+        this.base = issuer;
         try {
             this.key = new ECKeyGenerator(Curve.P_256).generate();
         } catch (JOSEException e) {
@@ -53,6 +55,12 @@ public final class AuthenticatorDevice {
     /** Acts from this client address from now on. */
     public AuthenticatorDevice from(String clientAddress) {
         this.address = clientAddress;
+        return this;
+    }
+
+    /** Sends to this server from now on (a node behind the load balancer), still signing for the issuer's URLs. */
+    public AuthenticatorDevice via(String nodeUrl) {
+        this.base = nodeUrl;
         return this;
     }
 
@@ -122,7 +130,7 @@ public final class AuthenticatorDevice {
     }
 
     public HttpResponse<String> post(String operation, String contentType, byte[] body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/authenticator/api" + operation))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/authenticator/api" + operation))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", contentType)
                 .header("X-Forwarded-For", address)

@@ -86,7 +86,7 @@ class AuthenticatorApi {
         if (code.isEmpty() || name.isEmpty()) {
             return refusedPairing(Refusal.invalidRequest("code and name are required."), address);
         }
-        if (claims.object("push").isPresent() && push.isEmpty()) {
+        if (claims.values().get("push") != null && push.isEmpty()) {
             return refusedPairing(Refusal.invalidRequest("push is not a Web Push subscription."), address);
         }
         Admission admission = limiter.admit(new Counted(failedPairings, address));

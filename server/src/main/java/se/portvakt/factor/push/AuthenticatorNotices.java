@@ -3,6 +3,7 @@ package se.portvakt.factor.push;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -60,7 +61,7 @@ class AuthenticatorNotices {
         background.execute(() -> {
             try {
                 accounts.findById(accountId).ifPresent(account -> {
-                    var all = new java.util.HashMap<String, Object>(variables);
+                    Map<String, Object> all = new HashMap<>(variables);
                     all.put("kind", kind);
                     all.put("link", UriComponentsBuilder.fromUriString(issuer).path("/signin/forgot")
                             .queryParam("email", account.email().value()).encode().toUriString());

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import com.nimbusds.jose.JOSEException;
@@ -49,22 +50,18 @@ class DeviceMessages {
 
     /** A pairing message posted to {@code path}. */
     Checked<Pairing> pairing(String body, String path) {
-        Optional<JWSObject> parsed = parse(body);
-        if (parsed.isEmpty()) {
-            return Checked.refused(Refusal.invalidRequest("The body is not a compact JWS."));
+        Checked<JWSObject> parsed = parse(body, PAIR_TYPE);
+        if (parsed instanceof Checked.Refused<JWSObject> refused) {
+            return Checked.refused(refused.refusal());
         }
-        JWSObject jws = parsed.get();
-        Optional<Refusal> header = header(jws, PAIR_TYPE);
-        if (header.isPresent()) {
-            return Checked.refused(header.get());
-        }
+        JWSObject jws = ((Checked.Passed<JWSObject>) parsed).value();
         if (!(jws.getHeader().getJWK() instanceof ECKey key) || !Curve.P_256.equals(key.getCurve()) || key.isPrivate()) {
             return Checked.refused(Refusal.invalidRequest("The header needs jwk: a public P-256 key."));
         }
         if (!verifies(jws, key)) {
             return Checked.refused(Refusal.invalidRequest("The signature does not verify with the key in the header."));
         }
-        Checked<Claims> claims = claims(jws, path);
+        Checked<Claims> claims = claims(jws, path, Refusal::invalidRequest);
         if (claims instanceof Checked.Refused<Claims> refused) {
             return Checked.refused(refused.refusal());
         }
@@ -73,15 +70,11 @@ class DeviceMessages {
 
     /** A paired device's message posted to {@code path}; its {@code jti} is spent here. */
     Checked<Call> call(String body, String path) {
-        Optional<JWSObject> parsed = parse(body);
-        if (parsed.isEmpty()) {
-            return Checked.refused(Refusal.invalidRequest("The body is not a compact JWS."));
+        Checked<JWSObject> parsed = parse(body, DEVICE_TYPE);
+        if (parsed instanceof Checked.Refused<JWSObject> refused) {
+            return Checked.refused(refused.refusal());
         }
-        JWSObject jws = parsed.get();
-        Optional<Refusal> header = header(jws, DEVICE_TYPE);
-        if (header.isPresent()) {
-            return Checked.refused(header.get());
-        }
+        JWSObject jws = ((Checked.Passed<JWSObject>) parsed).value();
         String kid = jws.getHeader().getKeyID();
         if (kid == null || !DEVICE_ID.matcher(kid).matches()) {
             return Checked.refused(Refusal.invalidRequest("The header needs kid: the device id."));
@@ -93,7 +86,7 @@ class DeviceMessages {
         if (!verifies(jws, device.get().publicKey())) {
             return Checked.refused(Refusal.invalidSignature("The signature does not verify."));
         }
-        Checked<Claims> checked = claims(jws, path);
+        Checked<Claims> checked = claims(jws, path, Refusal::invalidSignature);
         if (checked instanceof Checked.Refused<Claims> refused) {
             return Checked.refused(refused.refusal());
         }
@@ -104,22 +97,21 @@ class DeviceMessages {
         return Checked.passed(new Call(device.get().device(), claims));
     }
 
-    private static Optional<JWSObject> parse(String body) {
+    /** A compact JWS, ES256, of the {@code typ} expected (its signature is not checked yet). */
+    private static Checked<JWSObject> parse(String body, String type) {
+        JWSObject jws;
         try {
-            return Optional.of(JWSObject.parse(body.strip()));
+            jws = JWSObject.parse(body.strip());
         } catch (ParseException | RuntimeException notAJws) {
-            return Optional.empty();
+            return Checked.refused(Refusal.invalidRequest("The body is not a compact JWS."));
         }
-    }
-
-    private static Optional<Refusal> header(JWSObject jws, String type) {
         if (!JWSAlgorithm.ES256.equals(jws.getHeader().getAlgorithm())) {
-            return Optional.of(Refusal.invalidRequest("alg must be ES256."));
+            return Checked.refused(Refusal.invalidRequest("alg must be ES256."));
         }
         if (!new JOSEObjectType(type).equals(jws.getHeader().getType())) {
-            return Optional.of(Refusal.invalidRequest("typ must be " + type + "."));
+            return Checked.refused(Refusal.invalidRequest("typ must be " + type + "."));
         }
-        return Optional.empty();
+        return Checked.passed(jws);
     }
 
     private static boolean verifies(JWSObject jws, ECKey key) {
@@ -130,8 +122,11 @@ class DeviceMessages {
         }
     }
 
-    /** The payload's fields that every message has: htu this endpoint, iat near now, jti random. */
-    private Checked<Claims> claims(JWSObject jws, String path) {
+    /**
+     * The payload's fields that every message has: htu this endpoint, iat near now (else {@code stale}: a bad
+     * request when pairing, a refused signature for a paired device), jti random.
+     */
+    private Checked<Claims> claims(JWSObject jws, String path, Function<String, Refusal> stale) {
         Map<String, Object> json;
         try {
             json = jws.getPayload().toJSONObject();
@@ -150,10 +145,7 @@ class DeviceMessages {
             return Checked.refused(Refusal.invalidRequest("iat must be a number of seconds."));
         }
         if (Math.abs(iat.get() - Instant.now().getEpochSecond()) > CLOCK_SKEW.toSeconds()) {
-            Refusal stale = jws.getHeader().getType().getType().equals(PAIR_TYPE)
-                    ? Refusal.invalidRequest("iat is more than 120 s from the server's clock.")
-                    : Refusal.invalidSignature("iat is more than 120 s from the server's clock.");
-            return Checked.refused(stale);
+            return Checked.refused(stale.apply("iat is more than 120 s from the server's clock."));
         }
         if (!claims.string("jti").filter(jti -> jti.length() >= 16 && jti.length() <= 128).isPresent()) {
             return Checked.refused(Refusal.invalidRequest("jti must be a random string of 16 to 128 characters."));

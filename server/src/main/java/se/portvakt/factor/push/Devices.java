@@ -3,6 +3,7 @@ package se.portvakt.factor.push;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
@@ -26,7 +28,7 @@ import se.portvakt.delivery.push.PushSubscription;
 public class Devices {
 
     /** How long a message id is remembered: longer than any {@code iat} that passes the 120-second check. */
-    static final java.time.Duration MESSAGE_MEMORY = java.time.Duration.ofMinutes(10);
+    static final Duration MESSAGE_MEMORY = Duration.ofMinutes(10);
 
     /** A device with its public key, for checking its signatures. */
     record Key(Device device, ECKey publicKey) {}
@@ -38,10 +40,12 @@ public class Devices {
 
     private final JdbcClient jdbc;
     private final AuditLog audit;
+    private final TransactionTemplate transaction;
 
-    Devices(JdbcClient jdbc, AuditLog audit) {
+    Devices(JdbcClient jdbc, AuditLog audit, TransactionTemplate transaction) {
         this.jdbc = jdbc;
         this.audit = audit;
+        this.transaction = transaction;
     }
 
     /** The account's devices, oldest first. */
@@ -70,16 +74,25 @@ public class Devices {
         return removed;
     }
 
-    /** Removes all devices of the account (turning 2FA off); audited. */
+    /**
+     * Removes all devices of the account (turning 2FA off), and with them everything push kept for it: pairing
+     * codes, requests and a pause; audited. Returns the number of devices removed.
+     */
     public int removeAll(String accountId) {
-        int removed = jdbc.sql("DELETE FROM authenticator_device WHERE account_id = :account")
-                .param("account", accountId)
-                .update();
-        if (removed > 0) {
+        Integer removed = transaction.execute(status -> {
+            for (String table : List.of("authenticator_pairing", "push_request", "push_pause")) {
+                jdbc.sql("DELETE FROM " + table + " WHERE account_id = :account").param("account", accountId).update();
+            }
+            return jdbc.sql("DELETE FROM authenticator_device WHERE account_id = :account")
+                    .param("account", accountId)
+                    .update();
+        });
+        int count = removed == null ? 0 : removed;
+        if (count > 0) {
             audit.record(new AuditEvent("authenticator.device.removed", "success", accountId, null, null, null,
-                    removed + " device(s), all of the account"));
+                    count + " device(s), all of the account"));
         }
-        return removed;
+        return count;
     }
 
     /** The device removed itself ({@code remove} call); audited. */

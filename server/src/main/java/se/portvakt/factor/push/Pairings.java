@@ -1,5 +1,6 @@
 package se.portvakt.factor.push;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -122,7 +123,7 @@ public class Pairings {
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
     void purgeOld() {
         jdbc.sql("DELETE FROM authenticator_pairing WHERE expires_at < :before")
-                .param("before", Rows.utc(Instant.now().minus(java.time.Duration.ofDays(1))))
+                .param("before", Rows.utc(Instant.now().minus(Duration.ofDays(1))))
                 .update();
     }
 }

@@ -1,7 +1,7 @@
 package se.portvakt.factor.push;
 
-import java.util.List;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A request to approve one sign-in on a paired device (journey step 5, push), with number matching: the browser

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -51,6 +53,9 @@ public class PushRequests {
 
     /** A request as a device sees it: with the application and the address of the sign-in. */
     record Waiting(PushRequest request, String application, String address) {}
+
+    /** The stored state of a request, and its sign-in. */
+    private record StateOf(String state, String flowId) {}
 
     /** A device's answer. */
     enum Decision { APPROVE, DENY }
@@ -190,15 +195,15 @@ public class PushRequests {
                 .param("id", requestId)
                 .param("account", device.accountId())
                 .update();
-        Optional<String[]> row = jdbc.sql("SELECT state, flow_id FROM push_request WHERE id = :id AND account_id = :account")
+        Optional<StateOf> row = jdbc.sql("SELECT state, flow_id FROM push_request WHERE id = :id AND account_id = :account")
                 .param("id", requestId)
                 .param("account", device.accountId())
-                .query((rs, n) -> new String[] {rs.getString("state"), rs.getString("flow_id")})
+                .query((rs, n) -> new StateOf(rs.getString("state"), rs.getString("flow_id")))
                 .optional();
         if (row.isEmpty()) {
             return Decided.UNKNOWN;
         }
-        String state = row.get()[0];
+        String state = row.get().state();
         if (decided != 1) {
             Decided late = List.of(PENDING, SUPERSEDED, CANCELLED).contains(state) ? Decided.EXPIRED : Decided.DECIDED;
             audit.record(new AuditEvent("authenticator.decide", late.word, device.accountId(), null, null, address,
@@ -212,7 +217,7 @@ public class PushRequests {
         };
         audit.record(new AuditEvent("authenticator.decide", outcome.word, device.accountId(), null, null, address,
                 "request " + requestId + ", device " + device.id()));
-        events.publishEvent(new PushDecided(row.get()[1], requestId,
+        events.publishEvent(new PushDecided(row.get().flowId(), requestId,
                 outcome == Decided.APPROVED ? PushRequest.State.APPROVED : PushRequest.State.DENIED));
         if (outcome != Decided.APPROVED) {
             pause.pauseIfDue(device.accountId())
@@ -272,7 +277,8 @@ public class PushRequests {
     }
 
     private PushRequest insert(String accountId, String flowId, String application, String address) {
-        Instant now = Instant.now();
+        // Milliseconds, as every database keeps them, so that the request returned reads the same as the stored one.
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         jdbc.sql("""
                 UPDATE push_request SET state = 'SUPERSEDED', pending_flow_id = NULL, decided_at = :now
                 WHERE pending_flow_id = :flow AND state = 'PENDING'
@@ -332,7 +338,7 @@ public class PushRequests {
     @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
     void purgeOld() {
         jdbc.sql("DELETE FROM push_request WHERE expires_at < :before")
-                .param("before", Rows.utc(Instant.now().minus(java.time.Duration.ofDays(30))))
+                .param("before", Rows.utc(Instant.now().minus(Duration.ofDays(30))))
                 .update();
     }
 

@@ -24,6 +24,7 @@ import se.portvakt.account.EmailAddress;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.factor.Sha256;
 import se.portvakt.testing.AuthenticatorDevice;
+import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
 import se.portvakt.testing.Race;
@@ -141,6 +142,7 @@ abstract class PairingADeviceTest {
         bodies.put("no name", phone.pairingMessage(with(good, "name", null)));
         bodies.put("code as number", phone.pairingMessage(with(good, "code", 42)));
         bodies.put("push not a subscription", phone.pairingMessage(with(good, "push", Map.of("endpoint", "http://x"))));
+        bodies.put("push a string", phone.pairingMessage(with(good, "push", "https://push.example.test/x")));
         // Signed by another key than the one in the header.
         bodies.put("bad signature", AuthenticatorDevice.sign(new JWSHeader.Builder(JWSAlgorithm.ES256)
                 .type(new JOSEObjectType(AuthenticatorDevice.PAIR_TYPE)).jwk(phone.key().toPublicJWK()).build(), good, other.key()));
@@ -170,6 +172,10 @@ abstract class PairingADeviceTest {
         assertThat(form.statusCode()).as("not application/jose").isEqualTo(400);
         HttpResponse<String> huge = phone.post("/pair", "application/jose", new byte[5 * 1024 * 1024]);
         assertThat(huge.statusCode()).as("5 MiB").isEqualTo(400);
+
+        HttpResponse<String> get = new HttpAgent(settings.issuer()).get("/authenticator/api/pair");
+        assertThat(get.statusCode()).as("GET").isEqualTo(405);
+        assertThat(get.headers().firstValue("Set-Cookie")).isEmpty();
 
         assertThat(phone.post("/pair", signed).statusCode()).as("the code still works after all that").isEqualTo(201);
     }
