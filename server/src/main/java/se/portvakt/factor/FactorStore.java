@@ -157,13 +157,14 @@ public class FactorStore {
                 .update();
     }
 
-    /** Turns two-factor authentication off: every factor, paired device and unfinished set-up goes. */
+    /**
+     * Turns two-factor authentication off: every factor and unfinished set-up goes (the push devices, with their
+     * codes and requests, go with {@code factor.push.Devices#removeAll}).
+     */
     public int removeAll(String accountId) {
         Integer removed = transaction.execute(status -> {
             jdbc.sql("DELETE FROM pending_factor WHERE account_id = :account").param("account", accountId).update();
-            int devices = jdbc.sql("DELETE FROM authenticator_device WHERE account_id = :account")
-                    .param("account", accountId).update();
-            return devices + jdbc.sql("DELETE FROM account_factor WHERE account_id = :account").param("account", accountId).update();
+            return jdbc.sql("DELETE FROM account_factor WHERE account_id = :account").param("account", accountId).update();
         });
         return removed == null ? 0 : removed;
     }

@@ -81,7 +81,7 @@ class DeviceMessages {
         }
         Optional<Devices.Key> device = devices.key(kid);
         if (device.isEmpty()) {
-            return Checked.refused(Refusal.invalidSignature("Unknown device."));
+            return Checked.refused(Refusal.unknownDevice());
         }
         if (!verifies(jws, device.get().publicKey())) {
             return Checked.refused(Refusal.invalidSignature("The signature does not verify."));

@@ -17,9 +17,17 @@ record Refusal(int status, String error, String description) {
         return new Refusal(400, "invalid_request", description);
     }
 
-    /** 401: unknown device, bad signature, replayed or stale message; the app forgets an account it was removed from. */
+    /**
+     * 401: bad signature, replayed or stale message. The app keeps its account: a clock that is off, or a message
+     * sent twice, is not a removal.
+     */
     static Refusal invalidSignature(String description) {
         return new Refusal(401, "invalid_signature", description);
+    }
+
+    /** 401: no device has this id (any more): the app forgets the account it was removed from. */
+    static Refusal unknownDevice() {
+        return new Refusal(401, "unknown_device", "Unknown device: it was removed, or 2FA was turned off.");
     }
 
     /** 400: the pairing code is unknown, expired or used (one answer for all three). */

@@ -243,7 +243,7 @@ abstract class ApprovingASignInTest {
 
         HttpResponse<String> answer = decide(request, "approve", request.number());
         assertThat(answer.statusCode()).isEqualTo(401);
-        assertThat(AuthenticatorDevice.json(answer).get("error").asString()).isEqualTo("invalid_signature");
+        assertThat(AuthenticatorDevice.json(answer).get("error").asString()).isEqualTo("unknown_device");
         assertThat(requests.start(account.id(), UUID.randomUUID().toString(), "Test web app", "192.0.2.7"))
                 .isInstanceOf(PushStart.NoDevice.class);
         assertThat(audit("authenticator.device.removed", "success")).anySatisfy(d -> assertThat(d).contains(phone.id()));
