@@ -10,6 +10,8 @@ public enum Step {
     /** Journey step 2: the password. */
     PASSWORD("/password"),
 
+    /** Step 5: "Check your phone": approve the push request in Portvakt Authenticator, tapping the number shown. */
+    CHECK_YOUR_PHONE("/check-your-phone"),
     /** Step 5: a code from the authenticator app. */
     AUTHENTICATOR_CODE("/authenticator-code"),
     /** Step 5: a code sent by SMS to the backup number. */
@@ -23,6 +25,10 @@ public enum Step {
 
     /** Step 4: "Activate two-factor authentication (2FA)", with "Enable" and "Remind me later". */
     TWO_FACTOR_PROMPT("/two-factor"),
+    /** Step 4a: "Get started with 2FA": install Portvakt Authenticator, or "I use another Authenticator app". */
+    GET_STARTED("/get-started"),
+    /** Step 4a: "Scan the QR code with Portvakt Authenticator to add your account". */
+    AUTHENTICATOR_PAIRING("/authenticator-pairing"),
     /** Step 4b: the QR code and key for the authenticator app. */
     AUTHENTICATOR_SETUP("/authenticator-setup"),
     /** Step 4b: the first code from the app confirms the set-up. */

@@ -11,6 +11,8 @@ import se.portvakt.audit.AuditLog;
 import se.portvakt.client.Clients;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorStore;
+import se.portvakt.factor.push.PushRequests;
+import se.portvakt.factor.push.PushStart;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
 
@@ -26,10 +28,13 @@ public class TwoFactorRoute {
     private final AccountStore accounts;
     private final Clients clients;
     private final SmsCodes smsCodes;
+    private final PushRequests pushRequests;
     private final AuditLog audit;
 
-    TwoFactorRoute(FactorStore factors, AccountStore accounts, Clients clients, SmsCodes smsCodes, AuditLog audit) {
+    TwoFactorRoute(FactorStore factors, AccountStore accounts, Clients clients, SmsCodes smsCodes,
+            PushRequests pushRequests, AuditLog audit) {
         this.factors = factors;
+        this.pushRequests = pushRequests;
         this.accounts = accounts;
         this.clients = clients;
         this.smsCodes = smsCodes;
@@ -67,9 +72,30 @@ public class TwoFactorRoute {
         return factors.enrolled(flow.accountId()).contains(FactorKind.EMERGENCY_CODE) ? Step.DONE : Step.EMERGENCY_CODE_SAVE;
     }
 
-    /** The flow moved to the page that asks for this factor; for SMS, a code is sent on the way. */
+    /**
+     * Where the set-up goes once its app (Portvakt Authenticator or another) is added: a backup number set up before
+     * stays; otherwise one is offered, when texts can be sent at all; then the emergency code.
+     */
+    public Step afterSetUp(SignInFlow flow) {
+        return factors.phone(flow.accountId()).isPresent() || !smsCodes.available() ? Step.EMERGENCY_CODE_SAVE
+                : Step.SMS_BACKUP;
+    }
+
+    /**
+     * The flow moved to the page that asks for this factor; for SMS a code is sent on the way, for push a request
+     * (unless push is paused for the account, which that page then says).
+     */
     public SignInFlow enter(SignInFlow flow, FactorKind kind, StepContext context) {
         return switch (kind) {
+            case PUSH -> {
+                PushStart started = pushRequests.start(flow.accountId(), flow.id(), clients.displayName(flow.clientId()),
+                        context.address());
+                if (started instanceof PushStart.Sent sent) {
+                    audit.record(new AuditEvent("push.request", "sent", flow.accountId(), flow.email().value(),
+                            flow.clientId(), context.address(), sent.request().id()));
+                }
+                yield flow.atStep(Step.CHECK_YOUR_PHONE);
+            }
             case TOTP -> flow.atStep(Step.AUTHENTICATOR_CODE);
             case SMS -> {
                 factors.phone(flow.accountId()).ifPresent(phone -> sendCode(flow, Purpose.SIGN_IN, phone, context));

@@ -22,7 +22,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
  * with an {@link Outcome}; an expected HTTP answer never throws (a damaged or unwritable state file does).
  *
  * <p>The high-level calls ({@link #pair}, {@link #pending}, {@link #approve}, ...) keep the state file: a pairing
- * stores the account, a {@code 401} marks it removed and forgets its key. The low-level ones ({@link #message},
+ * stores the account, a {@code 401 unknown_device} marks it removed and forgets its key. The low-level ones ({@link #message},
  * {@link #sign}, {@link #signedApproval}, {@link #send}) build, sign and post single messages and leave the state
  * file alone, so a test can replay a message or sign with a foreign key. One instance may be used from several
  * threads (the state file is changed under a lock), and several instances may share a state file.
@@ -238,7 +238,7 @@ public final class Authenticator {
     }
 
     /**
-     * Signs and sends for a paired account, and remembers a {@code 401}: the account is marked removed and its key
+     * Signs and sends for a paired account, and remembers a {@code 401 unknown_device}: the account is marked removed and its key
      * forgotten. An account removed earlier is not asked about again.
      */
     private Outcome call(Account account, Function<Account, Signed> signing) {

@@ -53,7 +53,7 @@ final class DeviceApi {
 
     private Outcome answer(Signed signed, int status, String body) {
         Operation operation = signed.message().operation();
-        if (status == 401 && operation != Operation.PAIR) {
+        if (status == 401 && operation != Operation.PAIR && "unknown_device".equals(errorField(body, "error"))) {
             return new Outcome.DeviceRemoved(errorField(body, "error_description"));
         }
         if (status != operation.success()) {

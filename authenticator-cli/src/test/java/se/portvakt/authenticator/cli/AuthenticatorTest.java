@@ -217,7 +217,7 @@ class AuthenticatorTest {
         Signed approval = phone.signedApproval(account, request.id, 42);
 
         assertThat(phone.send(approval)).isInstanceOf(Outcome.Approved.class);
-        assertThat(phone.send(approval)).isEqualTo(new Outcome.DeviceRemoved("jti missing or replayed"));
+        assertThat(phone.send(approval)).isEqualTo(new Outcome.Refused(401, "invalid_signature", "jti missing or replayed"));
 
         assertThat(phone.accounts().get(0).removed()).isFalse();
     }
@@ -231,7 +231,7 @@ class AuthenticatorTest {
         ECKey foreign = Authenticator.newKey();
 
         assertThat(phone.send(approval.signAsDevice(account.device(), foreign)))
-                .isInstanceOf(Outcome.DeviceRemoved.class);
+                .isEqualTo(new Outcome.Refused(401, "invalid_signature", "The signature does not verify."));
         assertThat(phone.send(approval.with("jti", "another-random-id-of-22").sign(
                 new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("JWT")).keyID(account.device())
                         .build(), account.key())))
@@ -249,7 +249,9 @@ class AuthenticatorTest {
                 Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-3)));
 
         assertThat(slow.send(slow.sign(account, slow.message(account, Operation.PENDING))))
-                .isEqualTo(new Outcome.DeviceRemoved("iat is not now"));
+                .isEqualTo(new Outcome.Refused(401, "invalid_signature", "iat is not now"));
+        assertThat(slow.pending(account)).as("a clock that is off is no removal").isInstanceOf(Outcome.Refused.class);
+        assertThat(slow.accounts().get(0).removed()).isFalse();
     }
 
     @Test

@@ -195,8 +195,12 @@ final class StubPortvakt implements AutoCloseable {
             answer(exchange, 400, error("invalid_request", "wrong typ or alg"));
             return;
         }
-        if (key == null || !jws.verify(new ECDSAVerifier(key))) {
-            answer(exchange, 401, error("invalid_signature", "unknown device or bad signature"));
+        if (key == null) {
+            answer(exchange, 401, error("unknown_device", "Unknown device: it was removed, or 2FA was turned off."));
+            return;
+        }
+        if (!jws.verify(new ECDSAVerifier(key))) {
+            answer(exchange, 401, error("invalid_signature", "The signature does not verify."));
             return;
         }
         Map<String, Object> claims = jws.getPayload().toJSONObject();

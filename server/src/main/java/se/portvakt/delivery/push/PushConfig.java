@@ -48,7 +48,7 @@ class PushConfig {
             }
             case "web-push" -> new WebPushSender(new Vapid(vapidKeys.key(), subject(push.subject(), properties.issuer())),
                     positive(push.connectTimeout(), "portvakt.push.connect-timeout"),
-                    positive(push.readTimeout(), "portvakt.push.read-timeout"), Clock.systemUTC());
+                    positive(push.readTimeout(), "portvakt.push.read-timeout"), Clock.systemUTC(), push.privateEndpoints());
             default -> throw invalid("portvakt.push.provider", push.provider(), "choose web-push or outbox");
         };
     }

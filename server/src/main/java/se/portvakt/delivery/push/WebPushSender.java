@@ -2,8 +2,10 @@ package se.portvakt.delivery.push;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -46,9 +48,15 @@ final class WebPushSender implements PushSender {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Clock clock;
+    private final boolean privateEndpoints;
 
-    WebPushSender(Vapid vapid, Duration connectTimeout, Duration readTimeout, Clock clock) {
+    /**
+     * @param privateEndpoints whether endpoints at loopback, private or link-local addresses are sent to (a local
+     *     push service in tests); off, a device cannot make the server post to the inside of its network
+     */
+    WebPushSender(Vapid vapid, Duration connectTimeout, Duration readTimeout, Clock clock, boolean privateEndpoints) {
         this.vapid = vapid;
+        this.privateEndpoints = privateEndpoints;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.clock = clock;
@@ -61,6 +69,9 @@ final class WebPushSender implements PushSender {
     public PushOutcome send(PushSubscription to, byte[] payload, Duration ttl) {
         try {
             URI endpoint = endpoint(to.endpoint());
+            if (!privateEndpoints) {
+                requirePublic(endpoint.getHost());
+            }
             byte[] body = PayloadEncryption.encrypt(payload, PayloadEncryption.Recipient.of(to));
             return post(endpoint, body, ttl == null || ttl.isNegative() ? 0 : ttl.toSeconds());
         } catch (IllegalArgumentException unusable) {
@@ -113,6 +124,31 @@ final class WebPushSender implements PushSender {
 
     private PushOutcome noAnswer(String service) {
         return new PushOutcome.Failed(service + " did not answer within " + seconds(readTimeout));
+    }
+
+    /**
+     * Refuses a host that is, or resolves to, an address inside a network (loopback, private, link-local, carrier-grade
+     * NAT, unique-local IPv6, any-local, multicast): push services are on the internet, and the endpoint comes from a
+     * device, which must not make the server post to the inside of its own network.
+     *
+     * @throws IllegalArgumentException when the host is such an address or cannot be resolved
+     */
+    static void requirePublic(String host) {
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("the endpoint's host is not known");
+        }
+        for (InetAddress address : addresses) {
+            byte[] bytes = address.getAddress();
+            boolean carrierGradeNat = bytes.length == 4 && (bytes[0] & 0xff) == 100 && (bytes[1] & 0xc0) == 64;
+            boolean uniqueLocal = bytes.length == 16 && (bytes[0] & 0xfe) == 0xfc;
+            if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+                    || address.isAnyLocalAddress() || address.isMulticastAddress() || carrierGradeNat || uniqueLocal) {
+                throw new IllegalArgumentException("the endpoint is at a private address (portvakt.push.private-endpoints)");
+            }
+        }
     }
 
     /**

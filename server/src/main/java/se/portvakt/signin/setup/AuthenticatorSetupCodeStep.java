@@ -6,17 +6,17 @@ import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
 import se.portvakt.factor.FactorKind;
-import se.portvakt.factor.FactorStore;
-import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.totp.TotpFactor;
 import se.portvakt.signin.CodePage;
-import se.portvakt.signin.SecondFactorAttempts;
+import se.portvakt.signin.FactorAdded;
 import se.portvakt.signin.SecondFactorAttempts.Verdict;
+import se.portvakt.signin.SecondFactorAttempts;
 import se.portvakt.signin.SignInFlow;
 import se.portvakt.signin.SignInStep;
 import se.portvakt.signin.Step;
 import se.portvakt.signin.StepContext;
 import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRoute;
 
 /** Step 4b, "enter the security code": the app's first code proves it holds the key, and 2FA is on. */
 @Component
@@ -26,18 +26,15 @@ class AuthenticatorSetupCodeStep implements SignInStep {
             "twofactor.code.label", true, false, false, "twofactor.setup.back");
 
     private final TotpFactor totp;
-    private final FactorStore factors;
     private final SecondFactorAttempts attempts;
     private final FactorAdded added;
-    private final SmsCodes smsCodes;
+    private final TwoFactorRoute route;
 
-    AuthenticatorSetupCodeStep(TotpFactor totp, FactorStore factors, SecondFactorAttempts attempts, FactorAdded added,
-            SmsCodes smsCodes) {
-        this.smsCodes = smsCodes;
+    AuthenticatorSetupCodeStep(TotpFactor totp, SecondFactorAttempts attempts, FactorAdded added, TwoFactorRoute route) {
         this.totp = totp;
-        this.factors = factors;
         this.attempts = attempts;
         this.added = added;
+        this.route = route;
     }
 
     @Override
@@ -60,10 +57,8 @@ class AuthenticatorSetupCodeStep implements SignInStep {
                         : new Verdict.Wrong("twofactor.setup.code.invalid"),
                 () -> {
                     added.record(flow, context, FactorKind.TOTP);
-                    // A backup number set up before stays; otherwise offer one, when texts can be sent at all.
-                    Step next = factors.phone(flow.accountId()).isPresent() || !smsCodes.available()
-                            ? Step.EMERGENCY_CODE_SAVE : Step.SMS_BACKUP;
-                    return new StepResult.Advance(flow.passed(attempts.passed(flow, context, FactorKind.TOTP), next));
+                    return new StepResult.Advance(
+                            flow.passed(attempts.passed(flow, context, FactorKind.TOTP), route.afterSetUp(flow)));
                 });
     }
 }

@@ -11,6 +11,7 @@ import se.portvakt.audit.AuditLog;
 import se.portvakt.factor.FactorNotices;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.emergency.EmergencyCodes;
+import se.portvakt.factor.push.Devices;
 import se.portvakt.signin.SignInFlow;
 import se.portvakt.signin.SignInStep;
 import se.portvakt.signin.Step;
@@ -26,14 +27,16 @@ class EmergencyCodeUsedStep implements SignInStep {
 
     private final EmergencyCodes codes;
     private final FactorStore factors;
+    private final Devices devices;
     private final AccountStore accounts;
     private final FactorNotices notices;
     private final AuditLog audit;
 
-    EmergencyCodeUsedStep(EmergencyCodes codes, FactorStore factors, AccountStore accounts, FactorNotices notices,
-            AuditLog audit) {
+    EmergencyCodeUsedStep(EmergencyCodes codes, FactorStore factors, Devices devices, AccountStore accounts,
+            FactorNotices notices, AuditLog audit) {
         this.codes = codes;
         this.factors = factors;
+        this.devices = devices;
         this.accounts = accounts;
         this.notices = notices;
         this.audit = audit;
@@ -57,6 +60,7 @@ class EmergencyCodeUsedStep implements SignInStep {
         }
         if (action.equals("off")) {
             factors.removeAll(flow.accountId());
+            devices.removeAll(flow.accountId());
             audit.record(new AuditEvent("factor.removed", "success", flow.accountId(), flow.email().value(),
                     flow.clientId(), context.address(), "two-factor authentication turned off with the emergency code"));
             accounts.findById(flow.accountId()).ifPresent(account -> notices.twoFactorOff(account, context.locale()));

@@ -6,14 +6,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
 import se.portvakt.factor.FactorKind;
-import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.FactorStore.Pending;
+import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.PhoneNumbers;
-import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
+import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.signin.CodePage;
-import se.portvakt.signin.SecondFactorAttempts;
+import se.portvakt.signin.FactorAdded;
 import se.portvakt.signin.SecondFactorAttempts.Verdict;
+import se.portvakt.signin.SecondFactorAttempts;
 import se.portvakt.signin.SignInFlow;
 import se.portvakt.signin.SignInStep;
 import se.portvakt.signin.SmsSending;

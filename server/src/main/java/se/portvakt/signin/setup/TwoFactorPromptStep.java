@@ -60,6 +60,6 @@ class TwoFactorPromptStep implements SignInStep {
                     flow.clientId(), context.address(), null));
             return new StepResult.Advance(flow.atStep(Step.DONE));
         }
-        return new StepResult.Advance(flow.atStep(Step.AUTHENTICATOR_SETUP));
+        return new StepResult.Advance(flow.atStep(Step.GET_STARTED));
     }
 }

@@ -74,7 +74,8 @@ class WebPushInteropTest {
         pushService = new HttpAgent(pushOrigin);
         awaitStatus(port);
 
-        server = TestServer.onNewH2(Map.of("portvakt.push.connect-timeout", "1s", "portvakt.push.read-timeout", "2s"));
+        server = TestServer.onNewH2(Map.of("portvakt.push.connect-timeout", "1s", "portvakt.push.read-timeout", "2s",
+                "portvakt.push.private-endpoints", "true"));
         sender = server.bean(PushSender.class);
         HttpResponse<String> key = new HttpAgent(server.issuer()).get("/authenticator/api/push-key");
         assertThat(key.statusCode()).as(key.body()).isEqualTo(200);

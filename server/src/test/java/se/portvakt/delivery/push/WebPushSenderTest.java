@@ -12,6 +12,7 @@ import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -37,6 +38,7 @@ class WebPushSenderTest {
     private ExecutorService threads;
     private WebPushSender sender;
     private PushSubscription device;
+    private final java.util.concurrent.atomic.AtomicInteger posts = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeEach
     void start() throws Exception {
@@ -46,7 +48,7 @@ class WebPushSenderTest {
         service.createContext("/", this::answer);
         service.start();
         sender = new WebPushSender(new Vapid(new ECKeyGenerator(Curve.P_256).generate(), "mailto:ops@example.com"),
-                Duration.ofSeconds(1), Duration.ofSeconds(2), Clock.systemUTC());
+                Duration.ofSeconds(1), Duration.ofSeconds(2), Clock.systemUTC(), true);
         byte[] auth = new byte[16];
         new SecureRandom().nextBytes(auth);
         Base64.Encoder base64url = Base64.getUrlEncoder().withoutPadding();
@@ -88,12 +90,28 @@ class WebPushSenderTest {
         assertThat(outcome).isEqualTo(new PushOutcome.Failed(origin() + " answered 400: " + "x".repeat(200) + "…"));
     }
 
+    @Test
+    void endpointsInsideTheNetworkAreNotSentToUnlessAllowed() throws Exception {
+        WebPushSender strict = new WebPushSender(new Vapid(new ECKeyGenerator(Curve.P_256).generate(),
+                "mailto:ops@example.com"), Duration.ofSeconds(1), Duration.ofSeconds(2), Clock.systemUTC(), false);
+        for (String endpoint : List.of(url("/201"), "http://localhost:9/push", "https://10.1.2.3/push",
+                "https://192.168.0.1/push", "https://169.254.169.254/latest/meta-data", "https://100.64.0.1/push",
+                "https://[fd00::1]/push", "https://[::1]/push", "https://0.0.0.0/push")) {
+            assertThat(strict.send(new PushSubscription(endpoint, device.p256dh(), device.auth()), PAYLOAD,
+                    Duration.ofSeconds(60))).as(endpoint).isEqualTo(new PushOutcome.Failed(
+                            "not sent: the endpoint is at a private address (portvakt.push.private-endpoints)"));
+        }
+        assertThat(posts.get()).as("nothing was posted").isZero();
+        assertThat(send("/201")).as("allowed, the same endpoint is sent to").isEqualTo(new PushOutcome.Delivered());
+    }
+
     private PushOutcome send(String path) {
         return sender.send(new PushSubscription(url(path), device.p256dh(), device.auth()), PAYLOAD, Duration.ofSeconds(60));
     }
 
     private void answer(HttpExchange exchange) throws IOException {
         try (exchange) {
+            posts.incrementAndGet();
             exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
             switch (path) {

@@ -1,4 +1,4 @@
-package se.portvakt.signin.setup;
+package se.portvakt.signin;
 
 import java.util.Locale;
 
@@ -14,7 +14,7 @@ import se.portvakt.signin.StepContext;
 
 /** A factor was set up: the audit log says so, and the account's owner is told by email. */
 @Component
-class FactorAdded {
+public class FactorAdded {
 
     private final AuditLog audit;
     private final AccountStore accounts;
@@ -26,7 +26,7 @@ class FactorAdded {
         this.notices = notices;
     }
 
-    void record(SignInFlow flow, StepContext context, FactorKind kind) {
+    public void record(SignInFlow flow, StepContext context, FactorKind kind) {
         audit.record(new AuditEvent("factor.added", "success", flow.accountId(), flow.email().value(), flow.clientId(),
                 context.address(), kind.name().toLowerCase(Locale.ROOT)));
         accounts.findById(flow.accountId()).ifPresent(account -> notices.factorAdded(account, kind, context.locale()));
