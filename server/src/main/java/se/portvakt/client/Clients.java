@@ -51,6 +51,19 @@ public class Clients {
     }
 
     /**
+     * The name of the application with this client_id as people should see it (its client name, else the
+     * client_id), e.g. on a push request in Portvakt Authenticator; "Portvakt" for a sign-in of Portvakt's own pages.
+     */
+    public String displayName(String clientId) {
+        RegisteredClient client = clientId == null ? null : repository.findByClientId(clientId);
+        if (client == null) {
+            return "Portvakt";
+        }
+        String name = client.getClientName();
+        return name == null || name.isBlank() ? client.getClientId() : name;
+    }
+
+    /**
      * True when this secret of the client with this client_id was found right a short while ago, so that checking
      * it again costs no password hash (decision 0006): a right secret, not a guess.
      */

@@ -23,7 +23,9 @@ public record PortvaktProperties(
         @DefaultValue Recovery recovery,
         @DefaultValue Factors factors,
         @DefaultValue Sms sms,
-        @DefaultValue TwoFactor twoFactor) {
+        @DefaultValue TwoFactor twoFactor,
+        @DefaultValue Authenticator authenticator,
+        @DefaultValue Push push) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -184,6 +186,8 @@ public record PortvaktProperties(
      * @param smsPerNumber texts one phone number can be sent per {@code smsWindow}, whichever accounts ask: a
      *        number texted on behalf of many accounts (SMS pumping to a premium-rate number) is refused
      * @param smsAttemptsPerCode wrong entries before a code sent by SMS stops working
+     * @param appStoreUrl where the App Store badge on "Get started with 2FA" leads (none: no badge)
+     * @param googlePlayUrl where the Google Play badge leads (none: no badge)
      */
     public record TwoFactor(
             @DefaultValue("7d") Duration promptSnooze,
@@ -194,5 +198,49 @@ public record PortvaktProperties(
             @DefaultValue("5") int smsPerAccount,
             @DefaultValue("10") int smsPerNumber,
             @DefaultValue("1h") Duration smsWindow,
-            @DefaultValue("5") int smsAttemptsPerCode) {}
+            @DefaultValue("5") int smsAttemptsPerCode,
+            String appStoreUrl,
+            String googlePlayUrl) {}
+
+    /**
+     * Portvakt Authenticator, push approval with number matching (decision 0019).
+     *
+     * @param pairingTtl how long a pairing code shown to a signed-in person works
+     * @param requestTtl how long a device can answer a request to approve a sign-in (also the push message's TTL)
+     * @param typeNumber whether the person types the number the browser shows, instead of tapping one of three
+     * @param pauseAfter requests in a row denied or not answered after which push is paused for the account
+     * @param pauseFor how long push stays paused after {@code pauseAfter} such requests
+     * @param reportPauseFor how long push stays paused after "This wasn't me"
+     * @param failedPairingsPerAddress unknown, used or expired pairing codes one client address may submit per
+     *     {@code window}, so that the 60-bit code cannot be guessed at scale
+     */
+    public record Authenticator(
+            @DefaultValue("2m") Duration pairingTtl,
+            @DefaultValue("60s") Duration requestTtl,
+            @DefaultValue("false") boolean typeNumber,
+            @DefaultValue("5") int pauseAfter,
+            @DefaultValue("15m") Duration pauseFor,
+            @DefaultValue("24h") Duration reportPauseFor,
+            @DefaultValue("10") int failedPairingsPerAddress,
+            @DefaultValue("1h") Duration window) {}
+
+    /**
+     * Push messages to the Portvakt Authenticator (decision 0020). {@code PushConfig} checks the settings at start-up.
+     *
+     * @param provider web-push (RFC 8030 with VAPID, no account at any push service) or outbox (the development
+     *     outbox); empty means the development outbox when it is enabled, else web-push
+     * @param subject the VAPID contact that push services' operators may write to: a {@code mailto:} address or an
+     *     {@code https:} URL; empty means the issuer when it is https, else {@code mailto:postmaster@} its host
+     * @param connectTimeout how long to wait for a push service to accept a connection
+     * @param readTimeout how long to wait for a push service's whole answer
+     * @param privateEndpoints whether subscriptions at loopback, private or link-local addresses are sent to (a
+     *     push service inside the network, or a test's); off by default, so a device cannot make the server post
+     *     into its own network
+     */
+    public record Push(
+            String provider,
+            String subject,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("10s") Duration readTimeout,
+            @DefaultValue("false") boolean privateEndpoints) {}
 }

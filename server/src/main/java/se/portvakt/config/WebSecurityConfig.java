@@ -9,6 +9,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -44,6 +45,22 @@ class WebSecurityConfig {
     @Bean
     SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * The device API of Portvakt Authenticator (decision 0019): every call is a message signed by the device's own
+     * key, so there is no session, no cookie and no CSRF token; the controller checks each signature.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain authenticatorApiChain(HttpSecurity http) throws Exception {
+        http.securityMatcher("/authenticator/api/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .headers(headers -> SecurityHeaders.apply(headers));
+        return http.build();
     }
 
     @Bean

@@ -2,10 +2,12 @@ package se.portvakt.factor;
 
 /**
  * The second factors, in the order they are offered at sign-in (the first one a person has is asked for first;
- * the push app, when it arrives, goes before TOTP). Each names the Spring Security factor authority that a
+ * push approval in Portvakt Authenticator goes first whenever the person has a device). Each names the Spring Security factor authority that a
  * signed-in session carries when the person passed it, which the ID token's {@code amr} reads.
  */
 public enum FactorKind {
+    /** Approval of a push request in Portvakt Authenticator, by a key the device holds (amr {@code swk}). */
+    PUSH("FACTOR_PUSH"),
     /** A 6-digit code from an authenticator app (RFC 6238). */
     TOTP("FACTOR_TOTP"),
     /** A 6-digit code sent by SMS to the backup number. */

@@ -31,10 +31,13 @@ public class FactorStore {
         this.transaction = transaction;
     }
 
-    /** The factors this account has set up. */
+    /** The factors this account has set up; push when it has a paired device ({@code factor.push.Devices}). */
     public Set<FactorKind> enrolled(String accountId) {
         Set<FactorKind> kinds = EnumSet.noneOf(FactorKind.class);
-        jdbc.sql("SELECT kind FROM account_factor WHERE account_id = :account")
+        jdbc.sql("""
+                SELECT kind FROM account_factor WHERE account_id = :account
+                UNION SELECT DISTINCT 'PUSH' FROM authenticator_device WHERE account_id = :account
+                """)
                 .param("account", accountId)
                 .query(String.class)
                 .list()
@@ -154,7 +157,10 @@ public class FactorStore {
                 .update();
     }
 
-    /** Turns two-factor authentication off: every factor and every unfinished set-up goes. */
+    /**
+     * Turns two-factor authentication off: every factor and unfinished set-up goes (the push devices, with their
+     * codes and requests, go with {@code factor.push.Devices#removeAll}).
+     */
     public int removeAll(String accountId) {
         Integer removed = transaction.execute(status -> {
             jdbc.sql("DELETE FROM pending_factor WHERE account_id = :account").param("account", accountId).update();

@@ -12,10 +12,10 @@ import org.springframework.ui.Model;
  * @param otherMethod offer "Use another method" (sign-in, not set-up)
  * @param backKey a secondary button that submits {@code action=back}, or null
  */
-record CodePage(String titleKey, String introKey, String introArgument, String labelKey, boolean numeric,
+public record CodePage(String titleKey, String introKey, String introArgument, String labelKey, boolean numeric,
         boolean resend, boolean otherMethod, String backKey) {
 
-    String render(SignInFlow flow, Model model) {
+    public String render(SignInFlow flow, Model model) {
         model.addAttribute("page", this);
         model.addAttribute("email", flow.email().value());
         model.addAttribute("action", flow.step().url());

@@ -9,10 +9,12 @@ import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorNotices;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.StepContext;
 
 /** A factor was set up: the audit log says so, and the account's owner is told by email. */
 @Component
-class FactorAdded {
+public class FactorAdded {
 
     private final AuditLog audit;
     private final AccountStore accounts;
@@ -24,7 +26,7 @@ class FactorAdded {
         this.notices = notices;
     }
 
-    void record(SignInFlow flow, StepContext context, FactorKind kind) {
+    public void record(SignInFlow flow, StepContext context, FactorKind kind) {
         audit.record(new AuditEvent("factor.added", "success", flow.accountId(), flow.email().value(), flow.clientId(),
                 context.address(), kind.name().toLowerCase(Locale.ROOT)));
         accounts.findById(flow.accountId()).ifPresent(account -> notices.factorAdded(account, kind, context.locale()));

@@ -8,7 +8,7 @@ import java.time.Instant;
  */
 public record PassedFactor(String authority, Instant at) {
 
-    static final String PASSWORD = "FACTOR_PASSWORD";
+    public static final String PASSWORD = "FACTOR_PASSWORD";
 
     String encode() {
         return authority + '@' + at.getEpochSecond();

@@ -25,7 +25,7 @@ import se.portvakt.ratelimit.AttemptLimiter.Limit;
  * client address.
  */
 @Component
-class SecondFactorAttempts {
+public class SecondFactorAttempts {
 
     /** Pages that check a code of a factor being set up, not one signing in. */
     private static final Set<Step> SET_UP_STEPS = EnumSet.of(Step.AUTHENTICATOR_SETUP_CODE, Step.SMS_BACKUP_CODE);
@@ -47,7 +47,7 @@ class SecondFactorAttempts {
     }
 
     /** What a page's check of a code found. */
-    sealed interface Verdict {
+    public sealed interface Verdict {
 
         /** The verdict for a right code. */
         Verdict RIGHT = new Right();
@@ -64,7 +64,7 @@ class SecondFactorAttempts {
      * decides within the limits (see {@link #check}), and a right code passes the factor and goes to {@code next}
      * (asked only then, so a wrong code costs no look-up of where to go).
      */
-    StepResult checkAtSignIn(SignInFlow flow, StepContext context, FactorKind kind, Map<String, String> form,
+    public StepResult checkAtSignIn(SignInFlow flow, StepContext context, FactorKind kind, Map<String, String> form,
             Predicate<String> check, String wrongKey, Supplier<Step> next) {
         if ("other".equals(form.get("action"))) {
             return new StepResult.Advance(flow.atStep(Step.OTHER_METHOD));
@@ -80,7 +80,7 @@ class SecondFactorAttempts {
      * account or address is at its limit, nothing is checked and the page says how long to wait. A wrong code
      * stays counted (and is audited); a right one is given back, and {@code onRight} goes on.
      */
-    StepResult check(SignInFlow flow, StepContext context, FactorKind kind, Supplier<Verdict> check,
+    public StepResult check(SignInFlow flow, StepContext context, FactorKind kind, Supplier<Verdict> check,
             Supplier<StepResult> onRight) {
         Admission admission = limiter.admit(new Counted(perAccount, flow.accountId()),
                 new Counted(perAddress, context.address()));
@@ -99,7 +99,7 @@ class SecondFactorAttempts {
     }
 
     /** A right code: the factor is passed now. */
-    PassedFactor passed(SignInFlow flow, StepContext context, FactorKind kind) {
+    public PassedFactor passed(SignInFlow flow, StepContext context, FactorKind kind) {
         record(flow, context, kind, "success", null);
         return new PassedFactor(kind.authority(), Instant.now());
     }

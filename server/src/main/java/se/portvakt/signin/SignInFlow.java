@@ -37,11 +37,11 @@ public record SignInFlow(
         return !now.isBefore(expiresAt);
     }
 
-    SignInFlow atStep(Step next) {
+    public SignInFlow atStep(Step next) {
         return new SignInFlow(id, next, email, accountId, clientId, continueUrl, passedFactors, attempts, createdAt, expiresAt);
     }
 
-    SignInFlow identified(EmailAddress address) {
+    public SignInFlow identified(EmailAddress address) {
         return new SignInFlow(id, Step.PASSWORD, address, null, clientId, continueUrl, List.of(), attempts, createdAt,
                 expiresAt);
     }
@@ -50,12 +50,12 @@ public record SignInFlow(
      * A factor passed by {@code account}. Factors belong to one account: when it is another account than the one
      * proven so far, what that one passed is forgotten.
      */
-    SignInFlow passed(String account, PassedFactor factor, Step next) {
+    public SignInFlow passed(String account, PassedFactor factor, Step next) {
         return provenBy(email, account, factor, next);
     }
 
     /** A further factor of the account already proven (a second factor, or one just set up). */
-    SignInFlow passed(PassedFactor factor, Step next) {
+    public SignInFlow passed(PassedFactor factor, Step next) {
         return passed(accountId, factor, next);
     }
 
@@ -76,7 +76,7 @@ public record SignInFlow(
         return String.join(" ", passedFactors.stream().map(PassedFactor::authority).toList());
     }
 
-    SignInFlow failedOnce() {
+    public SignInFlow failedOnce() {
         return new SignInFlow(id, step, email, accountId, clientId, continueUrl, passedFactors, attempts + 1, createdAt,
                 expiresAt);
     }

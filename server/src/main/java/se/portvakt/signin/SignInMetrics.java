@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 
 /** Counts sign-in outcomes for the Prometheus endpoint ({@code portvakt_signin_total{outcome=...}}). */
 @Component
-class SignInMetrics {
+public class SignInMetrics {
 
     private final MeterRegistry registry;
 
@@ -14,7 +14,7 @@ class SignInMetrics {
         this.registry = registry;
     }
 
-    void outcome(String outcome) {
+    public void outcome(String outcome) {
         Counter.builder("portvakt.signin")
                 .description("Sign-in attempts by outcome")
                 .tag("outcome", outcome)

@@ -6,9 +6,10 @@ import org.springframework.ui.Model;
 
 /**
  * The handler of one step of the sign-in journey: what its page shows and what its form accepts.
- * Handlers are registered in one list; {@link SignInController} routes to them by {@link #step()}.
+ * Handlers are registered in one list; {@link SignInController} routes to them by {@link #step()}. Public, as
+ * the handlers live in sub-packages by journey step; this package knows none of them.
  */
-interface SignInStep {
+public interface SignInStep {
 
     /** The step this handler serves. */
     Step step();

@@ -6,11 +6,11 @@ import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
 
 /** "Send a new code" on the SMS pages: what the page says when the text could not go. */
-final class SmsSending {
+public final class SmsSending {
 
     private SmsSending() {}
 
-    static StepResult resend(TwoFactorRoute route, SignInFlow flow, Purpose purpose, Optional<String> phone,
+    public static StepResult resend(TwoFactorRoute route, SignInFlow flow, Purpose purpose, Optional<String> phone,
             StepContext context) {
         if (phone.isEmpty()) {
             return new StepResult.Rejected(flow, "twofactor.sms.failed");
@@ -23,7 +23,7 @@ final class SmsSending {
      * (per account or per number) refused the text, rather than the short pause between codes, the page says
      * how long to wait.
      */
-    static StepResult outcome(SmsCodes.Sending sending, SignInFlow flow) {
+    public static StepResult outcome(SmsCodes.Sending sending, SignInFlow flow) {
         if (sending instanceof SmsCodes.Sending.Sent) {
             return new StepResult.Advance(flow);
         }

@@ -1,7 +1,8 @@
 package se.portvakt.signin;
 
 /**
- * The steps of a sign-in, in journey order. Each has one handler ({@link SignInStep}) and one page path.
+ * The steps of a sign-in, in journey order. Each has one handler ({@link SignInStep}), in the sub-package of its
+ * journey step ({@code password}, {@code setup}, {@code secondfactor}), and one page path.
  */
 public enum Step {
     /** Journey step 1: the email address. */
@@ -9,6 +10,8 @@ public enum Step {
     /** Journey step 2: the password. */
     PASSWORD("/password"),
 
+    /** Step 5: "Check your phone": approve the push request in Portvakt Authenticator, tapping the number shown. */
+    CHECK_YOUR_PHONE("/check-your-phone"),
     /** Step 5: a code from the authenticator app. */
     AUTHENTICATOR_CODE("/authenticator-code"),
     /** Step 5: a code sent by SMS to the backup number. */
@@ -22,6 +25,10 @@ public enum Step {
 
     /** Step 4: "Activate two-factor authentication (2FA)", with "Enable" and "Remind me later". */
     TWO_FACTOR_PROMPT("/two-factor"),
+    /** Step 4a: "Get started with 2FA": install Portvakt Authenticator, or "I use another Authenticator app". */
+    GET_STARTED("/get-started"),
+    /** Step 4a: "Scan the QR code with Portvakt Authenticator to add your account". */
+    AUTHENTICATOR_PAIRING("/authenticator-pairing"),
     /** Step 4b: the QR code and key for the authenticator app. */
     AUTHENTICATOR_SETUP("/authenticator-setup"),
     /** Step 4b: the first code from the app confirms the set-up. */

@@ -7,14 +7,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.web.servlet.support.RequestContextUtils;
 
 /** The HTTP exchange a step runs in: for cookies, and the client's address for limits and the audit log. */
-record StepContext(HttpServletRequest request, HttpServletResponse response) {
+public record StepContext(HttpServletRequest request, HttpServletResponse response) {
 
-    String address() {
+    public String address() {
         return request.getRemoteAddr();
     }
 
     /** The language of the pages, for texts sent by mail or SMS. */
-    Locale locale() {
+    public Locale locale() {
         return RequestContextUtils.getLocale(request);
     }
 }

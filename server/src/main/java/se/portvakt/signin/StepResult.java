@@ -3,7 +3,7 @@ package se.portvakt.signin;
 import java.time.Duration;
 
 /** What submitting a step's form came to. Expected failures are values, not exceptions. */
-sealed interface StepResult {
+public sealed interface StepResult {
 
     /** The step was passed: store this flow and go to its step. */
     record Advance(SignInFlow flow) implements StepResult {}
@@ -14,7 +14,7 @@ sealed interface StepResult {
     /** Too many attempts: refuse without checking, and say when to try again (a message taking the minutes). */
     record Locked(SignInFlow flow, Duration retryAfter, String messageKey) implements StepResult {
 
-        Locked(SignInFlow flow, Duration retryAfter) {
+        public Locked(SignInFlow flow, Duration retryAfter) {
             this(flow, retryAfter, "signin.locked");
         }
     }

@@ -11,6 +11,8 @@ import se.portvakt.audit.AuditLog;
 import se.portvakt.client.Clients;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorStore;
+import se.portvakt.factor.push.PushRequests;
+import se.portvakt.factor.push.PushStart;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
 
@@ -20,16 +22,19 @@ import se.portvakt.factor.sms.SmsCodes.Purpose;
  * requires 2FA (step 4); otherwise straight back to the application.
  */
 @Component
-class TwoFactorRoute {
+public class TwoFactorRoute {
 
     private final FactorStore factors;
     private final AccountStore accounts;
     private final Clients clients;
     private final SmsCodes smsCodes;
+    private final PushRequests pushRequests;
     private final AuditLog audit;
 
-    TwoFactorRoute(FactorStore factors, AccountStore accounts, Clients clients, SmsCodes smsCodes, AuditLog audit) {
+    TwoFactorRoute(FactorStore factors, AccountStore accounts, Clients clients, SmsCodes smsCodes,
+            PushRequests pushRequests, AuditLog audit) {
         this.factors = factors;
+        this.pushRequests = pushRequests;
         this.accounts = accounts;
         this.clients = clients;
         this.smsCodes = smsCodes;
@@ -37,7 +42,7 @@ class TwoFactorRoute {
     }
 
     /** The flow, just proven by a first factor, moved to its next step. */
-    SignInFlow afterFirstFactor(SignInFlow flow, StepContext context) {
+    public SignInFlow afterFirstFactor(SignInFlow flow, StepContext context) {
         Set<FactorKind> enrolled = factors.enrolled(flow.accountId());
         if (enrolled.isEmpty() && accounts.twoFactorPromptSnoozed(flow.accountId(), Instant.now())
                 && !twoFactorRequired(flow)) {
@@ -63,13 +68,34 @@ class TwoFactorRoute {
      * emergency code (a set-up or an emergency sign-in was left before the code was stored): then it is offered
      * first, so nobody who loses their phone is left without a way in.
      */
-    Step afterSecondFactor(SignInFlow flow) {
+    public Step afterSecondFactor(SignInFlow flow) {
         return factors.enrolled(flow.accountId()).contains(FactorKind.EMERGENCY_CODE) ? Step.DONE : Step.EMERGENCY_CODE_SAVE;
     }
 
-    /** The flow moved to the page that asks for this factor; for SMS, a code is sent on the way. */
-    SignInFlow enter(SignInFlow flow, FactorKind kind, StepContext context) {
+    /**
+     * Where the set-up goes once its app (Portvakt Authenticator or another) is added: a backup number set up before
+     * stays; otherwise one is offered, when texts can be sent at all; then the emergency code.
+     */
+    public Step afterSetUp(SignInFlow flow) {
+        return factors.phone(flow.accountId()).isPresent() || !smsCodes.available() ? Step.EMERGENCY_CODE_SAVE
+                : Step.SMS_BACKUP;
+    }
+
+    /**
+     * The flow moved to the page that asks for this factor; for SMS a code is sent on the way, for push a request
+     * (unless push is paused for the account, which that page then says).
+     */
+    public SignInFlow enter(SignInFlow flow, FactorKind kind, StepContext context) {
         return switch (kind) {
+            case PUSH -> {
+                PushStart started = pushRequests.start(flow.accountId(), flow.id(), clients.displayName(flow.clientId()),
+                        context.address());
+                if (started instanceof PushStart.Sent sent) {
+                    audit.record(new AuditEvent("push.request", "sent", flow.accountId(), flow.email().value(),
+                            flow.clientId(), context.address(), sent.request().id()));
+                }
+                yield flow.atStep(Step.CHECK_YOUR_PHONE);
+            }
             case TOTP -> flow.atStep(Step.AUTHENTICATOR_CODE);
             case SMS -> {
                 factors.phone(flow.accountId()).ifPresent(phone -> sendCode(flow, Purpose.SIGN_IN, phone, context));
@@ -80,12 +106,12 @@ class TwoFactorRoute {
     }
 
     /** True when the application of this sign-in requires two-factor authentication of everyone. */
-    boolean twoFactorRequired(SignInFlow flow) {
+    public boolean twoFactorRequired(SignInFlow flow) {
         return clients.requiresTwoFactor(flow.clientId());
     }
 
     /** Sends a code by SMS and notes it in the audit log; what came of it is for the page to say. */
-    SmsCodes.Sending sendCode(SignInFlow flow, Purpose purpose, String phone, StepContext context) {
+    public SmsCodes.Sending sendCode(SignInFlow flow, Purpose purpose, String phone, StepContext context) {
         SmsCodes.Sending sending = smsCodes.send(flow.accountId(), purpose, phone, context.locale());
         String outcome = sending instanceof SmsCodes.Sending.Sent ? "success"
                 : sending instanceof SmsCodes.Sending.TooSoon ? "limited" : "failure";

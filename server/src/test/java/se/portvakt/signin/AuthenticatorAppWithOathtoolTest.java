@@ -51,6 +51,7 @@ abstract class AuthenticatorAppWithOathtoolTest {
         HttpAgent setUp = TestPeople.browser(issuer);
         assertThat(HttpAgent.location(password(setUp, person))).endsWith("/signin/two-factor");
         setUp.post("/signin/two-factor", Map.of("action", "enable"));
+        setUp.post("/signin/get-started", Map.of("action", "other-app")); // 4b, not the push app
         TotpSecret key = TwoFactorPerson.keyOn(setUp.get("/signin/authenticator-setup").body());
         setUp.post("/signin/authenticator-setup", Map.of());
         HttpResponse<String> confirmed = setUp.post("/signin/authenticator-setup-code",

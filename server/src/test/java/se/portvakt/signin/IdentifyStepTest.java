@@ -27,6 +27,9 @@ abstract class IdentifyStepTest {
     @OnPostgres
     static class OnPostgreSql extends IdentifyStepTest {}
 
+    /** The cookie of "Save my email address for next time"; a new name would forget every saved address. */
+    static final String REMEMBERED_EMAIL = "PORTVAKT_EMAIL";
+
     @Value("${portvakt.issuer}")
     String issuer;
 
@@ -92,7 +95,7 @@ abstract class IdentifyStepTest {
 
         HttpResponse<String> next = browser.post("/signin", Map.of("email", email, "remember", "on"));
 
-        String header = setCookie(next, RememberedEmailCookie.NAME);
+        String header = setCookie(next, REMEMBERED_EMAIL);
         HttpCookie cookie = HttpCookie.parse(header).get(0);
         assertThat(URLDecoder.decode(cookie.getValue(), StandardCharsets.UTF_8)).isEqualTo(email);
         assertThat(cookie.getMaxAge()).isGreaterThanOrEqualTo(180L * 24 * 3600);
@@ -141,22 +144,22 @@ abstract class IdentifyStepTest {
         HttpAgent browser = TestPeople.browser(issuer);
         browser.get("/signin");
         browser.post("/signin", Map.of("email", email, "remember", "on"));
-        assertThat(browser.cookie(RememberedEmailCookie.NAME)).isNotNull();
+        assertThat(browser.cookie(REMEMBERED_EMAIL)).isNotNull();
 
         browser.get("/signin");
         HttpResponse<String> next = browser.post("/signin", Map.of("email", email));
 
-        HttpCookie cleared = HttpCookie.parse(setCookie(next, RememberedEmailCookie.NAME)).get(0);
+        HttpCookie cleared = HttpCookie.parse(setCookie(next, REMEMBERED_EMAIL)).get(0);
         assertThat(cleared.getValue()).isEmpty();
         assertThat(cleared.getMaxAge()).isZero();
-        assertThat(browser.cookie(RememberedEmailCookie.NAME)).isNull();
+        assertThat(browser.cookie(REMEMBERED_EMAIL)).isNull();
         assertThat(TestPeople.browser(issuer).get("/signin").body()).doesNotContain(email);
     }
 
     @Test
     void aTamperedRememberCookieIsIgnored() {
         HttpAgent browser = TestPeople.browser(issuer);
-        browser.cookies().getCookieStore().add(URI.create(issuer + "/signin"), cookie(RememberedEmailCookie.NAME, "%ZZ<script>"));
+        browser.cookies().getCookieStore().add(URI.create(issuer + "/signin"), cookie(REMEMBERED_EMAIL, "%ZZ<script>"));
 
         HttpResponse<String> page = browser.get("/signin");
 
@@ -167,7 +170,7 @@ abstract class IdentifyStepTest {
     private HttpAgent browserWithCookiesOf(HttpAgent other) {
         HttpAgent browser = TestPeople.browser(issuer);
         for (HttpCookie c : other.cookies().getCookieStore().getCookies()) {
-            if (c.getName().equals(RememberedEmailCookie.NAME)) {
+            if (c.getName().equals(REMEMBERED_EMAIL)) {
                 browser.cookies().getCookieStore().add(URI.create(issuer + "/signin"), c);
             }
         }

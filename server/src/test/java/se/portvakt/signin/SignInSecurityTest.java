@@ -138,7 +138,7 @@ abstract class SignInSecurityTest {
         assertThat(session).containsIgnoringCase("; HttpOnly").containsIgnoringCase("SameSite=Lax");
 
         HttpResponse<String> next = browser.post("/signin", Map.of("email", TestPeople.uniqueEmail("flags"), "remember", "on"));
-        assertThat(IdentifyStepTest.setCookie(next, RememberedEmailCookie.NAME))
+        assertThat(IdentifyStepTest.setCookie(next, IdentifyStepTest.REMEMBERED_EMAIL))
                 .containsIgnoringCase("; HttpOnly").containsIgnoringCase("SameSite=Lax");
     }
 

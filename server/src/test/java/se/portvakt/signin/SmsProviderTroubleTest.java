@@ -100,6 +100,7 @@ class SmsProviderTroubleTest {
             JdbcClient jdbc = server.bean(JdbcClient.class);
             toPrompt(server, browser);
             browser.post("/signin/two-factor", Map.of("action", "enable"));
+            browser.post("/signin/get-started", Map.of("action", "other-app")); // 4b, not the push app
             var key = TwoFactorPerson.keyOn(browser.get("/signin/authenticator-setup").body());
             browser.post("/signin/authenticator-setup", Map.of());
             HttpResponse<String> confirmed = browser.post("/signin/authenticator-setup-code",
@@ -114,6 +115,7 @@ class SmsProviderTroubleTest {
         HttpAgent browser = TestPeople.browser(server.issuer());
         toPrompt(server, browser);
         browser.post("/signin/two-factor", Map.of("action", "enable"));
+        browser.post("/signin/get-started", Map.of("action", "other-app")); // 4b, not the push app
         var key = TwoFactorPerson.keyOn(browser.get("/signin/authenticator-setup").body());
         browser.post("/signin/authenticator-setup", Map.of());
         HttpResponse<String> confirmed = browser.post("/signin/authenticator-setup-code",

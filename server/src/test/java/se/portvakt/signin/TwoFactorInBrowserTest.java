@@ -64,6 +64,10 @@ class TwoFactorInBrowserTest {
         onBothScreens("2fa-prompt");
         browser.click(button("Enable"));
 
+        // 4a offers Portvakt Authenticator first (its own test: PushApprovalInBrowserTest); this person has another app.
+        browser.waitForPath("/signin/get-started");
+        browser.click(button("I use another Authenticator app"));
+
         // 4b. The QR code and the key; the key typed into "the app" gives the code.
         browser.waitForPath("/signin/authenticator-setup");
         assertThat(browser.find(By.cssSelector(".qr svg")).getSize().getWidth()).isGreaterThan(150);

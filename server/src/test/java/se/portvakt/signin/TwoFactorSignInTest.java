@@ -267,6 +267,7 @@ abstract class TwoFactorSignInTest {
         HttpAgent setUp = TestPeople.browser(issuer);
         password(setUp, OidcClient.web(), person);
         setUp.post("/signin/two-factor", Map.of("action", "enable"));
+        setUp.post("/signin/get-started", Map.of("action", "other-app")); // 4b, not the push app
         TotpSecret key = TwoFactorPerson.keyOn(setUp.get("/signin/authenticator-setup").body());
         setUp.post("/signin/authenticator-setup", Map.of());
         TwoFactorPerson phone = new TwoFactorPerson(jdbc);
@@ -355,6 +356,7 @@ abstract class TwoFactorSignInTest {
             assertThat(browser.post("/signin/two-factor", input).statusCode()).isIn(200, 302);
         }
         browser.post("/signin/two-factor", Map.of("action", "enable"));
+        browser.post("/signin/get-started", Map.of("action", "other-app")); // 4b, not the push app
         browser.post("/signin/authenticator-setup", Map.of());
         for (Map<String, String> input : inputs) {
             assertThat(browser.post("/signin/authenticator-setup-code", input).statusCode()).isIn(200, 302);

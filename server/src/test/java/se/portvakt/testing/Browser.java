@@ -228,6 +228,16 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
         waitForUrlStartingWith(base + path);
     }
 
+    /** Waits until the page's path is one of these. */
+    public void waitForPathOneOf(String... paths) {
+        new WebDriverWait(driver, WAIT).until(d -> List.of(paths).contains(java.net.URI.create(d.getCurrentUrl()).getPath()));
+    }
+
+    /** Waits until the page's visible text contains this (a page that changes by itself). */
+    public void waitForText(String text) {
+        new WebDriverWait(driver, WAIT).until(d -> text().contains(text));
+    }
+
     /** The browser's address; after a navigation that failed (nothing listens there) still the address it tried. */
     public String currentUrl() {
         return driver.getCurrentUrl();

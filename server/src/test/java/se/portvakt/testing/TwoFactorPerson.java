@@ -131,6 +131,8 @@ public final class TwoFactorPerson {
      */
     public AppAdded toSmsBackup(HttpAgent browser) {
         assertThat(HttpAgent.location(browser.post("/signin/two-factor", Map.of("action", "enable"))))
+                .endsWith("/signin/get-started");
+        assertThat(HttpAgent.location(browser.post("/signin/get-started", Map.of("action", "other-app"))))
                 .endsWith("/signin/authenticator-setup");
         TotpSecret key = keyOn(browser.get("/signin/authenticator-setup").body());
         assertThat(HttpAgent.location(browser.post("/signin/authenticator-setup", Map.of())))

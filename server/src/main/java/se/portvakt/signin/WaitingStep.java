@@ -1,0 +1,12 @@
+package se.portvakt.signin;
+
+/**
+ * A step whose page waits for something that happens away from the browser (the phone pairs, or decides a push
+ * request). {@link SignInWaits} tells the waiting page when {@link #ready} turns true; the page then sends its form,
+ * and the step's {@link SignInStep#submit} decides where the sign-in goes.
+ */
+public interface WaitingStep {
+
+    /** True once what this step's page waits for has happened (or can no longer happen). */
+    boolean ready(SignInFlow flow);
+}

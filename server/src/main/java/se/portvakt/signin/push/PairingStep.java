@@ -1,0 +1,91 @@
+package se.portvakt.signin.push;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.context.MessageSource;
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.factor.FactorKind;
+import se.portvakt.factor.push.Device;
+import se.portvakt.factor.push.PairingCode;
+import se.portvakt.factor.push.Pairings;
+import se.portvakt.signin.FactorAdded;
+import se.portvakt.signin.SecondFactorAttempts;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRoute;
+import se.portvakt.signin.WaitingStep;
+import se.portvakt.web.QrCodeSvg;
+
+/**
+ * Step 4a, "Scan the QR code with Portvakt Authenticator to add your account": a pairing code as a QR code and
+ * typed out, valid for two minutes and once. The page moves on by itself when the app has paired (see
+ * {@link WaitingStep}); the app proved it saw this page's code and holds its own key, so the pairing passes the
+ * push factor, as the first code from another app does. Each showing of the page makes a new code.
+ */
+@Component
+class PairingStep implements SignInStep, WaitingStep {
+
+    private final Pairings pairings;
+    private final FactorAdded added;
+    private final SecondFactorAttempts attempts;
+    private final TwoFactorRoute route;
+    private final MessageSource messages;
+    private final String issuer;
+
+    PairingStep(Pairings pairings, FactorAdded added, SecondFactorAttempts attempts, TwoFactorRoute route,
+            MessageSource messages, PortvaktProperties properties) {
+        this.pairings = pairings;
+        this.added = added;
+        this.attempts = attempts;
+        this.route = route;
+        this.messages = messages;
+        this.issuer = properties.issuer();
+    }
+
+    @Override
+    public Step step() {
+        return Step.AUTHENTICATOR_PAIRING;
+    }
+
+    @Override
+    public String show(SignInFlow flow, StepContext context, Model model) {
+        PairingCode code = pairings.issue(flow.accountId(), flow.id());
+        String link = code.link(issuer);
+        model.addAttribute("qr", QrCodeSvg.of(link, messages.getMessage("push.pair.qr", null, context.locale())));
+        model.addAttribute("link", link);
+        model.addAttribute("code", code.displayed());
+        model.addAttribute("ttlMinutes", Math.max(1, Duration.between(Instant.now(), code.expiresAt()).plusSeconds(30).toMinutes()));
+        return "signin/authenticator-pairing";
+    }
+
+    @Override
+    public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
+        String action = form.getOrDefault("action", "");
+        if ("other-app".equals(action)) {
+            return new StepResult.Advance(flow.atStep(Step.AUTHENTICATOR_SETUP));
+        }
+        if ("renew".equals(action)) {
+            return new StepResult.Advance(flow); // showing the page again makes a new code
+        }
+        Optional<Device> paired = pairings.pairedBy(flow.id());
+        if (paired.isEmpty()) {
+            return new StepResult.Rejected(flow, "push.pair.not-yet");
+        }
+        added.record(flow, context, FactorKind.PUSH);
+        return new StepResult.Advance(flow.passed(attempts.passed(flow, context, FactorKind.PUSH), route.afterSetUp(flow)));
+    }
+
+    @Override
+    public boolean ready(SignInFlow flow) {
+        return pairings.pairedBy(flow.id()).isPresent();
+    }
+}

@@ -1,0 +1,58 @@
+package se.portvakt.signin.secondfactor;
+
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+import se.portvakt.account.AccountStore;
+import se.portvakt.factor.FactorKind;
+import se.portvakt.factor.FactorNotices;
+import se.portvakt.factor.emergency.EmergencyCodes;
+import se.portvakt.signin.CodePage;
+import se.portvakt.signin.SecondFactorAttempts;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+
+/** Step 5 with the one-time emergency code, when the phone is lost. It works once; the owner is told by email. */
+@Component
+class EmergencyCodeStep implements SignInStep {
+
+    private static final CodePage PAGE = new CodePage("twofactor.title", "twofactor.emergency.intro", null,
+            "twofactor.emergency.label", false, false, true, null);
+
+    private final EmergencyCodes codes;
+    private final SecondFactorAttempts attempts;
+    private final AccountStore accounts;
+    private final FactorNotices notices;
+
+    EmergencyCodeStep(EmergencyCodes codes, SecondFactorAttempts attempts, AccountStore accounts, FactorNotices notices) {
+        this.codes = codes;
+        this.attempts = attempts;
+        this.accounts = accounts;
+        this.notices = notices;
+    }
+
+    @Override
+    public Step step() {
+        return Step.EMERGENCY_CODE;
+    }
+
+    @Override
+    public String show(SignInFlow flow, StepContext context, Model model) {
+        return PAGE.render(flow, model);
+    }
+
+    @Override
+    public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
+        StepResult result = attempts.checkAtSignIn(flow, context, FactorKind.EMERGENCY_CODE, form,
+                code -> codes.use(flow.accountId(), code), "twofactor.emergency.invalid", () -> Step.EMERGENCY_CODE_USED);
+        if (result instanceof StepResult.Advance advance && advance.flow().step() == Step.EMERGENCY_CODE_USED) {
+            accounts.findById(flow.accountId()).ifPresent(account -> notices.emergencyCodeUsed(account, context.locale()));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,71 @@
+package se.portvakt.signin.setup;
+
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+import se.portvakt.account.AccountStore;
+import se.portvakt.audit.AuditEvent;
+import se.portvakt.audit.AuditLog;
+import se.portvakt.factor.FactorNotices;
+import se.portvakt.factor.FactorStore;
+import se.portvakt.factor.emergency.EmergencyCodes;
+import se.portvakt.factor.push.Devices;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+
+/**
+ * After signing in with the emergency code: it is spent, so a new one is shown to save; or the person sets up
+ * the authenticator app again (a new phone), or turns two-factor authentication off.
+ */
+@Component
+class EmergencyCodeUsedStep implements SignInStep {
+
+    private final EmergencyCodes codes;
+    private final FactorStore factors;
+    private final Devices devices;
+    private final AccountStore accounts;
+    private final FactorNotices notices;
+    private final AuditLog audit;
+
+    EmergencyCodeUsedStep(EmergencyCodes codes, FactorStore factors, Devices devices, AccountStore accounts,
+            FactorNotices notices, AuditLog audit) {
+        this.codes = codes;
+        this.factors = factors;
+        this.devices = devices;
+        this.accounts = accounts;
+        this.notices = notices;
+        this.audit = audit;
+    }
+
+    @Override
+    public Step step() {
+        return Step.EMERGENCY_CODE_USED;
+    }
+
+    @Override
+    public String show(SignInFlow flow, StepContext context, Model model) {
+        return EmergencyCodeSaveStep.show(codes, flow, model, true);
+    }
+
+    @Override
+    public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
+        String action = form.getOrDefault("action", "");
+        if (action.equals("setup")) {
+            return new StepResult.Advance(flow.atStep(Step.AUTHENTICATOR_SETUP));
+        }
+        if (action.equals("off")) {
+            factors.removeAll(flow.accountId());
+            devices.removeAll(flow.accountId());
+            audit.record(new AuditEvent("factor.removed", "success", flow.accountId(), flow.email().value(),
+                    flow.clientId(), context.address(), "two-factor authentication turned off with the emergency code"));
+            accounts.findById(flow.accountId()).ifPresent(account -> notices.twoFactorOff(account, context.locale()));
+            return new StepResult.Advance(flow.atStep(Step.DONE));
+        }
+        return EmergencyCodeSaveStep.save(codes, audit, flow, context, form);
+    }
+}
