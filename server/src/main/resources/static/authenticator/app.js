@@ -136,7 +136,7 @@ async function remove(account) {
     say(t('error.network'), 'error');
     return;
   }
-  if (answer.status === 204 || answer.status === 401) {
+  if (answer.status === 204 || refusal(answer) === 'unknown_device') {
     await forget(account);
   } else {
     say(t('pair.failed'), 'error');
@@ -156,17 +156,28 @@ async function forget(account) {
   byId('home-title').focus();
 }
 
-/** A 401 invalid_signature: the server no longer knows the key (or refused the clock); asked once more first. */
+/** The error of a 401 answer: unknown_device (removed on the server) or invalid_signature; null otherwise. */
+function refusal(answer) {
+  return answer.status === 401 && answer.body ? answer.body.error : null;
+}
+
+/**
+ * A signed call. 401 unknown_device: the server no longer knows the key (removed, or 2FA turned off), and the
+ * account says so. 401 invalid_signature: most likely this device's clock, so it is asked once more with the clock
+ * the first answer's Date header taught device.js; the account is kept.
+ */
 async function callOrMarkGone(account, operation, fields) {
   let answer = await device.call(BASE, account, operation, fields);
-  if (answer.status === 401) {
-    // A second try with a new jti and the clock the first answer's Date header taught device.js.
+  if (refusal(answer) === 'invalid_signature') {
     answer = await device.call(BASE, account, operation, fields);
-    if (answer.status === 401 && !account.gone) {
-      account.gone = true;
-      await device.saveAccount(account);
-      renderAccounts();
+    if (refusal(answer) === 'invalid_signature') {
+      say(t('error.signature'), 'error');
     }
+  }
+  if (refusal(answer) === 'unknown_device' && !account.gone) {
+    account.gone = true;
+    await device.saveAccount(account);
+    renderAccounts();
   }
   return answer;
 }

@@ -145,6 +145,32 @@ self.addEventListener('push', function (event) {
   }));
 });
 
+// The push service replaced or dropped the subscription: subscribe again and tell the server for each account, or
+// the server would push into the void until the app is next opened (which also checks).
+self.addEventListener('pushsubscriptionchange', function (event) {
+  var scope = self.registration.scope;
+  var renewed = event.newSubscription ? Promise.resolve(event.newSubscription)
+    : device.pushKey(scope).then(function (key) {
+      return self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    });
+  event.waitUntil(renewed.then(function (subscription) {
+    var push = device.pushJson(subscription);
+    return device.accounts().then(function (accounts) {
+      return Promise.all(accounts.filter(function (account) { return !account.gone; }).map(function (account) {
+        return device.call(scope, account, 'subscription', { push: push }).then(function (answer) {
+          if (answer.status === 204) {
+            account.pushEndpoint = push.endpoint;
+            return device.saveAccount(account);
+          }
+          return null;
+        });
+      }));
+    });
+  }).catch(function () {
+    return null;
+  }));
+});
+
 self.addEventListener('notificationclick', function (event) {
   event.notification.close();
   var scope = self.registration.scope;

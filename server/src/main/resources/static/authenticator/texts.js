@@ -83,7 +83,8 @@
     'notify.title': 'Sign-in request',
     'notify.body': '{application} · {address}',
     'notify.generic': 'Open Portvakt Authenticator to approve or deny it.',
-    'error.network': 'No connection to Portvakt. Check the connection and try again.'
+    'error.network': 'No connection to Portvakt. Check the connection and try again.',
+    'error.signature': 'Portvakt refused this device\'s message. Check that the date and time of this device are set automatically, then try again.'
   };
 
   var sv = {
@@ -163,7 +164,8 @@
     'notify.title': 'Inloggningsförfrågan',
     'notify.body': '{application} · {address}',
     'notify.generic': 'Öppna Portvakt Authenticator för att godkänna eller neka.',
-    'error.network': 'Ingen anslutning till Portvakt. Kontrollera anslutningen och försök igen.'
+    'error.network': 'Ingen anslutning till Portvakt. Kontrollera anslutningen och försök igen.',
+    'error.signature': 'Portvakt avvisade meddelandet från den här enheten. Kontrollera att enhetens datum och tid ställs in automatiskt och försök sedan igen.'
   };
 
   var language = String((scope.navigator && scope.navigator.language) || 'en').toLowerCase();
