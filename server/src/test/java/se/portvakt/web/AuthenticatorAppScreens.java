@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -104,27 +105,19 @@ final class AuthenticatorAppScreens {
      * {@code authenticator/NAME-LANG}.
      */
     void photograph(String base, String language) {
-        String desktopAgent = userAgent();
-        try {
-            for (Screen screen : Screen.values()) {
-                lookLike(screen, desktopAgent);
-                open(base);
-                forgetAccounts();
-                check("home-empty-" + language, screen);
+        onEachScreenWithoutAccounts(base, screen -> {
+            check("home-empty-" + language, screen);
 
-                browser.click(By.id("add"));
-                browser.find(By.id("code")).sendKeys("abcd-efgh");
-                browser.click(By.cssSelector("#code-form button[type=submit]"));
-                browser.find(By.id("code-error"));
-                check("add-account-invalid-code-" + language, screen);
+            browser.click(By.id("add"));
+            browser.find(By.id("code")).sendKeys("abcd-efgh");
+            browser.click(By.cssSelector("#code-form button[type=submit]"));
+            browser.find(By.id("code-error"));
+            check("add-account-invalid-code-" + language, screen);
 
-                browser.open(base + PATH + "#pair=abcd-efgh-jk23");
-                browser.find(By.id("accept"));
-                check("accept-permissions-" + language, screen);
-            }
-        } finally {
-            lookLike(Screen.DESKTOP, desktopAgent);
-        }
+            browser.open(base + PATH + "#pair=abcd-efgh-jk23");
+            browser.find(By.id("accept"));
+            check("accept-permissions-" + language, screen);
+        });
         forgetAccounts();
     }
 
@@ -134,37 +127,44 @@ final class AuthenticatorAppScreens {
      * {@code signInAsks}, which answers the number the browser shows), approved with that number; another, denied.
      */
     void photographPaired(String base, String language, Supplier<String> pairingLink, IntSupplier signInAsks) {
+        onEachScreenWithoutAccounts(base, screen -> {
+            browser.open(pairingLink.get());
+            browser.click(By.id("accept"));
+            browser.find(By.id("done-title"));
+            check("account-added-" + language, screen);
+            browser.click(By.cssSelector("#done-screen [data-back]"));
+            browser.find(By.cssSelector("#blocked-home h2"));
+            check("home-account-notifications-blocked-" + language, screen);
+            browser.click(By.cssSelector(".account .remove"));
+            browser.find(By.cssSelector(".account .confirm"));
+            check("remove-account-" + language, screen);
+            browser.click(By.cssSelector(".account .confirm + .choices .secondary"));
+
+            int number = signInAsks.getAsInt();
+            browser.find(numberButton(number));
+            check("request-" + language, screen);
+            browser.click(numberButton(number));
+            browser.find(By.cssSelector(".request .outcome.approved"));
+            check("request-approved-" + language, screen);
+            browser.click(DISMISS);
+
+            signInAsks.getAsInt();
+            browser.click(By.cssSelector(".request button.deny"));
+            browser.find(By.cssSelector(".request .outcome.denied"));
+            check("request-denied-" + language, screen);
+            browser.click(DISMISS);
+        });
+    }
+
+    /** Runs {@code steps} at each screen size, each time with the app just opened at {@code base} without accounts. */
+    private void onEachScreenWithoutAccounts(String base, Consumer<Screen> steps) {
         String desktopAgent = userAgent();
         try {
             for (Screen screen : Screen.values()) {
                 lookLike(screen, desktopAgent);
                 open(base);
                 forgetAccounts();
-                browser.open(pairingLink.get());
-                browser.click(By.id("accept"));
-                browser.find(By.id("done-title"));
-                check("account-added-" + language, screen);
-                browser.click(By.cssSelector("#done-screen [data-back]"));
-                browser.find(By.cssSelector("#blocked-home h2"));
-                check("home-account-notifications-blocked-" + language, screen);
-                browser.click(By.cssSelector(".account .remove"));
-                browser.find(By.cssSelector(".account .confirm"));
-                check("remove-account-" + language, screen);
-                browser.click(By.cssSelector(".account .confirm + .choices .secondary"));
-
-                int number = signInAsks.getAsInt();
-                browser.find(numberButton(number));
-                check("request-" + language, screen);
-                browser.click(numberButton(number));
-                browser.find(By.cssSelector(".request .outcome.approved"));
-                check("request-approved-" + language, screen);
-                browser.click(DISMISS);
-
-                signInAsks.getAsInt();
-                browser.click(By.cssSelector(".request button.deny"));
-                browser.find(By.cssSelector(".request .outcome.denied"));
-                check("request-denied-" + language, screen);
-                browser.click(DISMISS);
+                steps.accept(screen);
             }
         } finally {
             lookLike(Screen.DESKTOP, desktopAgent);
