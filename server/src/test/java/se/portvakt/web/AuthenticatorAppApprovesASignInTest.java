@@ -215,6 +215,31 @@ class AuthenticatorAppApprovesASignInTest {
         }
     }
 
+    @Test
+    void withTypeNumberThePersonTypesTheNumberInstead() {
+        try (TestServer server = TestServer.onNewH2(Map.of("portvakt.authenticator.type-number", "true"))) {
+            Account person = TestPeople.account(server.bean(AccountStore.class), "authenticator.type", null);
+            pairedByTheQrLink(server.issuer(), server.bean(Pairings.class), person);
+            String signIn = UUID.randomUUID().toString();
+            PushStart start = server.bean(PushRequests.class).start(person.id(), signIn, "Flex HRM", "192.0.2.47");
+            PushRequest request = ((PushStart.Sent) start).request();
+
+            By field = Browser.field("Type the number that your browser shows");
+            browser.find(field);
+            assertThat(browser.driver().findElements(By.cssSelector(".request .numbers"))).as("no numbers to tap").isEmpty();
+            app.photographAsIs("request-type-number-en");
+            browser.type(field, "7");
+            browser.click(button("Approve"));
+            assertThat(browser.find(By.cssSelector(".request .alert")).getText())
+                    .isEqualTo("Type the two digits that your browser shows.");
+            browser.type(field, String.valueOf(request.number()));
+            browser.click(button("Approve"));
+            assertThat(outcome()).startsWith("Approved.");
+            assertThat(server.bean(PushRequests.class).latest(signIn).orElseThrow().state())
+                    .isEqualTo(PushRequest.State.APPROVED);
+        }
+    }
+
     private static List<String> messages(LocalPushService service, LocalPushService.Subscription subscription) {
         try {
             return service.messages(subscription);
