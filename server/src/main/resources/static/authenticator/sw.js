@@ -21,7 +21,8 @@ var SHELL = [
   'icons/icon-512.png',
   'icons/icon-maskable-512.png',
   'icons/apple-touch-icon.png',
-  '../css/portvakt.css'
+  '../css/portvakt.css',
+  '../favicon.svg'
 ].map(function (path) { return new URL(path, self.registration.scope).href; });
 // When the network does not answer within this time, the shell comes from the cache (a slow connection should not
 // keep a person from a waiting sign-in request).
