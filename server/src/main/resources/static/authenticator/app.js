@@ -691,11 +691,13 @@ async function start() {
   addEventListener('hashchange', handleLink);
   document.addEventListener('visibilitychange', () => poll());
 
-  await loadAccounts();
-  await registerServiceWorker();
+  // The first screen before anything is awaited: a QR link opened meanwhile (hashchange) must not be covered by it.
   if (!handleLink()) {
     show('home', false);
   }
+  await loadAccounts();
+  await registerServiceWorker();
+  poll();
   setInterval(poll, POLL_EVERY);
   syncSubscriptions();
 }

@@ -48,7 +48,8 @@ import se.portvakt.testing.TestServer;
 @OnH2
 class AuthenticatorAppApprovesASignInTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    /** Generous: the app polls every 4 s, and a push goes through the service worker, slow on a busy machine. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
 
     @RegisterExtension
     static final Browser browser = Browser.perTestClass();

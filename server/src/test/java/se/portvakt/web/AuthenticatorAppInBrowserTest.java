@@ -125,10 +125,11 @@ class AuthenticatorAppInBrowserTest {
         } finally {
             server.close();
         }
+        // Not a file of the shell, so the service worker does not answer it from its cache.
         assertThat(browser.driver().executeAsyncScript("""
                 const [url, done] = arguments;
                 fetch(url, { cache: 'no-store' }).then(() => done('answered'), () => done('gone'));
-                """, server.issuer() + "/favicon.svg")).isEqualTo("gone");
+                """, server.issuer() + "/authenticator/api/push-key")).isEqualTo("gone");
 
         browser.driver().navigate().refresh();
         browser.find(By.cssSelector(".account .email"));

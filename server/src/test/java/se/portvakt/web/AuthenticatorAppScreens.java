@@ -26,7 +26,8 @@ import se.portvakt.testing.Browser.Screen;
 final class AuthenticatorAppScreens {
 
     static final String PATH = "/authenticator/";
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    /** Generous: installing the service worker fetches the whole shell, slow on a busy machine. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final By DISMISS = By.cssSelector(".request .aside button.link");
     /** Chrome on an Android phone, so that the phone pictures show the Android advice for blocked notifications. */
     private static final String ANDROID_CHROME = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
