@@ -327,7 +327,11 @@ public class PushRequests {
                     audit.record(new AuditEvent("authenticator.subscription", "gone", request.accountId(), null, null,
                             null, "device " + device.deviceId() + ": the push service forgot the subscription"));
                 } else if (outcome instanceof PushOutcome.Failed failed) {
+                    // The request still works: the app finds it by asking. The audit log shows the operator why
+                    // phones are not woken (a push service down, a firewall).
                     log.warn("Push to device {} failed: {}", device.deviceId(), failed.reason());
+                    audit.record(new AuditEvent("authenticator.push", "failure", request.accountId(), null, null, null,
+                            "request " + request.id() + " to device " + device.deviceId() + ": " + failed.reason()));
                 }
             } catch (RuntimeException e) {
                 log.warn("Push to device {} failed", device.deviceId(), e);
