@@ -65,7 +65,8 @@ class PlacesTest {
         List<String> notAddresses = new ArrayList<>(List.of("", " ", "localhost", "example.com", "cafe",
                 "198.51.100.7, 10.0.0.1", "198.51.100", "198.51.100.7.8", "999.1.1.1", "not an address"));
         notAddresses.add(null);
-        assertThat(notAddresses).allSatisfy(text -> assertThat(places.placeOf(text)).as(String.valueOf(text)).isEmpty());
+        assertThat(notAddresses)
+                .allSatisfy(text -> assertThat(places.placeOf(text)).as(String.valueOf(text)).isEmpty());
     }
 
     @Test

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * The small GeoIP databases in {@code src/test/resources/geoip}, written by MaxMind's own writer
  * ({@code make-test-databases.pl}, which says what they hold): places only for documentation addresses
- * (198.51.100.0/24 Göteborg, Sweden; 203.0.113.0/24 Norway without a city; 2001:db8::/32 Helsinki, Finland), and made-up
- * places for 10.0.0.0/8, 127.0.0.0/8 and ::1, which the server must not show.
+ * (198.51.100.0/24 Göteborg, Sweden; 203.0.113.0/24 Norway without a city; 2001:db8::/32 Helsinki, Finland), and
+ * made-up places for 10.0.0.0/8, 127.0.0.0/8 and ::1, which the server must not show.
  */
 public final class GeoipDatabases {
 

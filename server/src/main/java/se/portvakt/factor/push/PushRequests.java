@@ -77,7 +77,8 @@ public class PushRequests {
     }
 
     private static final String COLUMNS =
-            "id, account_id, flow_id, shown_number, choices, application, address, place, state, created_at, expires_at";
+            "id, account_id, flow_id, shown_number, choices, application, address, place, state, created_at, "
+                    + "expires_at";
 
     private final JdbcClient jdbc;
     private final Devices devices;
@@ -93,7 +94,8 @@ public class PushRequests {
 
     PushRequests(JdbcClient jdbc, Devices devices, PushPause pause, PushSender sender, AuthenticatorNotices notices,
             AuditLog audit, ApplicationEventPublisher events, TransactionTemplate transaction,
-            @Qualifier("applicationTaskExecutor") TaskExecutor background, Places places, PortvaktProperties properties) {
+            @Qualifier("applicationTaskExecutor") TaskExecutor background, Places places,
+            PortvaktProperties properties) {
         this.jdbc = jdbc;
         this.devices = devices;
         this.pause = pause;

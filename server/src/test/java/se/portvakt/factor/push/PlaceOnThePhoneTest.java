@@ -3,6 +3,7 @@ package se.portvakt.factor.push;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -58,7 +59,8 @@ abstract class PlaceOnThePhoneTest {
 
     @Test
     void aSignInFromAKnownAddressShowsItsPlaceOnThePhone() {
-        try (TestServer server = TestServer.start(database, name, Map.of("portvakt.geoip.database", GeoipDatabases.city()))) {
+        Map<String, String> withGeoip = Map.of("portvakt.geoip.database", GeoipDatabases.city());
+        try (TestServer server = TestServer.start(database, name, withGeoip)) {
             assertThat(shownFor(server, "198.51.100.7")).containsEntry("place", "Göteborg, Sweden")
                     .containsEntry("address", "198.51.100.7");
             assertThat(shownFor(server, "203.0.113.9")).containsEntry("place", "Norway");
@@ -99,7 +101,7 @@ abstract class PlaceOnThePhoneTest {
         List<JsonNode> requests = AuthenticatorDevice.json(answer).get("requests").valueStream().toList();
         assertThat(requests).hasSize(1);
         JsonNode shown = requests.get(0);
-        Map<String, String> fields = new java.util.HashMap<>();
+        Map<String, String> fields = new HashMap<>();
         fields.put("address", shown.get("address").asString());
         fields.put("place", shown.get("place").isNull() ? null : shown.get("place").asString());
         return fields;
