@@ -203,6 +203,28 @@ abstract class PushSignInTest {
     }
 
     @Test
+    void aDecisionTakenThroughAnotherNodeReachesTheWaitingStreamToo() throws Exception {
+        Account person = TestPeople.newcomer(accounts, "push.other-node", hasher.hash(PASSWORD));
+        AuthenticatorDevice phone = paired(person);
+        HttpAgent browser = TestPeople.browser(issuer);
+        password(browser, OidcClient.web(), person);
+        JsonNode request = onlyPending(phone);
+
+        HttpClient events = HttpClient.newBuilder().cookieHandler(browser.cookies()).build();
+        HttpResponse<java.io.InputStream> stream = events.send(HttpRequest.newBuilder(URI.create(issuer + "/signin/wait"))
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+        assertThat(readUntil(reader, "data:waiting")).containsExactly("event:status", "data:waiting");
+
+        // Another node wrote the approval: this node had no event of it, only the database says so.
+        jdbc.sql("UPDATE push_request SET state = 'APPROVED', pending_flow_id = NULL, decided_at = :now WHERE id = :id")
+                .param("now", OffsetDateTime.now(ZoneOffset.UTC)).param("id", request.get("id").asString()).update();
+        CompletableFuture<List<String>> rest = CompletableFuture.supplyAsync(() -> readUntil(reader, "data:ready"));
+        assertThat(rest.get(10, TimeUnit.SECONDS)).containsExactly("event:status", "data:ready");
+        reader.close();
+    }
+
+    @Test
     void pushPausedForTheAccountSaysSoAndTheOtherMethodsStillWork() {
         Account person = TestPeople.newcomer(accounts, "push.paused", hasher.hash(PASSWORD));
         paired(person);
