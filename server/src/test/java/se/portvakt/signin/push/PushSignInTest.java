@@ -271,6 +271,32 @@ abstract class PushSignInTest {
         assertThat(HttpAgent.location(continued)).as("no way to the application").endsWith("/signin/check-your-phone");
     }
 
+    @Test
+    void aDevicePairedForTheFirstAccountIsNoFactorOfAnotherAfterTheBackArrow() {
+        Account first = TestPeople.newcomer(accounts, "pair.first", hasher.hash(PASSWORD));
+        Account second = TestPeople.newcomer(accounts, "pair.second", hasher.hash(PASSWORD));
+        HttpAgent browser = TestPeople.browser(issuer);
+        password(browser, OidcClient.web(), first);
+        browser.post("/signin/two-factor", Map.of("action", "enable"));
+        browser.post("/signin/get-started", Map.of("action", "next"));
+        String code = first(PAIRING_CODE, browser.get("/signin/authenticator-pairing").body());
+        assertThat(new AuthenticatorDevice(issuer).pair(code, null).statusCode()).isEqualTo(201);
+
+        // The back arrow before "Next": the second person, in the same sign-in, reaches their own pairing page.
+        browser.get("/signin");
+        browser.post("/signin", Map.of("email", second.email().value()));
+        browser.get("/signin/password");
+        assertThat(HttpAgent.location(browser.post("/signin/password", Map.of("password", PASSWORD))))
+                .endsWith("/signin/two-factor");
+        browser.post("/signin/two-factor", Map.of("action", "enable"));
+        browser.post("/signin/get-started", Map.of("action", "next"));
+        browser.get("/signin/authenticator-pairing");
+        assertThat(waitStatus(browser)).isEqualTo("waiting");
+        HttpResponse<String> next = browser.post("/signin/authenticator-pairing", Map.of("action", "paired"));
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(next.body()).contains("The app has not added your account yet.");
+    }
+
     /** A person with push set up (and an emergency code), signed out again. */
     private AuthenticatorDevice paired(Account person) {
         HttpAgent browser = TestPeople.browser(issuer);
