@@ -25,7 +25,8 @@ public record PortvaktProperties(
         @DefaultValue Sms sms,
         @DefaultValue TwoFactor twoFactor,
         @DefaultValue Authenticator authenticator,
-        @DefaultValue Push push) {
+        @DefaultValue Push push,
+        @DefaultValue Geoip geoip) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -243,4 +244,13 @@ public record PortvaktProperties(
             @DefaultValue("5s") Duration connectTimeout,
             @DefaultValue("10s") Duration readTimeout,
             @DefaultValue("false") boolean privateEndpoints) {}
+
+    /**
+     * The approximate place of a client address, shown with a push request on the device. {@code GeoipConfig} opens
+     * the database at start-up.
+     *
+     * @param database path to a MaxMind GeoIP2 or GeoLite2 City (or Country) database, an {@code .mmdb} file; empty
+     *     means no lookups, and no place is shown
+     */
+    public record Geoip(String database) {}
 }

@@ -70,6 +70,9 @@ final class WebPushSender implements PushSender {
         try {
             URI endpoint = endpoint(to.endpoint());
             if (!privateEndpoints) {
+                if (!"https".equalsIgnoreCase(endpoint.getScheme())) {
+                    throw new IllegalArgumentException("the endpoint is not https (portvakt.push.private-endpoints)");
+                }
                 requirePublic(endpoint.getHost());
             }
             byte[] body = PayloadEncryption.encrypt(payload, PayloadEncryption.Recipient.of(to));

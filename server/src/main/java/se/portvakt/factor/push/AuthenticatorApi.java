@@ -214,7 +214,7 @@ class AuthenticatorApi {
         shown.put("id", request.id());
         shown.put("application", waiting.application());
         shown.put("address", waiting.address());
-        shown.put("place", null);
+        shown.put("place", waiting.place());
         shown.put("createdAt", request.createdAt().toString());
         shown.put("expiresAt", request.expiresAt().toString());
         shown.put("numbers", request.choices());

@@ -49,13 +49,14 @@ record Claims(Map<String, Object> values) {
 
     /**
      * The Web Push subscription in {@code name} ({@code {"endpoint":"https://..","keys":{"p256dh":..,"auth":..}}}),
-     * if it is one; the caller decides what an absent one means.
+     * if it is one; the caller decides what an absent one means. An {@code http:} endpoint is kept too (a push service
+     * inside the network); the sender posts to it only where {@code portvakt.push.private-endpoints} allows.
      */
     Optional<PushSubscription> subscription(String name) {
         Optional<Claims> push = object(name);
         Optional<Claims> keys = push.flatMap(p -> p.object("keys"));
         Optional<String> endpoint = push.flatMap(p -> p.string("endpoint"))
-                .filter(url -> url.startsWith("https://") && url.length() <= 1000 && url.chars().noneMatch(c -> c <= ' '));
+                .filter(url -> (url.startsWith("https://") || url.startsWith("http://")) && url.length() <= 1000 && url.chars().noneMatch(c -> c <= ' '));
         Optional<String> p256dh = keys.flatMap(k -> k.string("p256dh")).filter(k -> k.length() <= 200 && BASE64URL.matcher(k).matches());
         Optional<String> auth = keys.flatMap(k -> k.string("auth")).filter(k -> k.length() <= 100 && BASE64URL.matcher(k).matches());
         if (endpoint.isEmpty() || p256dh.isEmpty() || auth.isEmpty()) {

@@ -30,6 +30,7 @@ import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.delivery.push.PushOutcome;
 import se.portvakt.delivery.push.PushSender;
+import se.portvakt.geoip.Places;
 
 /**
  * Requests to approve a sign-in on a paired device (journey step 5, push; decision 0019). One request is pending
@@ -51,8 +52,11 @@ public class PushRequests {
     /** The person chose another method. */
     static final String CANCELLED = "CANCELLED";
 
-    /** A request as a device sees it: with the application and the address of the sign-in. */
-    record Waiting(PushRequest request, String application, String address) {}
+    /**
+     * A request as a device sees it: with the application, the address of the sign-in and its approximate place
+     * ({@code null} without a GeoIP database or for an address it does not know).
+     */
+    record Waiting(PushRequest request, String application, String address, String place) {}
 
     /** The stored state of a request, and its sign-in. */
     private record StateOf(String state, String flowId) {}
@@ -73,7 +77,8 @@ public class PushRequests {
     }
 
     private static final String COLUMNS =
-            "id, account_id, flow_id, shown_number, choices, application, address, state, created_at, expires_at";
+            "id, account_id, flow_id, shown_number, choices, application, address, place, state, created_at, "
+                    + "expires_at";
 
     private final JdbcClient jdbc;
     private final Devices devices;
@@ -84,11 +89,13 @@ public class PushRequests {
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transaction;
     private final TaskExecutor background;
+    private final Places places;
     private final PortvaktProperties.Authenticator settings;
 
     PushRequests(JdbcClient jdbc, Devices devices, PushPause pause, PushSender sender, AuthenticatorNotices notices,
             AuditLog audit, ApplicationEventPublisher events, TransactionTemplate transaction,
-            @Qualifier("applicationTaskExecutor") TaskExecutor background, PortvaktProperties properties) {
+            @Qualifier("applicationTaskExecutor") TaskExecutor background, Places places,
+            PortvaktProperties properties) {
         this.jdbc = jdbc;
         this.devices = devices;
         this.pause = pause;
@@ -98,6 +105,7 @@ public class PushRequests {
         this.events = events;
         this.transaction = transaction;
         this.background = background;
+        this.places = places;
         this.settings = properties.authenticator();
     }
 
@@ -173,7 +181,7 @@ public class PushRequests {
                         + "WHERE account_id = :account AND state = 'PENDING' AND expires_at > :now ORDER BY created_at")
                 .param("account", accountId)
                 .param("now", Rows.utc(now))
-                .query((rs, row) -> new Waiting(request(rs, now), rs.getString("application"), rs.getString("address")))
+                .query((rs, row) -> waiting(rs, now))
                 .list();
     }
 
@@ -252,7 +260,7 @@ public class PushRequests {
         audited(device.accountId(), address, PushPause.Reason.REPORT, until);
         Optional<Waiting> reported = jdbc.sql("SELECT " + COLUMNS + " FROM push_request WHERE id = :id")
                 .param("id", requestId)
-                .query((rs, row) -> new Waiting(request(rs, Instant.now()), rs.getString("application"), rs.getString("address")))
+                .query((rs, row) -> waiting(rs, Instant.now()))
                 .optional();
         reported.ifPresent(r -> notices.reported(device.accountId(), r.application(), r.address(), until, locale));
         return true;
@@ -264,9 +272,11 @@ public class PushRequests {
     }
 
     private PushRequest create(String accountId, String flowId, String application, String address) {
+        // Looked up once, outside the transaction, and kept with the request: the device shows it as it was then.
+        String place = places.placeOf(address).map(p -> Rows.truncate(p, 200)).orElse(null);
         for (int attempt = 1; ; attempt++) {
             try {
-                return transaction.execute(status -> insert(accountId, flowId, application, address));
+                return transaction.execute(status -> insert(accountId, flowId, application, address, place));
             } catch (DuplicateKeyException anotherStartOfThisFlow) {
                 // Two starts of one sign-in at once: the unique pending column let one in; this one replaces it.
                 if (attempt == 3) {
@@ -276,7 +286,7 @@ public class PushRequests {
         }
     }
 
-    private PushRequest insert(String accountId, String flowId, String application, String address) {
+    private PushRequest insert(String accountId, String flowId, String application, String address, String place) {
         // Milliseconds, as every database keeps them, so that the request returned reads the same as the stored one.
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         jdbc.sql("""
@@ -300,8 +310,9 @@ public class PushRequests {
                 PushRequest.State.PENDING, now, now.plus(settings.requestTtl()));
         jdbc.sql("""
                 INSERT INTO push_request (id, account_id, flow_id, pending_flow_id, shown_number, choices, application,
-                    address, state, created_at, expires_at)
-                VALUES (:id, :account, :flow, :flow, :number, :choices, :application, :address, 'PENDING', :now, :expires)
+                    address, place, state, created_at, expires_at)
+                VALUES (:id, :account, :flow, :flow, :number, :choices, :application, :address, :place, 'PENDING', :now,
+                    :expires)
                 """)
                 .param("id", request.id())
                 .param("account", accountId)
@@ -310,6 +321,7 @@ public class PushRequests {
                 .param("choices", choices.get(0) + "," + choices.get(1) + "," + choices.get(2))
                 .param("application", Rows.truncate(application, 200))
                 .param("address", Rows.truncate(address, 64))
+                .param("place", place)
                 .param("now", Rows.utc(now))
                 .param("expires", Rows.utc(request.expiresAt()))
                 .update();
@@ -327,7 +339,11 @@ public class PushRequests {
                     audit.record(new AuditEvent("authenticator.subscription", "gone", request.accountId(), null, null,
                             null, "device " + device.deviceId() + ": the push service forgot the subscription"));
                 } else if (outcome instanceof PushOutcome.Failed failed) {
+                    // The request still works: the app finds it by asking. The audit log shows the operator why
+                    // phones are not woken (a push service down, a firewall).
                     log.warn("Push to device {} failed: {}", device.deviceId(), failed.reason());
+                    audit.record(new AuditEvent("authenticator.push", "failure", request.accountId(), null, null, null,
+                            "request " + request.id() + " to device " + device.deviceId() + ": " + failed.reason()));
                 }
             } catch (RuntimeException e) {
                 log.warn("Push to device {} failed", device.deviceId(), e);
@@ -340,6 +356,10 @@ public class PushRequests {
         jdbc.sql("DELETE FROM push_request WHERE expires_at < :before")
                 .param("before", Rows.utc(Instant.now().minus(Duration.ofDays(30))))
                 .update();
+    }
+
+    private static Waiting waiting(ResultSet rs, Instant now) throws SQLException {
+        return new Waiting(request(rs, now), rs.getString("application"), rs.getString("address"), rs.getString("place"));
     }
 
     private static PushRequest request(ResultSet rs, Instant now) throws SQLException {

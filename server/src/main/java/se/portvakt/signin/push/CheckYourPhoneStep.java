@@ -50,7 +50,7 @@ class CheckYourPhoneStep implements SignInStep, WaitingStep {
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         Instant now = Instant.now();
-        Optional<PushRequest> latest = requests.latest(flow.id());
+        Optional<PushRequest> latest = latest(flow);
         Optional<Instant> pausedUntil = requests.pausedUntil(flow.accountId()).filter(now::isBefore);
         Shown shown = latest.map(CheckYourPhoneStep::shown).orElse(Shown.NONE);
         if (shown != Shown.PENDING && pausedUntil.isPresent()) {
@@ -77,7 +77,7 @@ class CheckYourPhoneStep implements SignInStep, WaitingStep {
                 return new StepResult.Advance(route.enter(flow, FactorKind.PUSH, context));
             }
             default -> {
-                Optional<PushRequest> latest = requests.latest(flow.id());
+                Optional<PushRequest> latest = latest(flow);
                 if (latest.isPresent() && latest.get().state() == PushRequest.State.APPROVED
                         && requests.spend(latest.get().id(), flow.id())) {
                     return new StepResult.Advance(
@@ -93,7 +93,16 @@ class CheckYourPhoneStep implements SignInStep, WaitingStep {
 
     @Override
     public boolean ready(SignInFlow flow) {
-        return requests.latest(flow.id()).map(request -> request.state() != PushRequest.State.PENDING).orElse(true);
+        return latest(flow).map(request -> request.state() != PushRequest.State.PENDING).orElse(true);
+    }
+
+    /**
+     * The newest request of this sign-in for the account it is at now: after the back arrow and another email
+     * address, a request the first account's phone approves is no factor of the second (factors belong to one
+     * account).
+     */
+    private Optional<PushRequest> latest(SignInFlow flow) {
+        return requests.latest(flow.id()).filter(request -> request.accountId().equals(flow.accountId()));
     }
 
     /** An approval not yet spent shows as waiting: its form (sent by the page's script) spends it. */

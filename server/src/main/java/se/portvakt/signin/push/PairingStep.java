@@ -76,7 +76,7 @@ class PairingStep implements SignInStep, WaitingStep {
         if ("renew".equals(action)) {
             return new StepResult.Advance(flow); // showing the page again makes a new code
         }
-        Optional<Device> paired = pairings.pairedBy(flow.id());
+        Optional<Device> paired = pairedBy(flow);
         if (paired.isEmpty()) {
             return new StepResult.Rejected(flow, "push.pair.not-yet");
         }
@@ -86,6 +86,14 @@ class PairingStep implements SignInStep, WaitingStep {
 
     @Override
     public boolean ready(SignInFlow flow) {
-        return pairings.pairedBy(flow.id()).isPresent();
+        return pairedBy(flow).isPresent();
+    }
+
+    /**
+     * The device a code of this sign-in paired with the account it is at now: a device paired by a code shown to
+     * another account earlier in the same sign-in (before the back arrow) is that account's, not this one's.
+     */
+    private Optional<Device> pairedBy(SignInFlow flow) {
+        return pairings.pairedBy(flow.id()).filter(device -> device.accountId().equals(flow.accountId()));
     }
 }

@@ -94,7 +94,11 @@ class WebPushSenderTest {
     void endpointsInsideTheNetworkAreNotSentToUnlessAllowed() throws Exception {
         WebPushSender strict = new WebPushSender(new Vapid(new ECKeyGenerator(Curve.P_256).generate(),
                 "mailto:ops@example.com"), Duration.ofSeconds(1), Duration.ofSeconds(2), Clock.systemUTC(), false);
-        for (String endpoint : List.of(url("/201"), "http://localhost:9/push", "https://10.1.2.3/push",
+        assertThat(strict.send(new PushSubscription(url("/201"), device.p256dh(), device.auth()), PAYLOAD,
+                Duration.ofSeconds(60))).isEqualTo(new PushOutcome.Failed(
+                        "not sent: the endpoint is not https (portvakt.push.private-endpoints)"));
+        for (String endpoint : List.of("https://127.0.0.1:" + service.getAddress().getPort() + "/201",
+                "https://localhost:9/push", "https://10.1.2.3/push",
                 "https://192.168.0.1/push", "https://169.254.169.254/latest/meta-data", "https://100.64.0.1/push",
                 "https://[fd00::1]/push", "https://[::1]/push", "https://0.0.0.0/push")) {
             assertThat(strict.send(new PushSubscription(endpoint, device.p256dh(), device.auth()), PAYLOAD,

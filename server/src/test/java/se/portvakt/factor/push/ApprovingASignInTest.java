@@ -402,7 +402,7 @@ abstract class ApprovingASignInTest {
         paired(null);
         PushRequest request = started(UUID.randomUUID().toString());
         Map<String, Object> stale = phone.claims("/decide");
-        stale.put("iat", Instant.now().getEpochSecond() - 121);
+        stale.put("iat", Instant.now().getEpochSecond() - 300);
         stale.put("request", request.id());
         stale.put("decision", "deny");
         Map<String, Object> otherUrl = phone.claims("/pending");

@@ -203,6 +203,28 @@ abstract class PushSignInTest {
     }
 
     @Test
+    void aDecisionTakenThroughAnotherNodeReachesTheWaitingStreamToo() throws Exception {
+        Account person = TestPeople.newcomer(accounts, "push.other-node", hasher.hash(PASSWORD));
+        AuthenticatorDevice phone = paired(person);
+        HttpAgent browser = TestPeople.browser(issuer);
+        password(browser, OidcClient.web(), person);
+        JsonNode request = onlyPending(phone);
+
+        HttpClient events = HttpClient.newBuilder().cookieHandler(browser.cookies()).build();
+        HttpResponse<java.io.InputStream> stream = events.send(HttpRequest.newBuilder(URI.create(issuer + "/signin/wait"))
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+        assertThat(readUntil(reader, "data:waiting")).containsExactly("event:status", "data:waiting");
+
+        // Another node wrote the approval: this node had no event of it, only the database says so.
+        jdbc.sql("UPDATE push_request SET state = 'APPROVED', pending_flow_id = NULL, decided_at = :now WHERE id = :id")
+                .param("now", OffsetDateTime.now(ZoneOffset.UTC)).param("id", request.get("id").asString()).update();
+        CompletableFuture<List<String>> rest = CompletableFuture.supplyAsync(() -> readUntil(reader, "data:ready"));
+        assertThat(rest.get(10, TimeUnit.SECONDS)).containsExactly("event:status", "data:ready");
+        reader.close();
+    }
+
+    @Test
     void pushPausedForTheAccountSaysSoAndTheOtherMethodsStillWork() {
         Account person = TestPeople.newcomer(accounts, "push.paused", hasher.hash(PASSWORD));
         paired(person);
@@ -217,6 +239,62 @@ abstract class PushSignInTest {
                 .doesNotContain("Send again");
         assertThat(HttpAgent.location(browser.post("/signin/check-your-phone", Map.of("action", "other"))))
                 .endsWith("/signin/other-method");
+    }
+
+    @Test
+    void anApprovalOfTheFirstAccountPassesNothingAfterTheBackArrowAndAnotherAccount() {
+        Account first = TestPeople.newcomer(accounts, "push.first", hasher.hash(PASSWORD));
+        Account second = TestPeople.newcomer(accounts, "push.second", hasher.hash(PASSWORD));
+        AuthenticatorDevice firstPhone = paired(first);
+        paired(second);
+        jdbc.sql("""
+                INSERT INTO push_pause (account_id, counted_from, paused_until, reason) VALUES (:a, :now, :until, 'REPORTED')
+                """).param("a", second.id()).param("now", OffsetDateTime.now(ZoneOffset.UTC))
+                .param("until", OffsetDateTime.now(ZoneOffset.UTC).plusMinutes(30)).update();
+
+        HttpAgent browser = TestPeople.browser(issuer);
+        OidcClient.Request request = OidcClient.web();
+        assertThat(HttpAgent.location(password(browser, request, first))).endsWith("/signin/check-your-phone");
+        int number = Integer.parseInt(first(NUMBER, browser.get("/signin/check-your-phone").body()));
+        JsonNode firstRequest = onlyPending(firstPhone);
+
+        // The back arrow, the second person's address and password: their push is paused, no request is sent.
+        browser.get("/signin");
+        browser.post("/signin", Map.of("email", second.email().value()));
+        browser.get("/signin/password");
+        assertThat(HttpAgent.location(browser.post("/signin/password", Map.of("password", PASSWORD))))
+                .endsWith("/signin/check-your-phone");
+        assertThat(decide(firstPhone, firstRequest, "approve", number)).isEqualTo("approved");
+
+        assertThat(browser.get("/signin/check-your-phone").body()).contains("Push approval is paused for your account");
+        HttpResponse<String> continued = browser.post("/signin/check-your-phone", Map.of("action", "continue"));
+        assertThat(HttpAgent.location(continued)).as("no way to the application").endsWith("/signin/check-your-phone");
+    }
+
+    @Test
+    void aDevicePairedForTheFirstAccountIsNoFactorOfAnotherAfterTheBackArrow() {
+        Account first = TestPeople.newcomer(accounts, "pair.first", hasher.hash(PASSWORD));
+        Account second = TestPeople.newcomer(accounts, "pair.second", hasher.hash(PASSWORD));
+        HttpAgent browser = TestPeople.browser(issuer);
+        password(browser, OidcClient.web(), first);
+        browser.post("/signin/two-factor", Map.of("action", "enable"));
+        browser.post("/signin/get-started", Map.of("action", "next"));
+        String code = first(PAIRING_CODE, browser.get("/signin/authenticator-pairing").body());
+        assertThat(new AuthenticatorDevice(issuer).pair(code, null).statusCode()).isEqualTo(201);
+
+        // The back arrow before "Next": the second person, in the same sign-in, reaches their own pairing page.
+        browser.get("/signin");
+        browser.post("/signin", Map.of("email", second.email().value()));
+        browser.get("/signin/password");
+        assertThat(HttpAgent.location(browser.post("/signin/password", Map.of("password", PASSWORD))))
+                .endsWith("/signin/two-factor");
+        browser.post("/signin/two-factor", Map.of("action", "enable"));
+        browser.post("/signin/get-started", Map.of("action", "next"));
+        browser.get("/signin/authenticator-pairing");
+        assertThat(waitStatus(browser)).isEqualTo("waiting");
+        HttpResponse<String> next = browser.post("/signin/authenticator-pairing", Map.of("action", "paired"));
+        assertThat(next.statusCode()).isEqualTo(200);
+        assertThat(next.body()).contains("The app has not added your account yet.");
     }
 
     /** A person with push set up (and an emergency code), signed out again. */
