@@ -12,10 +12,13 @@ public final class SecurityHeaders {
 
     /**
      * Pages load only their own stylesheet, script and images; nothing may frame them. No form-action
-     * directive: browsers apply it to the redirect to the application after a sign-in form.
+     * directive: browsers apply it to the redirect to the application after a sign-in form. The web app
+     * Portvakt Authenticator ({@code /authenticator/}) needs its own service worker and web manifest
+     * ({@code worker-src}, {@code manifest-src}; without the latter the manifest falls to {@code default-src 'none'}).
      */
     public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-            + "script-src 'self'; connect-src 'self'; worker-src 'self'; base-uri 'none'; frame-ancestors 'none'";
+            + "script-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; "
+            + "frame-ancestors 'none'";
 
     private SecurityHeaders() {}
 

@@ -167,15 +167,7 @@ class TwoFactorInBrowserTest {
     }
 
     private OidcClient.Request signInWithPassword(Account person) {
-        OidcClient.Request request = OidcClient.web();
-        browser.open(request.authorizationUrl());
-        browser.waitForPath("/signin");
-        browser.type(field("Email address"), person.email().value());
-        browser.click(button("Next"));
-        browser.waitForPath("/signin/password");
-        browser.type(field("Password"), PASSWORD);
-        browser.click(button("Sign in"));
-        return request;
+        return browser.signInWithPassword(person.email().value(), PASSWORD);
     }
 
     private void useEmergencyCode(String code) {
@@ -199,9 +191,7 @@ class TwoFactorInBrowserTest {
     }
 
     private void signOut() {
-        browser.open("/");
-        browser.click(button("Sign out"));
-        browser.waitForPath("/signed-out");
+        browser.signOut();
     }
 
     private void onBothScreens(String name) {

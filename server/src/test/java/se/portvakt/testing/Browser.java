@@ -214,6 +214,29 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
         return waitForUrlStartingWith(prefix);
     }
 
+    /**
+     * Starts a sign-in at the test web client ({@link OidcClient#web()}) and gets past the email address and the
+     * password; answers the authorization request (its redirect URI is where the sign-in arrives).
+     */
+    public OidcClient.Request signInWithPassword(String email, String password) {
+        OidcClient.Request request = OidcClient.web();
+        open(request.authorizationUrl());
+        waitForPath("/signin");
+        type(field("Email address"), email);
+        click(button("Next"));
+        waitForPath("/signin/password");
+        type(field("Password"), password);
+        click(button("Sign in"));
+        return request;
+    }
+
+    /** Signs out with the home page's "Sign out". */
+    public void signOut() {
+        open("/");
+        click(button("Sign out"));
+        waitForPath("/signed-out");
+    }
+
     /** Right after signing in: answers "Remind me later" if the 2FA prompt is what the browser shows. */
     public void remindLaterIfAsked() {
         new WebDriverWait(driver, WAIT).until(d -> !currentUrl().equals(base + "/signin/password"));
