@@ -96,8 +96,8 @@ final class LoadGenerator {
         /**
          * Does it once.
          *
-         * @return the nanoseconds of each part the scenario times ({@link #parts}), or {@code null} when the
-         *     operation's latency is its whole wall time
+         * @return the nanoseconds of each part the scenario times (as many as its {@code parts()} names), or
+         *     {@code null} when the operation's latency is its whole wall time
          */
         long[] run() throws Exception;
     }
