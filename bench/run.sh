@@ -5,6 +5,9 @@
 #   bench/run.sh signin             --base http://localhost:8080 --concurrency 8 --duration 30s
 #   bench/run.sh client-credentials --base http://localhost:8080 --concurrency 8 --duration 30s
 #   bench/run.sh refresh            --base http://localhost:8080 --concurrency 8 --duration 30s
+#   bench/run.sh push-approval      --base http://127.0.0.1:18080 --concurrency 1 --warmup 60s --duration 30s
+#       (the server started with --portvakt.bootstrap=file:bench/push-people.yaml and
+#        --portvakt.issuer=http://127.0.0.1:18080; docs/performance.md, "Push approval round trip")
 #   bench/run.sh jmh                          # every JMH benchmark (Argon2id, JWT signing)
 #   bench/run.sh jmh -f 1 -wi 2 -i 3 Jwt      # JMH options and a name filter
 set -euo pipefail

@@ -47,6 +47,11 @@ final class Browser {
         return send(request(pathOrUrl).GET().build());
     }
 
+    /** A GET as a page's script polls: asking for JSON. */
+    HttpResponse<String> getJson(String pathOrUrl) throws IOException, InterruptedException {
+        return send(request(pathOrUrl).header("Accept", "application/json").GET().build());
+    }
+
     /** Posts a form, adding the CSRF token of the last page that had one. */
     HttpResponse<String> postForm(String path, Map<String, String> fields) throws IOException, InterruptedException {
         Map<String, String> all = new LinkedHashMap<>(fields);

@@ -28,12 +28,13 @@ import java.util.regex.Pattern;
  * <p>Scenarios: {@code signin} (authorization request, email screen, password screen, back to the
  * authorization endpoint, code exchange at the token endpoint: one operation, 8 HTTP requests, a fresh cookie
  * jar each time), {@code client-credentials} (one token request), {@code refresh} (one refresh_token grant;
- * each user signs in once before the warm-up to get its refresh token).
+ * each user signs in once before the warm-up to get its refresh token), {@code push-approval} (a sign-in with
+ * push approval, whose latency is the server time of the approval round trip only: {@link PushApproval}).
  */
 final class LoadGenerator {
 
     static final String USAGE = """
-            usage: signin|client-credentials|refresh [options]
+            usage: signin|client-credentials|refresh|push-approval [options]
               --base URL            server (default http://localhost:8080)
               --concurrency N       virtual users (default 1)
               --warmup 10s          not counted (default 10s)
@@ -43,6 +44,12 @@ final class LoadGenerator {
               --client, --secret    web client (demo: flex-hrm / flex-hrm-demo-secret)
               --redirect-uri URI    the web client's redirect URI
               --machine-client, --machine-secret, --machine-scope   (demo: payroll-sync / payroll-sync-demo-secret / hr.read)
+              --people PATTERN      push-approval: virtual user N signs in as PATTERN with %d = N, each with its own
+                                    phone (default bench.push.%d@company.com: bench/push-people.yaml; start the
+                                    server with --portvakt.bootstrap=file:bench/push-people.yaml and
+                                    --portvakt.issuer=<the --base URL>)
+              --device-state FILE   push-approval: the phones' keys (default: portvakt-bench-devices.json in the
+                                    temp directory); people paired earlier on the same database are reused
               --label TEXT          free text printed with the results (e.g. how the server was started)
               --server-pid PID      the server's process id (same machine): also reports the CPU time the
                                     server and this generator spent per operation, and the rate that CPU
@@ -65,7 +72,7 @@ final class LoadGenerator {
 
     static int run(String[] args) throws Exception {
         String scenario = args[0];
-        if (!List.of("signin", "client-credentials", "refresh").contains(scenario)) {
+        if (!List.of("signin", "client-credentials", "refresh", PushApproval.SCENARIO).contains(scenario)) {
             System.err.println("unknown scenario " + scenario + "\n" + USAGE);
             return 2;
         }
@@ -80,13 +87,47 @@ final class LoadGenerator {
         return new LoadGenerator(scenario, opts).execute();
     }
 
-    private String opt(String name, String fallback) {
+    String opt(String name, String fallback) {
         return opts.getOrDefault(name, fallback);
     }
 
     /** What one virtual user does, once per operation. */
-    private interface Operation {
-        void run() throws Exception;
+    interface Operation {
+        /**
+         * Does it once.
+         *
+         * @return the nanoseconds of each part the scenario times (as many as its {@code parts()} names), or
+         *     {@code null} when the operation's latency is its whole wall time
+         */
+        long[] run() throws Exception;
+    }
+
+    /** The parts a scenario times within an operation; the first {@link #countedParts} make its latency. */
+    private List<String> parts() {
+        return scenario.equals(PushApproval.SCENARIO) ? PushApproval.PARTS : List.of();
+    }
+
+    private int countedParts() {
+        return scenario.equals(PushApproval.SCENARIO) ? PushApproval.COUNTED : 0;
+    }
+
+    /** A growing array of nanosecond samples, one per virtual user and kind (no boxing, no locks). */
+    private static final class Samples {
+        private long[] values = new long[1024];
+        private int size;
+
+        void add(long value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        static long[] sorted(List<Samples> all) {
+            long[] merged = all.stream().flatMapToLong(s -> Arrays.stream(s.values, 0, s.size)).toArray();
+            Arrays.sort(merged);
+            return merged;
+        }
     }
 
     private int execute() throws Exception {
@@ -97,23 +138,35 @@ final class LoadGenerator {
         String loadBefore = loadAverage();
 
         List<Operation> users = new ArrayList<>();
+        PushApproval push = scenario.equals(PushApproval.SCENARIO) ? new PushApproval(this, base) : null;
         for (int i = 0; i < concurrency; i++) {
-            users.add(operationFor(new Browser(base)));
+            users.add(push != null ? push.user(i + 1, new Browser(base)) : operationFor(new Browser(base)));
         }
+        int partCount = parts().size();
+        int counted = countedParts();
 
         long startNanos = System.nanoTime();
         long measureFrom = startNanos + warmup.toNanos();
         long measureUntil = measureFrom + duration.toNanos();
         AtomicLong measuredOps = new AtomicLong();
-        long[][] latencies = new long[concurrency][];
-        int[] counts = new int[concurrency];
+        List<Samples> latencies = new ArrayList<>();
+        List<Samples> walls = new ArrayList<>();
+        List<List<Samples>> partSamples = new ArrayList<>();
+        for (int p = 0; p < partCount; p++) {
+            partSamples.add(new ArrayList<>());
+        }
+        for (int u = 0; u < concurrency; u++) {
+            latencies.add(new Samples());
+            walls.add(new Samples());
+            for (List<Samples> part : partSamples) {
+                part.add(new Samples());
+            }
+        }
         CountDownLatch done = new CountDownLatch(concurrency);
         List<Thread> threads = new ArrayList<>();
         for (int u = 0; u < concurrency; u++) {
             final int user = u;
             Thread t = new Thread(() -> {
-                long[] mine = new long[1024];
-                int n = 0;
                 try {
                     while (true) {
                         long begin = System.nanoTime();
@@ -122,8 +175,9 @@ final class LoadGenerator {
                         }
                         boolean measured = begin >= measureFrom;
                         boolean ok = true;
+                        long[] timed = null;
                         try {
-                            users.get(user).run();
+                            timed = users.get(user).run();
                         } catch (Exception | AssertionError e) {
                             ok = false;
                             if (measured) {
@@ -135,18 +189,19 @@ final class LoadGenerator {
                         }
                         long took = System.nanoTime() - begin;
                         if (measured && ok) {
-                            if (n == mine.length) {
-                                mine = Arrays.copyOf(mine, n * 2);
+                            long latency = timed == null ? took : 0;
+                            for (int p = 0; timed != null && p < partCount; p++) {
+                                partSamples.get(p).get(user).add(timed[p]);
+                                latency += p < counted ? timed[p] : 0;
                             }
-                            mine[n++] = took;
+                            latencies.get(user).add(latency);
+                            walls.get(user).add(took);
                             measuredOps.incrementAndGet();
                         }
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
-                    latencies[user] = mine;
-                    counts[user] = n;
                     done.countDown();
                 }
             }, "vu-" + u);
@@ -165,27 +220,40 @@ final class LoadGenerator {
         long end = Math.min(System.nanoTime(), measureUntil + 30_000_000_000L);
         double seconds = Math.max(1e-9, (Math.min(end, measureUntil) - measureFrom) / 1e9);
 
-        int total = 0;
-        for (int c : counts) {
-            total += c;
-        }
-        long[] all = new long[total];
-        int k = 0;
-        for (int u = 0; u < concurrency; u++) {
-            System.arraycopy(latencies[u], 0, all, k, counts[u]);
-            k += counts[u];
-        }
-        Arrays.sort(all);
-        String unit = scenario.equals("signin") ? "sign-ins/s" : "requests/s";
+        long[] all = Samples.sorted(latencies);
+        int total = all.length;
+        String unit = switch (scenario) {
+            case "signin" -> "sign-ins/s";
+            case PushApproval.SCENARIO -> "sign-ins with push approval/s";
+            default -> "requests/s";
+        };
         System.out.printf("scenario      %s%n", scenario);
         System.out.printf("target        %s%s%n", base, opts.containsKey("label") ? "  (" + opts.get("label") + ")" : "");
         System.out.printf("concurrency   %d virtual users, warm-up %ss (not counted), measured %.1fs%n",
                 concurrency, warmup.toSeconds(), seconds);
         System.out.printf("completed     %d operations, %d errors%n", total, errors.get());
         System.out.printf("throughput    %.1f %s%n", total / seconds, unit);
-        if (total > 0) {
+        if (total > 0 && partCount > 0) {
+            System.out.printf("approval      median %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (server time: the sum of %s,"
+                            + " each timed on loopback)%n", pct(all, 50), pct(all, 90), pct(all, 99), all[total - 1] / 1e6,
+                    String.join(" + ", parts().subList(0, counted)));
+            StringBuilder medians = new StringBuilder();
+            for (int p = 0; p < partCount; p++) {
+                long[] part = Samples.sorted(partSamples.get(p));
+                medians.append(p == counted ? "; not counted: " : p > 0 ? ", " : "")
+                        .append(String.format("%s %.1f (p90 %.1f)", parts().get(p), pct(part, 50), pct(part, 90)));
+            }
+            System.out.printf("parts, ms     median %s%n", medians);
+            if (concurrency > 1 && Long.parseLong(opt("server-pid", "-1")) > 0) {
+                System.out.println("              (server-cpu: the server's CPU across one user's approval, which at"
+                        + " this concurrency includes the other users' requests of the moment)");
+            }
+            long[] wall = Samples.sorted(walls);
+            System.out.printf("whole op      median %.1f ms, p90 %.1f ms (%s)%n", pct(wall, 50), pct(wall, 90),
+                    PushApproval.WHOLE);
+        } else if (total > 0) {
             System.out.printf("latency       median %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                    pct(all, 50), pct(all, 90), pct(all, 99), all[all.length - 1] / 1e6);
+                    pct(all, 50), pct(all, 90), pct(all, 99), all[total - 1] / 1e6);
         }
         if (serverPid > 0 && total > 0) {
             int cpus = Runtime.getRuntime().availableProcessors();
@@ -218,7 +286,10 @@ final class LoadGenerator {
     private Operation operationFor(Browser browser) throws Exception {
         switch (scenario) {
             case "signin":
-                return () -> signInAndExchange(browser);
+                return () -> {
+                    signInAndExchange(browser);
+                    return null;
+                };
             case "client-credentials": {
                 String client = opt("machine-client", "payroll-sync");
                 String secret = opt("machine-secret", "payroll-sync-demo-secret");
@@ -229,6 +300,7 @@ final class LoadGenerator {
                     if (token(r.body(), "access_token") == null) {
                         throw new AssertionError("client_credentials: no access_token");
                     }
+                    return null;
                 };
             }
             case "refresh": {
@@ -245,6 +317,7 @@ final class LoadGenerator {
                     if (rotated != null) {
                         refresh[0] = rotated;
                     }
+                    return null;
                 };
             }
             default:
@@ -252,45 +325,76 @@ final class LoadGenerator {
         }
     }
 
-    /** The whole browser journey plus the client's code exchange; returns the token response body. */
-    private String signInAndExchange(Browser b) throws Exception {
-        String client = opt("client", "flex-hrm");
-        String redirectUri = opt("redirect-uri", "http://localhost:8081/login/oauth2/code/portvakt");
+    /** One authorization request of the web client, with its PKCE verifier. */
+    record Authorization(String path, String state, String verifier) {}
+
+    /**
+     * The start of every browser journey: an empty cookie jar, the authorization request, the email and the
+     * password screens.
+     *
+     * @return the answer to the password, a redirect to the next step
+     */
+    HttpResponse<String> throughPassword(Browser b, Authorization authorization, String email) throws Exception {
+        b.clearCookies();
+        HttpResponse<String> r = b.get(authorization.path());
+        expectRedirect(r, "/signin");
+        expect(b.get(Browser.location(r)), 200, "GET /signin");
+        r = b.postForm("/signin", Map.of("email", email));
+        expectRedirect(r, "/signin/password");
+        expect(b.get(Browser.location(r)), 200, "GET /signin/password");
+        return b.postForm("/signin/password", Map.of("password", opt("password", "correct horse battery staple")));
+    }
+
+    Authorization newAuthorization() throws Exception {
         String state = random(16);
         String verifier = random(48);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        String authorize = "/oauth2/authorize?response_type=code&client_id=" + Browser.enc(client)
-                + "&redirect_uri=" + Browser.enc(redirectUri)
+        String authorize = "/oauth2/authorize?response_type=code&client_id=" + Browser.enc(opt("client", "flex-hrm"))
+                + "&redirect_uri=" + Browser.enc(redirectUri())
                 + "&scope=" + Browser.enc("openid email profile offline_access")
                 + "&state=" + state + "&nonce=" + random(16)
                 + "&code_challenge=" + challenge + "&code_challenge_method=S256";
-        b.clearCookies();
-        HttpResponse<String> r = b.get(authorize);
-        expectRedirect(r, "/signin");
-        expect(b.get(Browser.location(r)), 200, "GET /signin");
-        r = b.postForm("/signin", Map.of("email", opt("email", "erik.lind@company.com")));
-        expectRedirect(r, "/signin/password");
-        expect(b.get(Browser.location(r)), 200, "GET /signin/password");
-        r = b.postForm("/signin/password", Map.of("password", opt("password", "correct horse battery staple")));
+        return new Authorization(authorize, state, verifier);
+    }
+
+    private String redirectUri() {
+        return opt("redirect-uri", "http://localhost:8081/login/oauth2/code/portvakt");
+    }
+
+    /**
+     * The end of a browser journey: {@code r} (the last step's answer) leads back to the authorization endpoint,
+     * which redirects to the client with a code for this request's state.
+     *
+     * @return the authorization code
+     */
+    String code(Browser b, Authorization authorization, HttpResponse<String> r) throws Exception {
+        expectRedirect(r, "/oauth2/authorize");
+        r = b.get(Browser.location(r));
+        expectRedirect(r, redirectUri());
+        String location = Browser.location(r);
+        Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
+        if (!location.contains("state=" + authorization.state()) || !code.find()) {
+            throw new AssertionError("redirect without code or state: " + location);
+        }
+        return java.net.URLDecoder.decode(code.group(1), StandardCharsets.UTF_8);
+    }
+
+    /** The whole browser journey plus the client's code exchange; returns the token response body. */
+    private String signInAndExchange(Browser b) throws Exception {
+        String client = opt("client", "flex-hrm");
+        Authorization authorization = newAuthorization();
+        HttpResponse<String> r = throughPassword(b, authorization, opt("email", "erik.lind@company.com"));
         if (Browser.location(r).endsWith("/signin/two-factor")) {
             // The 2FA prompt, once per account: "Remind me later" keeps it away for the rest of the run.
             expect(b.get(Browser.location(r)), 200, "GET /signin/two-factor");
             r = b.postForm("/signin/two-factor", Map.of("action", "later"));
         }
-        expectRedirect(r, "/oauth2/authorize");
-        r = b.get(Browser.location(r));
-        expectRedirect(r, redirectUri);
-        String location = Browser.location(r);
-        Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
-        if (!location.contains("state=" + state) || !code.find()) {
-            throw new AssertionError("redirect without code or state: " + location);
-        }
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "authorization_code");
-        form.put("code", java.net.URLDecoder.decode(code.group(1), StandardCharsets.UTF_8));
-        form.put("redirect_uri", redirectUri);
-        form.put("code_verifier", verifier);
+        form.put("code", code(b, authorization, r));
+        form.put("redirect_uri", redirectUri());
+        form.put("code_verifier", authorization.verifier());
         r = b.postBasic("/oauth2/token", client, opt("secret", "flex-hrm-demo-secret"), form);
         expect(r, 200, "code exchange");
         if (token(r.body(), "id_token") == null) {
@@ -299,13 +403,13 @@ final class LoadGenerator {
         return r.body();
     }
 
-    private static void expect(HttpResponse<String> r, int status, String what) {
+    static void expect(HttpResponse<String> r, int status, String what) {
         if (r.statusCode() != status) {
             throw new AssertionError(what + ": HTTP " + r.statusCode() + " " + Browser.location(r));
         }
     }
 
-    private static void expectRedirect(HttpResponse<String> r, String to) {
+    static void expectRedirect(HttpResponse<String> r, String to) {
         String location = Browser.location(r).replaceFirst("^https?://[^/]+(?=/)", "");
         String wanted = to.replaceFirst("^https?://[^/]+(?=/)", "");
         if (r.statusCode() / 100 != 3 || !location.startsWith(wanted)) {
