@@ -109,7 +109,12 @@ class AuthorizationServerConfig {
                                                         "auth_time", "nonce", "amr", "acr", "sid", "email",
                                                         "email_verified", "name"))
                                                 .claim("acr_values_supported", List.of(AuthenticationMethods.ACR_ONE_FACTOR,
-                                                        AuthenticationMethods.ACR_TWO_FACTORS))))
+                                                        AuthenticationMethods.ACR_TWO_FACTORS))
+                                                // The request parameters the sign-in honours (FreshSignIn, and
+                                                // the sign-in's login_hint and ui_locales): only registered names.
+                                                .claim("prompt_values_supported", List.of("none", "login"))
+                                                .claim("ui_locales_supported", List.of("sv", "en"))
+                                                .claim("claims_parameter_supported", false)))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(
                                         context -> userInfo(accounts, context)))
                                 .logoutEndpoint(logout -> logout.authenticationProviders(providers -> providers.replaceAll(

@@ -58,8 +58,14 @@ final class MissingFactors {
     static void checkIn(List<AuthenticationProvider> providers) {
         for (AuthenticationProvider provider : providers) {
             if (provider instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
-                codeRequests.setAuthenticationValidator(
-                        new OAuth2AuthorizationCodeRequestAuthenticationValidator().andThen(MissingFactors::check));
+                // The parameters first (Spring's own check fails on a repeated prompt), once redirect_uri is known good.
+                codeRequests.setAuthenticationValidator(OAuth2AuthorizationCodeRequestAuthenticationValidator
+                        .DEFAULT_REDIRECT_URI_VALIDATOR
+                        .andThen(OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR)
+                        .andThen(FreshSignIn::checkParameters)
+                        .andThen(new OAuth2AuthorizationCodeRequestAuthenticationValidator())
+                        .andThen(FreshSignIn::check)
+                        .andThen(MissingFactors::check));
             }
         }
     }
@@ -78,17 +84,24 @@ final class MissingFactors {
                 || FactorRequirement.of(context.getRegisteredClient()).isMetBy(session)) {
             return; // enough, or nobody signed in yet: the sign-in comes first, and this check again after it
         }
-        String redirectUri = StringUtils.hasText(request.getRedirectUri()) ? request.getRedirectUri()
-                : context.getRegisteredClient().getRedirectUris().iterator().next();
-        var answer = new OAuth2AuthorizationCodeRequestAuthenticationToken(request.getAuthorizationUri(),
-                request.getClientId(), session, redirectUri, request.getState(), request.getScopes(),
-                request.getAdditionalParameters());
+        var answer = answer(context);
         OAuth2Error error = new OAuth2Error(INTERACTION_REQUIRED,
                 "The application requires two-factor authentication.", null);
         if (promptNone(request)) {
             throw new OAuth2AuthorizationCodeRequestAuthenticationException(error, answer);
         }
         throw new StepUp(error, answer);
+    }
+
+    /** The request as the error response needs it: its redirect_uri, else the client's only registered one. */
+    static OAuth2AuthorizationCodeRequestAuthenticationToken answer(
+            OAuth2AuthorizationCodeRequestAuthenticationContext context) {
+        OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+        String redirectUri = StringUtils.hasText(request.getRedirectUri()) ? request.getRedirectUri()
+                : context.getRegisteredClient().getRedirectUris().iterator().next();
+        return new OAuth2AuthorizationCodeRequestAuthenticationToken(request.getAuthorizationUri(),
+                request.getClientId(), (Authentication) request.getPrincipal(), redirectUri, request.getState(),
+                request.getScopes(), request.getAdditionalParameters());
     }
 
     private static boolean signedIn(Authentication session) {
@@ -104,9 +117,10 @@ final class MissingFactors {
 
     private static void respond(HttpServletRequest request, HttpServletResponse response,
             AuthenticationException exception) throws IOException {
-        if (exception instanceof StepUp) {
+        if (exception instanceof StepUp || exception instanceof FreshSignIn.Required) {
             REQUEST_CACHE.saveRequest(request, response);
-            REDIRECT.sendRedirect(request, response, STEP_UP_PAGE);
+            REDIRECT.sendRedirect(request, response,
+                    exception instanceof StepUp ? STEP_UP_PAGE : FreshSignIn.SIGN_IN_PAGE);
             return;
         }
         // Spring's OAuth2AuthorizationEndpointFilter#sendErrorResponse, which a custom handler replaces.

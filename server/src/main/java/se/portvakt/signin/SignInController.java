@@ -34,6 +34,7 @@ import org.springframework.web.server.ResponseStatusException;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.account.EmailAddress;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
@@ -69,10 +70,22 @@ class SignInController {
         this.flowTtl = properties.signin().flowTtl();
     }
 
-    /** Step 1. Also where the back arrow leads: going back to the email is always allowed. */
+    /**
+     * Step 1. Also where the back arrow leads: going back to the email is always allowed. A sign-in that starts with
+     * an email address as the application's {@code login_hint} starts at the password, as if that address had been
+     * typed here (which tells nobody whether it has an account); any other hint is ignored.
+     */
     @GetMapping
     String identify(HttpServletRequest request, HttpServletResponse response, Model model) {
+        boolean starting = requestCache.getRequest(request, null) != null || current(request).isEmpty();
         SignInFlow flow = startOrResume(request);
+        Optional<EmailAddress> hint = starting ? Optional.ofNullable(parameterOf(flow.continueUrl(), "login_hint"))
+                .flatMap(EmailAddress::parse) : Optional.empty();
+        if (hint.isPresent()) {
+            SignInFlow identified = flow.identified(hint.get());
+            flows.update(identified);
+            return "redirect:" + identified.step().url();
+        }
         if (flow.step() != Step.IDENTIFY) {
             flow = flow.atStep(Step.IDENTIFY);
             flows.update(flow);
@@ -199,10 +212,11 @@ class SignInController {
                 List.of(), 0, now, now.plus(flowTtl)));
     }
 
-    /** Stores a new flow and makes it this browser's. */
+    /** Stores a new flow and makes it this browser's, in the language its application asked for, if any. */
     private SignInFlow begin(HttpServletRequest request, SignInFlow flow) {
         flows.insert(flow);
         request.getSession().setAttribute(FLOW_ATTRIBUTE, flow.id());
+        SignInLocales.choose(request.getSession(), flow.id(), parameterOf(flow.continueUrl(), "ui_locales"));
         return flow;
     }
 
@@ -236,6 +250,11 @@ class SignInController {
      * server ({@code test%2Dstrict} is {@code test-strict}): the sign-in must see the application that gets the code.
      */
     private static String clientIdOf(String continueUrl) {
+        return parameterOf(continueUrl, "client_id");
+    }
+
+    /** A parameter of the authorization request, decoded as {@link #clientIdOf} decodes the client_id; else null. */
+    private static String parameterOf(String continueUrl, String wanted) {
         int query = continueUrl.indexOf('?');
         if (query < 0) {
             return null;
@@ -245,7 +264,7 @@ class SignInController {
         for (String parameter : parameters.split("&")) {
             int equals = parameter.indexOf('=');
             String name = decoded(equals < 0 ? parameter : parameter.substring(0, equals));
-            if ("client_id".equals(name)) {
+            if (wanted.equals(name)) {
                 return equals < 0 ? "" : decoded(parameter.substring(equals + 1));
             }
         }
