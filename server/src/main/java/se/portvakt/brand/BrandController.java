@@ -3,6 +3,7 @@ package se.portvakt.brand;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
@@ -21,6 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 class BrandController {
 
     static final String SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+    private static final Pattern FILE = Pattern.compile("[0-9a-f]{16}\\.(svg|png|css)");
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~-]{1,100}");
     private static final CacheControl FOR_A_YEAR = CacheControl.maxAge(Duration.ofDays(365)).cachePublic().immutable();
 
     private final Brands brands;
@@ -31,6 +34,9 @@ class BrandController {
 
     @GetMapping("/brand/{clientId}/{file}")
     ResponseEntity<byte[]> file(@PathVariable String clientId, @PathVariable String file) {
+        if (!FILE.matcher(file).matches() || !CLIENT_ID.matcher(clientId).matches()) {
+            return ResponseEntity.notFound().build();
+        }
         Optional<Brand> found = brands.of(clientId);
         if (found.isEmpty()) {
             return ResponseEntity.notFound().build();

@@ -23,6 +23,8 @@ import org.springframework.stereotype.Component;
 public class Brands {
 
     private static final Duration REMEMBERED = Duration.ofMinutes(1);
+    /** Anyone may ask for /brand/{any client id}/...: what is remembered stays bounded. */
+    private static final int MAX_REMEMBERED = 1_000;
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -46,6 +48,9 @@ public class Brands {
             return known.brand();
         }
         Optional<Brand> brand = load(clientId);
+        if (remembered.size() >= MAX_REMEMBERED) {
+            remembered.clear();
+        }
         remembered.put(clientId, new Remembered(brand, now.plus(REMEMBERED)));
         return brand;
     }

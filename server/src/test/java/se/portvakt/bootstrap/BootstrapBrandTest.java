@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,20 @@ abstract class BootstrapBrandTest {
         loader.apply(loader.read(file(client())));
 
         assertThat(brands.of(clientId)).isEmpty();
+    }
+
+    @Test
+    void theDemoFilesFlexHrmApplicationsHaveTheirOwnLook() throws IOException {
+        BootstrapFile demo = loader.read("classpath:bootstrap/demo.yaml");
+        List<BootstrapFile.Client> flexHrm = demo.clients().stream().filter(c -> c.id().startsWith("flex-hrm")).toList();
+
+        loader.apply(new BootstrapFile(flexHrm, List.of()));
+
+        assertThat(flexHrm).hasSize(2);
+        assertThat(brands.of("flex-hrm").orElseThrow().displayName()).isEqualTo("Flex HRM");
+        assertThat(brands.of("flex-hrm-mobile").orElseThrow().displayName()).isEqualTo("Flex HRM Mobile");
+        assertThat(brands.of("flex-hrm").orElseThrow().logoType()).isEqualTo("svg");
+        assertThat(brands.of("flex-hrm").orElseThrow().accentColor()).isEqualTo("#0f766e");
     }
 
     @Test
