@@ -11,8 +11,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
@@ -39,6 +43,12 @@ abstract class BrandedSignInTest {
     @Value("${portvakt.issuer}")
     String issuer;
 
+    @Autowired
+    AccountStore accounts;
+
+    @Autowired
+    PasswordHasher hasher;
+
     static OidcClient.Request branded() {
         return new OidcClient.Request("test-branded", "http://localhost:8081/branded/callback", "openid email");
     }
@@ -62,6 +72,23 @@ abstract class BrandedSignInTest {
 
         HttpResponse<String> forgot = browser.get("/signin/forgot");
         assertThat(forgot.body()).as("a recovery page of the same sign-in").contains("Sign in to Brandt Payroll");
+    }
+
+    @Test
+    void theTwoFactorPromptOfTheSameSignInIsBrandedToo() {
+        Account person = TestPeople.newcomer(accounts, "branded.2fa", hasher.hash("branded password one"));
+        HttpAgent browser = TestPeople.browser(issuer);
+        browser.follow(browser.get(branded().authorizationUrl()));
+        browser.post("/signin", Map.of("email", person.email().value()));
+        browser.get("/signin/password");
+
+        HttpResponse<String> prompt = browser.follow(browser.post("/signin/password",
+                Map.of("password", "branded password one")));
+
+        assertThat(prompt.uri().getPath()).isEqualTo("/signin/two-factor");
+        assertThat(prompt.body()).contains("Sign in to Brandt Payroll");
+        assertThat(LOGO.matcher(prompt.body()).find()).isTrue();
+        assertThat(STYLESHEET.matcher(prompt.body()).find()).isTrue();
     }
 
     @Test
