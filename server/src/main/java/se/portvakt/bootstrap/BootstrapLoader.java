@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.metrics.ApplicationStartup;
@@ -100,7 +101,9 @@ class BootstrapLoader implements ApplicationRunner {
                     throw new IllegalArgumentException("bootstrap client " + c.id() + ": logo " + logo
                             + " does not exist (a path relative to the bootstrap file, or classpath:...)");
                 }
-                logo = relative.getURL().toString();
+                // A classpath location stays one, so it also resolves inside the packaged jar.
+                logo = relative instanceof ClassPathResource inClasspath ? "classpath:" + inClasspath.getPath()
+                        : relative.getURL().toString();
             }
             resolved.add(new BootstrapFile.Client(c.id(), c.name(), c.type(), c.secret(), c.redirectUris(),
                     c.postLogoutRedirectUris(), c.scopes(), c.idTokenSigningAlg(), c.accessTokenSigningAlg(),
