@@ -12,10 +12,16 @@ record BootstrapFile(List<Client> clients, List<AccountEntry> accounts) {
         accounts = accounts == null ? List.of() : accounts;
     }
 
-    /** A {@code clients} entry. */
+    /**
+     * A {@code clients} entry.
+     *
+     * @param displayName the name on the sign-in screens ("Sign in to Flex HRM"), else {@code name}
+     * @param logo an SVG or PNG of at most 20 KB: a path relative to the bootstrap file, or {@code classpath:...}
+     * @param accentColor {@code #rrggbb} for buttons and links, with a contrast of at least 4.5:1 with white
+     */
     record Client(String id, String name, ClientType type, String secret, List<String> redirectUris,
             List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSigningAlg, String accessTokenSigningAlg,
-            Boolean requireTwoFactor) {}
+            Boolean requireTwoFactor, String displayName, String logo, String accentColor) {}
 
     /**
      * An {@code accounts} entry.

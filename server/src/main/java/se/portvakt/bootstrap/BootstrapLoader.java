@@ -1,6 +1,8 @@
 package se.portvakt.bootstrap;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -12,6 +14,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.metrics.ApplicationStartup;
@@ -22,6 +25,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.account.EmailAddress;
+import se.portvakt.brand.BrandDefinition;
+import se.portvakt.brand.Brands;
 import se.portvakt.client.ClientDefinition;
 import se.portvakt.client.Clients;
 import se.portvakt.config.PortvaktProperties;
@@ -42,16 +47,18 @@ class BootstrapLoader implements ApplicationRunner {
     private final PortvaktProperties properties;
     private final ResourceLoader resources;
     private final Clients clients;
+    private final Brands brands;
     private final AccountStore accounts;
     private final PasswordHasher hasher;
     private final TransactionTemplate transaction;
     private final ApplicationStartup startup;
 
-    BootstrapLoader(PortvaktProperties properties, ResourceLoader resources, Clients clients, AccountStore accounts,
-            PasswordHasher hasher, TransactionTemplate transaction, ApplicationStartup startup) {
+    BootstrapLoader(PortvaktProperties properties, ResourceLoader resources, Clients clients, Brands brands,
+            AccountStore accounts, PasswordHasher hasher, TransactionTemplate transaction, ApplicationStartup startup) {
         this.properties = properties;
         this.resources = resources;
         this.clients = clients;
+        this.brands = brands;
         this.accounts = accounts;
         this.hasher = hasher;
         this.transaction = transaction;
@@ -78,16 +85,66 @@ class BootstrapLoader implements ApplicationRunner {
         }
         var sources = new YamlPropertySourceLoader().load("bootstrap", resource);
         Binder binder = new Binder(ConfigurationPropertySources.from(sources));
-        return binder.bind("", Bindable.of(BootstrapFile.class)).orElse(new BootstrapFile(null, null));
+        BootstrapFile file = binder.bind("", Bindable.of(BootstrapFile.class)).orElse(new BootstrapFile(null, null));
+        return new BootstrapFile(withLogosFrom(resource, file.clients()), file.accounts());
+    }
+
+    /** The clients with each logo's location made absolute: a path is relative to the bootstrap file. */
+    private static List<BootstrapFile.Client> withLogosFrom(Resource file, List<BootstrapFile.Client> entries)
+            throws IOException {
+        List<BootstrapFile.Client> resolved = new ArrayList<>();
+        for (BootstrapFile.Client c : entries) {
+            String logo = c.logo();
+            if (logo != null && !logo.isBlank() && !logo.startsWith("classpath:")) {
+                Resource relative = file.createRelative(logo);
+                if (!relative.exists()) {
+                    throw new IllegalArgumentException("bootstrap client " + c.id() + ": logo " + logo
+                            + " does not exist (a path relative to the bootstrap file, or classpath:...)");
+                }
+                // A classpath location stays one, so it also resolves inside the packaged jar.
+                logo = relative instanceof ClassPathResource inClasspath ? "classpath:" + inClasspath.getPath()
+                        : relative.getURL().toString();
+            }
+            resolved.add(new BootstrapFile.Client(c.id(), c.name(), c.type(), c.secret(), c.redirectUris(),
+                    c.postLogoutRedirectUris(), c.scopes(), c.idTokenSigningAlg(), c.accessTokenSigningAlg(),
+                    c.requireTwoFactor(), c.displayName(), logo, c.accentColor()));
+        }
+        return resolved;
+    }
+
+    /** The client's look, checked: a missing, too big or foreign logo or an unreadable colour stops the start. */
+    private BrandDefinition brandOf(BootstrapFile.Client entry) {
+        byte[] logo = null;
+        String logoName = entry.logo();
+        if (logoName != null && !logoName.isBlank()) {
+            Resource resource = resources.getResource(logoName);
+            if (!resource.exists()) {
+                throw new IllegalArgumentException("bootstrap client " + entry.id() + ": logo " + logoName
+                        + " does not exist");
+            }
+            try (var in = resource.getInputStream()) {
+                logo = in.readNBytes(BrandDefinition.MAX_LOGO_BYTES + 1);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("bootstrap client " + entry.id() + ": logo " + logoName
+                        + " could not be read: " + e.getMessage(), e);
+            }
+        }
+        try {
+            return BrandDefinition.of(entry.id(), entry.displayName(), logoName, logo, entry.accentColor());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("bootstrap " + e.getMessage(), e);
+        }
     }
 
     void apply(BootstrapFile file) {
         for (BootstrapFile.Client entry : file.clients()) {
             StartupStep step = startup.start("portvakt.bootstrap.client").tag("id", entry.id());
+            BrandDefinition brand = brandOf(entry);
             clients.apply(new ClientDefinition(entry.id(), entry.name(), entry.type(), entry.secret(),
                     entry.redirectUris(), entry.postLogoutRedirectUris(), entry.scopes(), entry.idTokenSigningAlg(),
                     entry.accessTokenSigningAlg(),
                     Boolean.TRUE.equals(entry.requireTwoFactor())));
+            brands.apply(entry.id(), entry.name() == null || entry.name().isBlank() ? entry.id() : entry.name(), brand);
             step.end();
         }
         for (BootstrapFile.AccountEntry entry : file.accounts()) {

@@ -12,6 +12,8 @@ import org.springframework.security.oauth2.server.authorization.settings.ClientS
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.stereotype.Component;
 
+import se.portvakt.brand.Brand;
+import se.portvakt.brand.Brands;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.password.PasswordHasher;
 
@@ -32,10 +34,12 @@ public class Clients {
     private final PasswordHasher hasher;
     private final PortvaktProperties.Tokens tokens;
     private final ClientSecretEncoder secrets;
+    private final Brands brands;
 
     Clients(RegisteredClientRepository repository, PasswordHasher hasher, ClientSecretEncoder secrets,
-            PortvaktProperties properties) {
+            PortvaktProperties properties, Brands brands) {
         this.repository = repository;
+        this.brands = brands;
         this.hasher = hasher;
         this.secrets = secrets;
         this.tokens = properties.tokens();
@@ -51,10 +55,15 @@ public class Clients {
     }
 
     /**
-     * The name of the application with this client_id as people should see it (its client name, else the
-     * client_id), e.g. on a push request in Portvakt Authenticator; "Portvakt" for a sign-in of Portvakt's own pages.
+     * The name of the application with this client_id as people should see it (the display name of its look, else
+     * its client name, else the client_id), e.g. on a push request in Portvakt Authenticator or in a recovery mail;
+     * "Portvakt" for a sign-in of Portvakt's own pages.
      */
     public String displayName(String clientId) {
+        var branded = brands.of(clientId).map(Brand::displayName);
+        if (branded.isPresent()) {
+            return branded.get();
+        }
         RegisteredClient client = clientId == null ? null : repository.findByClientId(clientId);
         if (client == null) {
             return "Portvakt";

@@ -70,7 +70,8 @@ class WebSecurityConfig {
         http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/", "/signin", "/signin/**", "/signed-out", "/css/**", "/js/**", "/img/**",
-                                "/favicon.svg", "/favicon.ico", "/error", "/recovery/**", "/dev/outbox", "/dev/outbox/**",
+                                "/favicon.svg", "/favicon.ico", "/brand/**",
+                                "/error", "/recovery/**", "/dev/outbox", "/dev/outbox/**",
                                 "/authenticator", "/authenticator/**",
                                 "/actuator/health", "/actuator/health/**", "/actuator/prometheus", CaptchaWidget.CHALLENGE_PATH)
                         .permitAll()

@@ -119,8 +119,8 @@ class RecoveryService {
             String path = kind == LinkKind.RESET ? "/recovery/reset" : "/recovery/link";
             String link = UriComponentsBuilder.fromUriString(issuer).path(path).queryParam("token", token).toUriString();
             MailMessage message = kind == LinkKind.RESET
-                    ? mail.resetLink(account, link, ttl.toMinutes(), locale)
-                    : mail.signInLink(account, link, ttl.toMinutes(), locale);
+                    ? mail.resetLink(account, link, ttl.toMinutes(), clientId, locale)
+                    : mail.signInLink(account, link, ttl.toMinutes(), clientId, locale);
             mailSender.send(message);
             audit.record(new AuditEvent(type, "success", account.id(), email.value(), clientId, clientAddress, detail));
         } catch (RuntimeException e) {

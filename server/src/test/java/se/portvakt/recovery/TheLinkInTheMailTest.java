@@ -18,6 +18,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
 import se.portvakt.testing.TestPeople;
@@ -55,6 +57,23 @@ abstract class TheLinkInTheMailTest {
         assertThat((String) mail.get("html_body")).contains("href=\"" + link + "\"").contains("background:#15803d")
                 .contains(">Enter new password</a>");
         assertThat((String) mail.get("text_body")).contains("Enter new password: " + link);
+    }
+
+    @Test
+    void aLinkAskedForDuringASignInToAnApplicationNamesIt() {
+        Account person = TestPeople.account(accounts, "mail.branded", null);
+        HttpAgent browser = TestPeople.browser(issuer);
+        browser.follow(browser.get(new OidcClient.Request("test-branded", "http://localhost:8081/branded/callback",
+                "openid email").authorizationUrl()));
+        new Mailbox(jdbc).askAndAwait(browser, person.email().value(), "reset");
+        HttpAgent alone = TestPeople.browser(issuer);
+        new Mailbox(jdbc).askAndAwait(alone, person.email().value(), "link");
+
+        List<Map<String, Object>> mails = jdbc.sql("SELECT text_body, html_body FROM dev_outbox WHERE recipient = :r ORDER BY id")
+                .param("r", person.email().value()).query().listOfRows();
+        assertThat((String) mails.get(0).get("text_body")).contains("It was asked for while signing in to Brandt Payroll.");
+        assertThat((String) mails.get(0).get("html_body")).contains("It was asked for while signing in to Brandt Payroll.");
+        assertThat((String) mails.get(1).get("text_body")).doesNotContain("signing in to");
     }
 
     @Test

@@ -27,6 +27,7 @@ class SignInPageWeightTest {
 
     @Test
     void theFirstSignInScreenFitsTheBudgetInAColdBrowser() throws InterruptedException {
+        browser.coldAgain();
         PageWeight.reset(browser); // whatever the empty start page did
         browser.open(OidcClient.web().authorizationUrl());
         browser.waitForPath("/signin");
@@ -39,5 +40,28 @@ class SignInPageWeightTest {
         assertThat(weight.bytes()).as("bytes transferred").isLessThanOrEqualTo(MAX_BYTES);
         assertThat(weight.requests().get(0)).contains("/oauth2/authorize");
         assertThat(weight.requests()).anyMatch(url -> url.contains("/css/portvakt.css"));
+    }
+
+    /**
+     * An application with its own look (the test-branded client: a logo of nearly the 20 KB allowed, and an accent
+     * colour in its own stylesheet) costs two requests more and still fits.
+     */
+    @Test
+    void aBrandedFirstScreenWithTheLargestLogoAllowedFitsTheBudgetToo() throws InterruptedException {
+        browser.coldAgain();
+        PageWeight.reset(browser);
+        browser.open(new OidcClient.Request("test-branded", "http://localhost:8081/branded/callback", "openid email")
+                .authorizationUrl());
+        browser.waitForPath("/signin");
+        browser.waitForText("Sign in to Brandt Payroll");
+
+        PageWeight weight = PageWeight.of(browser);
+        weight.print("the first sign-in screen of a branded application, cold browser", MAX_REQUESTS, MAX_BYTES);
+
+        assertThat(weight.pending()).as("requests still open after 10 s").isEmpty();
+        assertThat(weight.requests()).as("requests: %s", weight.requests()).hasSizeLessThanOrEqualTo(MAX_REQUESTS);
+        assertThat(weight.bytes()).as("bytes transferred").isLessThanOrEqualTo(MAX_BYTES);
+        assertThat(weight.requests()).anyMatch(url -> url.matches(".*/brand/test-branded/[0-9a-f]{16}\\.svg"));
+        assertThat(weight.requests()).anyMatch(url -> url.matches(".*/brand/test-branded/[0-9a-f]{16}\\.css"));
     }
 }
