@@ -48,7 +48,9 @@ class ScreensInBrowserTest {
 
         browser.type(field("Password"), "not the password");
         browser.click(button("Sign in"));
-        browser.find(By.cssSelector("[role=alert]"));
+        String error = browser.find(By.cssSelector("[role=alert]")).getDomAttribute("id");
+        assertThat(browser.find(field("Password")).getDomAttribute("aria-describedby")).as("the error read with the field")
+                .isEqualTo(error);
         browser.checkScreen("signin-password-error", screen);
 
         browser.closeAndReopen();
