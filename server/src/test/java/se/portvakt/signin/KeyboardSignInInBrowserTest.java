@@ -2,6 +2,8 @@ package se.portvakt.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
@@ -9,16 +11,21 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.account.AccountStore;
+import se.portvakt.factor.totp.TotpSecret;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.Browser;
+import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.TestPeople;
+import se.portvakt.testing.TwoFactorPerson;
 
 /**
- * Journey steps 1, 2 and the 2FA prompt with the keyboard alone (WCAG 2.1.1): no click, only Tab, Shift+Tab,
+ * Journey steps 1, 2 and the 2FA prompt or the authenticator's code with the keyboard alone (WCAG 2.1.1): no click, only Tab, Shift+Tab,
  * Space, Enter and typing into whatever has the focus, and every control that gets the focus shows it (2.4.7).
  */
 @OnH2
@@ -35,13 +42,59 @@ class KeyboardSignInInBrowserTest {
     @Autowired
     PasswordHasher hasher;
 
+    @Autowired
+    JdbcClient jdbc;
+
+    @Value("${portvakt.issuer}")
+    String issuer;
+
     @Test
     void signsInWithTheKeyboardAloneAndSeesWhereTheFocusIs() {
         String email = TestPeople.newcomer(accounts, "keyboard.only", hasher.hash(PASSWORD)).email().value();
         OidcClient.Request fromTheApp = OidcClient.web();
         browser.open(fromTheApp.authorizationUrl());
+        emailAndPasswordByKeyboard(email);
 
-        // 1. Email: the field has the focus from the start.
+        // The 2FA prompt: "Remind me later" with Enter.
+        browser.waitForPath("/signin/two-factor");
+        tabTo("the button \"Remind me later\"", "button[value=later]");
+        keys(Keys.ENTER);
+
+        assertThat(browser.waitForUrlStartingWith(fromTheApp.redirectUri)).contains("code=");
+    }
+
+    @Test
+    void givesTheAuthenticatorCodeWithTheKeyboardAlone() {
+        String email = TestPeople.newcomer(accounts, "keyboard.code", hasher.hash(PASSWORD)).email().value();
+        TwoFactorPerson phone = new TwoFactorPerson(jdbc);
+        HttpAgent elsewhere = TestPeople.browser(issuer);
+        OidcClient.Request first = OidcClient.web();
+        elsewhere.follow(elsewhere.get(first.authorizationUrl()));
+        elsewhere.post("/signin", Map.of("email", email));
+        elsewhere.get("/signin/password");
+        elsewhere.post("/signin/password", Map.of("password", PASSWORD));
+        TotpSecret key = phone.enrol(elsewhere, null).key();
+
+        OidcClient.Request fromTheApp = OidcClient.web();
+        browser.open(fromTheApp.authorizationUrl());
+        emailAndPasswordByKeyboard(email);
+
+        // The authenticator's code: the field has the focus; Enter sends it.
+        browser.waitForPath("/signin/authenticator-code");
+        browser.find(By.id("code"));
+        assertThat(focused().getDomAttribute("id")).isEqualTo("code");
+        assertFocusVisible();
+        keys(phone.codeNow(key, 1));
+        keys(Keys.ENTER);
+
+        assertThat(browser.waitForUrlStartingWith(fromTheApp.redirectUri)).contains("code=");
+    }
+
+    /**
+     * Steps 1 and 2: the email address (ticking "Save my email address" with Space and going back with Shift+Tab on
+     * the way), "Next" with Enter, the password, "Sign in" with Space.
+     */
+    private static void emailAndPasswordByKeyboard(String email) {
         browser.waitForPath("/signin");
         assertThat(focused().getDomAttribute("id")).isEqualTo("email");
         assertFocusVisible();
@@ -55,7 +108,6 @@ class KeyboardSignInInBrowserTest {
         tabTo("the button \"Next\"", "button[type=submit]");
         keys(Keys.ENTER);
 
-        // 2. Password: the field has the focus; Space presses "Sign in".
         browser.waitForPath("/signin/password");
         browser.find(By.id("password"));
         assertThat(focused().getDomAttribute("id")).isEqualTo("password");
@@ -63,13 +115,6 @@ class KeyboardSignInInBrowserTest {
         keys(PASSWORD);
         tabTo("the button \"Sign in\"", "button[type=submit]");
         keys(Keys.SPACE);
-
-        // The 2FA prompt: "Remind me later" with Enter.
-        browser.waitForPath("/signin/two-factor");
-        tabTo("the button \"Remind me later\"", "button[value=later]");
-        keys(Keys.ENTER);
-
-        assertThat(browser.waitForUrlStartingWith(fromTheApp.redirectUri)).contains("code=");
     }
 
     /** Presses Tab until the element the selector names has the focus, checking each stop shows its focus. */
