@@ -87,7 +87,8 @@ class RecoveryScreensInBrowserTest {
         browser.type(field("Confirm new password"), "other");
         browser.click(button("Change password"));
         String problems = browser.find(By.cssSelector("[role=alert]")).getDomAttribute("id");
-        assertThat(browser.find(field("New password")).getDomAttribute("aria-describedby")).as("the problems read with the field")
+        assertThat(browser.find(field("New password")).getDomAttribute("aria-describedby"))
+                .as("the problems read with the field")
                 .startsWith(problems + " ");
         browser.checkScreen("recovery-reset-errors", screen);
 

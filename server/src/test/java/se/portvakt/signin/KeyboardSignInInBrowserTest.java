@@ -25,8 +25,9 @@ import se.portvakt.testing.TestPeople;
 import se.portvakt.testing.TwoFactorPerson;
 
 /**
- * Journey steps 1, 2 and the 2FA prompt or the authenticator's code with the keyboard alone (WCAG 2.1.1): no click, only Tab, Shift+Tab,
- * Space, Enter and typing into whatever has the focus, and every control that gets the focus shows it (2.4.7).
+ * Journey steps 1, 2 and the 2FA prompt or the authenticator's code with the keyboard alone (WCAG 2.1.1): no
+ * click, only Tab, Shift+Tab, Space, Enter and typing into whatever has the focus, and every control that gets the
+ * focus shows it (2.4.7).
  */
 @OnH2
 class KeyboardSignInInBrowserTest {

@@ -402,8 +402,8 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
                   // A framed page (the dev outbox's mail) is checked when a test opens it on its own; axe would
                   // otherwise wait in vain for an answer from a frame it was not injected into.
                   iframes: false
-                }).then(results => done(results.violations.map(v =>
-                    `${v.id} (${v.impact}): ${v.help}\\n    ${v.nodes.map(n => n.target.join(' ')).join('\\n    ')}\\n    ${v.helpUrl}`)),
+                }).then(results => done(results.violations.map(v => `${v.id} (${v.impact}): ${v.help}\\n    `
+                    + v.nodes.map(n => n.target.join(' ')).join('\\n    ') + `\\n    ${v.helpUrl}`)),
                   error => done(['axe did not run: ' + error]));
                 """);
         @SuppressWarnings("unchecked")
