@@ -61,6 +61,7 @@ class RecoveryScreensInBrowserTest {
         browser.type(field("Email address"), "not an address");
         browser.click(button("Reset password"));
         assertThat(browser.find(By.cssSelector("[role=alert]")).getText()).isNotBlank();
+        assertThat(browser.find(field("Email address")).getDomAttribute("aria-describedby")).isEqualTo("form-error");
         browser.checkScreen("recovery-forgot-error", screen);
 
         browser.type(field("Email address"), email);
@@ -85,7 +86,10 @@ class RecoveryScreensInBrowserTest {
         browser.type(field("New password"), "short");
         browser.type(field("Confirm new password"), "other");
         browser.click(button("Change password"));
-        browser.find(By.cssSelector("[role=alert]"));
+        String problems = browser.find(By.cssSelector("[role=alert]")).getDomAttribute("id");
+        assertThat(browser.find(field("New password")).getDomAttribute("aria-describedby"))
+                .as("the problems read with the field")
+                .startsWith(problems + " ");
         browser.checkScreen("recovery-reset-errors", screen);
 
         // Opened on another device (no sign-in in progress there): the "password changed, sign in" page.

@@ -47,6 +47,7 @@ class SignInInSwedishTest {
             browser.resize(screen);
             browser.screenshot("sv-signin-identify", screen);
         }
+        browser.checkAccessibility("sv-signin-identify");
 
         browser.type(field("E-postadress"), "signed.in@example.com");
         browser.click(button("Nästa"));
@@ -59,6 +60,7 @@ class SignInInSwedishTest {
             browser.resize(screen);
             browser.screenshot("sv-signin-password-error", screen);
         }
+        browser.checkAccessibility("sv-signin-password-error");
     }
 
     @Test
@@ -133,5 +135,6 @@ class SignInInSwedishTest {
             browser.screenshot(name, screen);
         }
         browser.resize(Screen.DESKTOP);
+        browser.checkAccessibility(name);
     }
 }

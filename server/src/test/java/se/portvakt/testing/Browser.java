@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
@@ -68,6 +70,7 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
     private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
 
     private final String language;
+    private final Set<String> accessibilityChecked = new HashSet<>();
     private ChromeDriver driver;
     private ChromeDriverService service;
     private Path profile;
@@ -359,10 +362,14 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
     /**
      * Saves a screenshot ({@link #screenshot}) and checks what a machine can see on it: nothing wider than the
      * screen, and nothing to tap smaller than WCAG's minimum target of 24 by 24 CSS pixels (a checkbox's target
-     * is its whole label).
+     * is its whole label). The first time a page of this name is looked at, also {@linkplain #checkAccessibility
+     * checks its accessibility} (once per page, not per screen size: axe takes a second a page).
      */
     public void checkScreen(String name, Screen screen) {
         screenshot(name, screen);
+        if (accessibilityChecked.add(name)) {
+            checkAccessibility(name);
+        }
         Number overflow = (Number) driver.executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
         assertThat(overflow.intValue()).as("%s on a %s is wider than the screen", name, screen).isLessThanOrEqualTo(0);
@@ -375,6 +382,43 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
                   .map(e => e.outerHTML.slice(0, 80));
                 """);
         assertThat(small).as("%s on a %s: targets smaller than 24x24", name, screen).isEmpty();
+    }
+
+    /**
+     * Runs axe-core (the accessibility rules engine, {@code interop/axe/}) on the page shown and fails with a list of
+     * what breaks WCAG 2.2 levels A and AA: rule, impact, the elements (CSS selectors) and where the rule is explained.
+     * axe is given to the page through WebDriver, which the page's Content-Security-Policy does not govern.
+     */
+    public void checkAccessibility(String name) {
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        // A page sandboxed by its Content-Security-Policy (a mail as the dev outbox serves it) never finishes an
+        // asynchronous script: its markup is checked as a copy in a blank page, then the browser goes back.
+        boolean sandboxed = "null".equals(driver.executeScript("return window.origin"));
+        if (sandboxed) {
+            Object html = driver.executeScript("return document.documentElement.outerHTML");
+            driver.get("about:blank");
+            driver.executeScript("document.open(); document.write(arguments[0]); document.close()", html);
+        }
+        driver.executeScript(Axe.source());
+        Object found = driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, {
+                  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+                  resultTypes: ['violations'],
+                  // A framed page (the dev outbox's mail) is checked when a test opens it on its own; axe would
+                  // otherwise wait in vain for an answer from a frame it was not injected into.
+                  iframes: false
+                }).then(results => done(results.violations.map(v => `${v.id} (${v.impact}): ${v.help}\\n    `
+                    + v.nodes.map(n => n.target.join(' ')).join('\\n    ') + `\\n    ${v.helpUrl}`)),
+                  error => done(['axe did not run: ' + error]));
+                """);
+        @SuppressWarnings("unchecked")
+        List<String> violations = (List<String>) found;
+        if (sandboxed) {
+            driver.navigate().back();
+        }
+        assertThat(violations).as("%s (%s): accessibility violations (axe-core, WCAG 2.2 A and AA):\n%s", name,
+                currentUrl(), String.join("\n", violations)).isEmpty();
     }
 
     /** The DevTools events recorded since the last call (the Network and Page domains), as JSON messages. */

@@ -45,10 +45,15 @@ class ScreensInBrowserTest {
         browser.click(button("Next"));
         browser.waitForPath("/signin/password");
         browser.checkScreen("signin-password", screen);
+        assertThat(browser.find(field("Password")).getDomAttribute("aria-describedby")).as("no error, nothing to read")
+                .isNull();
 
         browser.type(field("Password"), "not the password");
         browser.click(button("Sign in"));
-        browser.find(By.cssSelector("[role=alert]"));
+        String error = browser.find(By.cssSelector("[role=alert]")).getDomAttribute("id");
+        assertThat(browser.find(field("Password")).getDomAttribute("aria-describedby"))
+                .as("the error read with the field")
+                .isEqualTo(error);
         browser.checkScreen("signin-password-error", screen);
 
         browser.closeAndReopen();
