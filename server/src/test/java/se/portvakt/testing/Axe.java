@@ -42,8 +42,17 @@ final class Axe {
     private static void install(Path folder) {
         List<String> command = List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline");
         Process process;
+        Path log;
         try {
-            process = new ProcessBuilder(command).directory(folder.toFile()).inheritIO().start();
+            log = Files.createTempFile("npm-ci-axe-", ".log");
+        } catch (IOException e) {
+            throw new AssertionError("no temporary file for npm's output", e);
+        }
+        try {
+            // Not inheritIO: a child sharing the forked test JVM's stdin and stdout corrupts surefire's channel.
+            process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            process.getOutputStream().close();
         } catch (IOException notInstalled) {
             String message = "npm is not installed, so axe-core cannot be installed for the accessibility checks."
                     + " Install Node 20+ and npm (.ci/run does it with apt-get).";
@@ -63,7 +72,18 @@ final class Axe {
             throw new AssertionError("interrupted while npm ci ran in interop/axe/", e);
         }
         if (process.exitValue() != 0) {
-            throw new AssertionError("npm ci in interop/axe/ failed (exit " + process.exitValue() + ")");
+            String output;
+            try {
+                output = Files.readString(log);
+            } catch (IOException e) {
+                output = "(its output could not be read: " + e.getMessage() + ")";
+            }
+            throw new AssertionError("npm ci in interop/axe/ failed (exit " + process.exitValue() + "):\n" + output);
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException leftBehind) {
+            // a temporary file; nothing depends on it
         }
     }
 

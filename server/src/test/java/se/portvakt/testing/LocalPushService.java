@@ -145,17 +145,35 @@ public final class LocalPushService implements AutoCloseable {
         }
     }
 
-    /** The exit value of a command run in the folder, its output going to the test's own; -1 when it cannot start. */
+    /**
+     * The exit value of a command run in the folder, its output printed to the test's own (through System.out, which
+     * surefire captures); -1 when it cannot start. Not inheritIO: a child sharing the forked test JVM's stdin and
+     * stdout corrupts surefire's channel (node makes the inherited stdin non-blocking).
+     */
     private static int exitOf(Path folder, List<String> command, long timeoutSeconds) throws InterruptedException {
         Process process;
+        Path log;
         try {
-            process = new ProcessBuilder(command).directory(folder.toFile()).inheritIO().start();
+            log = Files.createTempFile("command-", ".log");
+        } catch (IOException e) {
+            throw new AssertionError("no temporary file for the output of " + String.join(" ", command), e);
+        }
+        try {
+            process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            process.getOutputStream().close();
         } catch (IOException notInstalled) {
             return -1;
         }
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError(String.join(" ", command) + " did not finish within " + timeoutSeconds + " s");
+        }
+        try {
+            System.out.print(Files.readString(log));
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            System.out.println("(the output of " + String.join(" ", command) + " could not be read: " + e + ")");
         }
         return process.exitValue();
     }
