@@ -278,7 +278,13 @@ public class PushRequests {
             try {
                 return transaction.execute(status -> insert(accountId, flowId, application, address, place));
             } catch (DuplicateKeyException anotherStartOfThisFlow) {
-                // Two starts of one sign-in at once: the unique pending column let one in; this one replaces it.
+                // Two starts of one sign-in at once: the unique pending column let the other one in. Its request is
+                // this sign-in's pending one; only when it was decided or replaced already is another try needed.
+                Optional<PushRequest> won = latest(flowId)
+                        .filter(request -> request.state() == PushRequest.State.PENDING);
+                if (won.isPresent()) {
+                    return won.get();
+                }
                 if (attempt == 3) {
                     throw anotherStartOfThisFlow;
                 }

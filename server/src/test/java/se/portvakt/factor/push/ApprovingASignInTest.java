@@ -162,6 +162,20 @@ abstract class ApprovingASignInTest {
     }
 
     @Test
+    void manyStartsOfOneSignInAtOnceLeaveOnePendingRequestAndNoError() throws Exception {
+        paired(null);
+        String flow = UUID.randomUUID().toString();
+
+        List<PushStart> starts = Race.run(30, () -> requests.start(account.id(), flow, "Test web app", "192.0.2.7"));
+
+        // Every start answers (a burst of unanswered requests may pause push, as it should); none fails.
+        assertThat(starts).allSatisfy(start -> assertThat(start).isInstanceOfAny(PushStart.Sent.class, PushStart.Paused.class));
+        assertThat(starts).anySatisfy(start -> assertThat(start).isInstanceOf(PushStart.Sent.class));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM push_request WHERE pending_flow_id = :flow").param("flow", flow)
+                .query(Integer.class).single()).as("one pending request per sign-in").isEqualTo(1);
+    }
+
+    @Test
     void aReplayedMessageIsRefused() {
         paired(null);
         String pending = phone.message("/pending", Map.of());
