@@ -225,7 +225,7 @@ class SignInController {
     }
 
     /** The id of the flow this browser's session points at, whether or not it has expired. */
-    private static Optional<String> flowId(HttpServletRequest request) {
+    static Optional<String> flowId(HttpServletRequest request) {
         HttpSession session = request.getSession(false);
         return session != null && session.getAttribute(FLOW_ATTRIBUTE) instanceof String id ? Optional.of(id) : Optional.empty();
     }

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -53,7 +52,7 @@ class SignInWaits {
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(HttpServletRequest request) {
         SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT.toMillis());
-        Optional<String> flowId = flowId(request);
+        Optional<String> flowId = SignInController.flowId(request);
         String status = flowId.map(this::status).orElse(READY);
         if (!send(emitter, status)) {
             return emitter;
@@ -74,7 +73,7 @@ class SignInWaits {
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> poll(HttpServletRequest request) {
-        return Map.of("status", flowId(request).map(this::status).orElse(READY));
+        return Map.of("status", SignInController.flowId(request).map(this::status).orElse(READY));
     }
 
     @EventListener
@@ -131,11 +130,5 @@ class SignInWaits {
             emitter.completeWithError(gone);
             return false;
         }
-    }
-
-    private static Optional<String> flowId(HttpServletRequest request) {
-        HttpSession session = request.getSession(false);
-        return session != null && session.getAttribute(SignInController.FLOW_ATTRIBUTE) instanceof String id
-                ? Optional.of(id) : Optional.empty();
     }
 }
