@@ -98,8 +98,8 @@ class SignInController {
     }
 
     /**
-     * The authorization endpoint found this signed-in session's factors not enough for the application (oidc's
-     * MissingFactors) and saved its request: a flow that starts with the account and the factors it passed, at the
+     * The authorization endpoint found this signed-in session's factors not enough for the application or its
+     * request's acr_values (oidc's MissingFactors) and saved its request: a flow that starts with the account and the factors it passed, at the
      * second factor (or its set-up), and ends back at that request.
      */
     @GetMapping("/step-up")

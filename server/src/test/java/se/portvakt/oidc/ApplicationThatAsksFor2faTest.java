@@ -209,6 +209,10 @@ abstract class ApplicationThatAsksFor2faTest {
             HttpResponse<String> asked = browser.get(OidcClient.web().authorizationUrl() + acrValues(stepsUp));
             assertThat(HttpAgent.location(asked)).as(stepsUp).endsWith("/signin/step-up");
         }
+        // A '+' in a query string is a space, as a form encodes it.
+        HttpResponse<String> plus = browser.get(OidcClient.web().authorizationUrl()
+                + "&acr_values=urn%3Aother%3Agold+urn%3Aportvakt%3Aacr%3A2fa");
+        assertThat(HttpAgent.location(plus)).endsWith("/signin/step-up");
         for (String enough : new String[] {ONE_FACTOR, ONE_FACTOR + " " + TWO_FACTORS, "urn:other:gold " + ONE_FACTOR}) {
             OidcClient.Request request = OidcClient.web();
             URI callback = URI.create(HttpAgent.location(browser.get(request.authorizationUrl() + acrValues(enough))));
