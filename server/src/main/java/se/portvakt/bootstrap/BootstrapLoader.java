@@ -80,7 +80,9 @@ class BootstrapLoader implements ApplicationRunner {
         StartupStep step = startup.start("portvakt.bootstrap.read").tag("location", location);
         BootstrapFile file = read(location);
         step.end();
-        transaction.executeWithoutResult(status -> apply(file));
+        // Checked, and logo URLs fetched, before the transaction: a slow image host holds no database connection.
+        List<BrandDefinition> looks = looksOf(file);
+        transaction.executeWithoutResult(status -> apply(file, looks));
         log.info("Bootstrap {} applied: {} clients, {} accounts", location, file.clients().size(), file.accounts().size());
     }
 
@@ -178,9 +180,25 @@ class BootstrapLoader implements ApplicationRunner {
     }
 
     void apply(BootstrapFile file) {
+        apply(file, looksOf(file));
+    }
+
+    /** Each client's look, in the file's order, checked; logos given as URLs are fetched. */
+    private List<BrandDefinition> looksOf(BootstrapFile file) {
+        StartupStep step = startup.start("portvakt.bootstrap.looks");
+        List<BrandDefinition> looks = new ArrayList<>();
         for (BootstrapFile.Client entry : file.clients()) {
+            looks.add(brandOf(entry));
+        }
+        step.end();
+        return looks;
+    }
+
+    private void apply(BootstrapFile file, List<BrandDefinition> looks) {
+        for (int i = 0; i < file.clients().size(); i++) {
+            BootstrapFile.Client entry = file.clients().get(i);
+            BrandDefinition brand = looks.get(i);
             StartupStep step = startup.start("portvakt.bootstrap.client").tag("id", entry.id());
-            BrandDefinition brand = brandOf(entry);
             clients.apply(new ClientDefinition(entry.id(), entry.name(), entry.type(), entry.secret(),
                     entry.redirectUris(), entry.postLogoutRedirectUris(), entry.scopes(), entry.idTokenSigningAlg(),
                     entry.accessTokenSigningAlg(),
