@@ -129,12 +129,12 @@ class BootstrapLoader implements ApplicationRunner {
         if (logoName != null && !logoName.isBlank() && LogoUrls.isUrl(logoName)) {
             return brandFromUrl(entry, logoName);
         }
-        byte[] logo = logoName == null || logoName.isBlank() ? null : read(entry, logoName);
+        byte[] logo = logoName == null || logoName.isBlank() ? null : logoBytes(entry, logoName);
         return checked(() -> BrandDefinition.of(entry.id(), entry.displayName(), logoName, logo, entry.accentColor()));
     }
 
     /** The first bytes of a logo file or classpath resource, one more than a logo may have. */
-    private byte[] read(BootstrapFile.Client entry, String logoName) {
+    private byte[] logoBytes(BootstrapFile.Client entry, String logoName) {
         Resource resource = resources.getResource(logoName);
         if (!resource.exists()) {
             throw new IllegalArgumentException("bootstrap client " + entry.id() + ": logo " + logoName

@@ -42,7 +42,7 @@ public class LogoUrls {
     private final boolean allowHttp;
     private final Duration connectTimeout;
     private final Duration readTimeout;
-    private final HttpClient http;
+    private HttpClient http;
 
     /** A logo as it arrived: its bytes, checked, and {@code svg} or {@code png}. */
     public record Fetched(byte[] bytes, String type) {}
@@ -56,9 +56,16 @@ public class LogoUrls {
         this.allowHttp = allowHttp;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
-        // HTTP/1.1: a plain-http test server gets no h2c upgrade attempt; a logo gains nothing from HTTP/2.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Made at the first logo URL: most installations have none, and a client keeps a thread while it lives. */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            // HTTP/1.1: a plain-http test server gets no h2c upgrade attempt; a logo gains nothing from HTTP/2.
+            http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return http;
     }
 
     /** Whether the bootstrap file's {@code logo} is a URL to fetch rather than a file or classpath resource. */
@@ -77,7 +84,7 @@ public class LogoUrls {
         URI url = url(clientId, location);
         HttpRequest request = HttpRequest.newBuilder(url).timeout(readTimeout)
                 .header("Accept", "image/svg+xml, image/png").GET().build();
-        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request,
+        CompletableFuture<HttpResponse<byte[]>> answer = http().sendAsync(request,
                 info -> new FirstBytes(worthReading(info) ? BrandDefinition.MAX_LOGO_BYTES + 1 : 0));
         HttpResponse<byte[]> response;
         try {
