@@ -18,10 +18,13 @@ record BootstrapFile(List<Client> clients, List<AccountEntry> accounts) {
      * @param displayName the name on the sign-in screens ("Sign in to Flex HRM"), else {@code name}
      * @param logo an SVG or PNG of at most 20 KB: a path relative to the bootstrap file, or {@code classpath:...}
      * @param accentColor {@code #rrggbb} for buttons and links, with a contrast of at least 4.5:1 with white
+     * @param backchannelLogoutUri where the application is told that a person's session ended (http or https)
+     * @param backchannelLogoutSessionRequired logout tokens always carry the session's sid (default true)
      */
     record Client(String id, String name, ClientType type, String secret, List<String> redirectUris,
             List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSigningAlg, String accessTokenSigningAlg,
-            Boolean requireTwoFactor, String displayName, String logo, String accentColor) {}
+            Boolean requireTwoFactor, String displayName, String logo, String accentColor, String backchannelLogoutUri,
+            Boolean backchannelLogoutSessionRequired) {}
 
     /**
      * An {@code accounts} entry.
