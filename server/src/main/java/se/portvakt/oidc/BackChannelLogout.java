@@ -18,13 +18,16 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
@@ -69,17 +72,20 @@ class BackChannelLogout {
     private final BackChannelLogoutProperties settings;
     private final String issuer;
     private final HttpClient http;
-    private final TaskScheduler scheduler;
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "backchannel-logout");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     BackChannelLogout(JdbcClient jdbc, RegisteredClientRepository clients, JwtEncoder encoder, AuditLog audit,
-            BackChannelLogoutProperties settings, PortvaktProperties properties, TaskScheduler scheduler) {
+            BackChannelLogoutProperties settings, PortvaktProperties properties) {
         this.jdbc = jdbc;
         this.clients = clients;
         this.encoder = encoder;
         this.audit = audit;
         this.settings = settings;
         this.issuer = properties.issuer();
-        this.scheduler = scheduler;
         // HTTP/1.1: no h2c upgrade for servers that stumble over it; a redirect is not followed, it is a failure.
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -88,9 +94,19 @@ class BackChannelLogout {
                 .build();
     }
 
+    /**
+     * Sends on a thread of its own: an application that takes its time (up to the timeouts) must not hold up the
+     * shared scheduler, whose tasks include the sign-in's waiting pages.
+     */
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        scheduler.scheduleWithFixedDelay(this::sendDue, settings.pollInterval());
+        long interval = settings.pollInterval().toMillis();
+        sender.scheduleWithFixedDelay(this::sendDue, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        sender.shutdownNow();
     }
 
     /** Queues the notices; they are sent within a poll interval, by whichever node takes them first. */

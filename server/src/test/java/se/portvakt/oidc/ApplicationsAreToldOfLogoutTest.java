@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -48,6 +50,7 @@ import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.Race;
 import se.portvakt.testing.TestPeople;
 
 /**
@@ -83,6 +86,9 @@ abstract class ApplicationsAreToldOfLogoutTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    BackChannelLogout backChannel;
 
     /** A web application registered for this test: told at {@code /told/<id>} unless {@code told} is false. */
     private record App(String id, boolean told, boolean sessionRequired) {
@@ -248,6 +254,41 @@ abstract class ApplicationsAreToldOfLogoutTest {
         pause(800);
         assertThat(STANDIN.received(downApp.id())).hasSize(4);
         assertThat(audit(downApp.id())).containsExactly("failed", "failed", "failed", "gave-up");
+    }
+
+    @Test
+    void nodesSharingTheDatabaseSendEachLogoutTokenOnce() throws Exception {
+        Account person = person("nodes");
+        // 30 notices that all fall due at one moment, for which four senders besides this node's own are waiting,
+        // as four more nodes would be, each looking for due notices every few milliseconds.
+        OffsetDateTime due = OffsetDateTime.now(ZoneOffset.UTC).plusNanos(500_000_000);
+        for (int i = 0; i < 30; i++) {
+            jdbc.sql("""
+                    INSERT INTO backchannel_logout
+                        (id, client_id, account_id, sid, reason, attempts, next_attempt_at, created_at)
+                    VALUES (:id, :client, :account, :sid, 'signed-out', 0, :due, :due)
+                    """)
+                    .param("id", UUID.randomUUID().toString()).param("client", sessionApp.id())
+                    .param("account", person.id()).param("sid", "sid-" + i).param("due", due)
+                    .update();
+        }
+
+        Race.run(4, () -> {
+            for (Instant until = Instant.now().plusMillis(1500); Instant.now().isBefore(until); pause(2)) {
+                backChannel.sendDue();
+            }
+            return null;
+        });
+
+        List<String> tokens = STANDIN.await(sessionApp.id(), 30);
+        pause(500);
+        assertThat(STANDIN.received(sessionApp.id())).hasSize(30);
+        List<String> sids = new ArrayList<>();
+        for (String token : tokens) {
+            sids.add(SignedJWT.parse(token).getJWTClaimsSet().getStringClaim("sid"));
+        }
+        assertThat(sids).doesNotHaveDuplicates().hasSize(30);
+        assertThat(audit(sessionApp.id())).hasSize(30).containsOnly("delivered");
     }
 
     // --- the person, the sign-ins and the reset
