@@ -148,9 +148,12 @@ public class AccountSessions {
                 .param("account", accountId)
                 .update();
         backChannel.enqueue(notices);
-        audit.record(new AuditEvent(AUDIT_TYPE, reason.value(), accountId, null, null, address,
-                browserSessions.size() + " browser sessions, " + ended + " authorizations, " + notices.size()
-                        + " logout tokens"));
+        // A password change has its own audit row (password.changed), which says as much.
+        if (reason != Reason.PASSWORD_CHANGED) {
+            audit.record(new AuditEvent(AUDIT_TYPE, reason.value(), accountId, null, null, address,
+                    browserSessions.size() + " browser sessions, " + ended + " authorizations, " + notices.size()
+                            + " logout tokens"));
+        }
         return new Ended(browserSessions.size(), ended, notices.size());
     }
 
