@@ -192,6 +192,15 @@ abstract class BootstrapLoaderTest {
     }
 
     @Test
+    void theDemosWebApplicationIsToldAtThePathSpringSecurityServes() throws IOException {
+        var flexHrm = loader.read("classpath:bootstrap/demo.yaml").clients().stream()
+                .filter(client -> client.id().equals("flex-hrm")).findFirst().orElseThrow();
+
+        // oidcLogout().backChannel() of Spring Security: /logout/connect/back-channel/{registrationId}
+        assertThat(flexHrm.backchannelLogoutUri()).isEqualTo("http://localhost:8081/logout/connect/back-channel/portvakt");
+    }
+
+    @Test
     void aBackChannelLogoutUriThatIsNotAnHttpUrlStopsWithAMessageNamingTheClient() throws IOException {
         for (String bad : new String[] {"ftp://app.example.com/logout", "/logout/connect/back-channel/portvakt",
                 "https://app.example.com/logout#here", "not a url"}) {
