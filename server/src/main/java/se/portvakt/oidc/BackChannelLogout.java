@@ -1,11 +1,6 @@
 package se.portvakt.oidc;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,13 +34,15 @@ import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.client.Clients;
 import se.portvakt.config.PortvaktProperties;
+import se.portvakt.delivery.logout.LogoutDeliveryProperties;
+import se.portvakt.delivery.logout.LogoutTokenSender;
 
 /**
  * Tells applications that a person's session ended (OpenID Connect Back-Channel Logout 1.0, decision 0025): each
  * notice is a row of {@code backchannel_logout}, written where the session ends, and sent from here by every node
  * in the background, so that a slow or absent application never holds up the person's sign-out page and a notice
- * survives a restart. A send is a POST of {@code logout_token=<JWT>}; 2xx is delivered, anything else is tried
- * again after {@code portvakt.backchannel-logout.retry-delays}, then given up. Each outcome is audited.
+ * survives a restart. A send goes through {@link LogoutTokenSender}; what is not delivered is tried again after
+ * {@code portvakt.backchannel-logout.retry-delays}, then given up. Each outcome is audited.
  */
 @Component
 class BackChannelLogout {
@@ -71,27 +67,25 @@ class BackChannelLogout {
     private final AuditLog audit;
     private final BackChannelLogoutProperties settings;
     private final String issuer;
-    private final HttpClient http;
-    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(task -> {
+    private final LogoutTokenSender sender;
+    private final LogoutDeliveryProperties delivery;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "backchannel-logout");
         thread.setDaemon(true);
         return thread;
     });
 
     BackChannelLogout(JdbcClient jdbc, RegisteredClientRepository clients, JwtEncoder encoder, AuditLog audit,
-            BackChannelLogoutProperties settings, PortvaktProperties properties) {
+            BackChannelLogoutProperties settings, PortvaktProperties properties, LogoutTokenSender sender,
+            LogoutDeliveryProperties delivery) {
         this.jdbc = jdbc;
         this.clients = clients;
         this.encoder = encoder;
         this.audit = audit;
         this.settings = settings;
         this.issuer = properties.issuer();
-        // HTTP/1.1: no h2c upgrade for servers that stumble over it; a redirect is not followed, it is a failure.
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.sender = sender;
+        this.delivery = delivery;
     }
 
     /**
@@ -101,12 +95,12 @@ class BackChannelLogout {
     @EventListener(ApplicationReadyEvent.class)
     void start() {
         long interval = settings.pollInterval().toMillis();
-        sender.scheduleWithFixedDelay(this::sendDue, interval, interval, TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::sendDue, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
     void stop() {
-        sender.shutdownNow();
+        poller.shutdownNow();
     }
 
     /** Queues the notices; they are sent within a poll interval, by whichever node takes them first. */
@@ -160,7 +154,7 @@ class BackChannelLogout {
      * the outcome is recorded the row is not due, and it becomes due again by itself should this node stop.
      */
     private boolean claim(Row row, Instant now) {
-        Instant lease = now.plus(settings.connectTimeout()).plus(settings.readTimeout()).plusSeconds(30);
+        Instant lease = now.plus(delivery.longest()).plusSeconds(30);
         return jdbc.sql("""
                 UPDATE backchannel_logout SET attempts = attempts + 1, next_attempt_at = :lease
                 WHERE id = :id AND attempts = :attempts
@@ -180,23 +174,14 @@ class BackChannelLogout {
             return CompletableFuture.completedFuture(null);
         }
         String jti = UUID.randomUUID().toString();
-        HttpRequest request = HttpRequest.newBuilder(uri.get())
-                .timeout(settings.readTimeout())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("logout_token="
-                        + URLEncoder.encode(logoutToken(client, row, jti), StandardCharsets.UTF_8)))
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-                .handle((response, failure) -> {
-                    String detail = "reason " + row.reason() + ", attempt " + attempt + ", jti " + jti;
-                    if (failure == null && response.statusCode() / 100 == 2) {
-                        finish(row, "delivered", detail);
-                    } else {
-                        failed(row, attempt, detail + ": " + (failure == null ? "HTTP " + response.statusCode()
-                                : describe(failure)));
-                    }
-                    return null;
-                });
+        String detail = "reason " + row.reason() + ", attempt " + attempt + ", jti " + jti;
+        return sender.send(uri.get(), logoutToken(client, row, jti)).thenAccept(outcome -> {
+            if (outcome.delivered()) {
+                finish(row, "delivered", detail);
+            } else {
+                failed(row, attempt, detail + ": " + outcome.detail());
+            }
+        });
     }
 
     /**
@@ -238,11 +223,5 @@ class BackChannelLogout {
     private void finish(Row row, String outcome, String detail) {
         jdbc.sql("DELETE FROM backchannel_logout WHERE id = :id").param("id", row.id()).update();
         audit.record(new AuditEvent(AUDIT_TYPE, outcome, row.accountId(), null, row.clientId(), null, detail));
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage());
     }
 }
