@@ -222,6 +222,11 @@ abstract class ApplicationsAreToldOfLogoutTest {
         HttpResponse<String> nobody = new HttpAgent(issuer).postRaw("/actuator/signout", "application/json",
                 "{\"account\":\"nobody-at-all@example.com\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(nobody.statusCode()).isEqualTo(404);
+        for (String bad : new String[] {"{}", "not json", "{\"account\": null}", ""}) {
+            HttpResponse<String> refused = new HttpAgent(issuer).postRaw("/actuator/signout", "application/json",
+                    bad.getBytes(StandardCharsets.UTF_8));
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+        }
     }
 
     @Test
