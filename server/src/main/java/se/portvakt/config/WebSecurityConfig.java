@@ -78,6 +78,7 @@ class WebSecurityConfig {
                         .anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/signin")))
+                .requestCache(cache -> cache.requestCache(new PageRequestCache()))
                 .logout(logout -> logout.logoutUrl("/signout").logoutSuccessUrl("/signed-out"))
                 // The dev outbox shows live links and codes: only to the developer's own machine. Metrics tell
                 // strangers too much (sign-in failures, clients): only to the listed addresses, also on the
