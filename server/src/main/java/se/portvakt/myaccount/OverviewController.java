@@ -25,8 +25,11 @@ import se.portvakt.signin.SessionSignIn;
 @Controller
 class OverviewController {
 
-    /** As the notice mails write times: the server does not know the browser's time zone. */
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+    /**
+     * As the notice mails write times (the server does not know the browser's time zone), kept on one line by
+     * no-break spaces.
+     */
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'\u00a0'HH:mm'\u00a0UTC'")
             .withZone(ZoneOffset.UTC);
 
     /** The sections of My account that exist, in the order of the navigation (message keys under account.nav). */
@@ -64,6 +67,6 @@ class OverviewController {
         BrowserAndSystem browser = BrowserAndSystem.of(signIn.userAgent());
         return new PreviousSignIn(TIME.format(signIn.at()),
                 messages.getMessage(browser.messageKey(), browser.arguments(), locale),
-                signIn.address() != null ? signIn.address() : "");
+                ShownAddress.of(signIn.address()));
     }
 }

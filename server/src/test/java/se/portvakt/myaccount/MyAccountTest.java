@@ -41,7 +41,8 @@ abstract class MyAccountTest {
             + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     private static final String FIREFOX_ON_LINUX =
             "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+    /** The time of a sign-in as the page writes it: UTC, on one line (no-break spaces). */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'\u00a0'HH:mm'\u00a0UTC'")
             .withZone(ZoneOffset.UTC);
 
     @Value("${portvakt.issuer}")
