@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.delivery.mail.MailMessage;
+import se.portvakt.delivery.mail.MailTemplates;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
@@ -56,6 +59,9 @@ abstract class MyAccountTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MailTemplates mailTemplates;
 
     // Reaching My account
 
@@ -295,6 +301,25 @@ abstract class MyAccountTest {
         assertThat(bodies).isNotEmpty().allSatisfy(body -> {
             assertThat(body[0]).contains("My account: " + issuer + "/account");
             assertThat(body[1]).contains("href=\"" + issuer + "/account\"");
+        });
+    }
+
+    @Test
+    void everyNoticeMailTemplateEndsWithALinkToMyAccountInBothLanguages() {
+        Account person = TestPeople.account(accounts, "account.footer", null);
+        Map<String, Map<String, Object>> notices = Map.of(
+                "notice", Map.of("subjectKey", "mail.two-factor-off.subject", "textKey", "mail.two-factor-off.text"),
+                "authenticator", Map.of("kind", "device-added", "device", "Pixel", "time", "2026-11-30 10:00 UTC",
+                        "address", "192.0.2.1", "link", issuer + "/signin/forgot"),
+                "password-changed", Map.of("link", issuer + "/signin"));
+        notices.forEach((template, variables) -> {
+            MailMessage english = mailTemplates.compose(template, "mail.two-factor-off.subject", person,
+                    Locale.ENGLISH, variables);
+            assertThat(english.text()).as(template).endsWith("My account: " + issuer + "/account\n");
+            assertThat(english.html()).as(template).contains("href=\"" + issuer + "/account\"", ">My account</a>");
+            MailMessage swedish = mailTemplates.compose(template, "mail.two-factor-off.subject", person,
+                    Locale.forLanguageTag("sv"), variables);
+            assertThat(swedish.text()).as(template).endsWith("Mitt konto: " + issuer + "/account\n");
         });
     }
 
