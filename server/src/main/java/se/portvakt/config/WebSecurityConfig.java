@@ -90,6 +90,7 @@ class WebSecurityConfig {
                         .anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/signin")))
+                .requestCache(cache -> cache.requestCache(new PageRequestCache()))
                 // Signing out also ends the session's tokens and tells its applications (oidc.SignOutNotices).
                 .logout(logout -> {
                     logout.logoutUrl("/signout").logoutSuccessUrl("/signed-out");

@@ -14,7 +14,8 @@ import se.portvakt.client.Clients;
  * {@link AuthenticationMethods}) when it is declared with {@code require-two-factor: true} or when its request
  * asks for {@code urn:portvakt:acr:2fa} in {@code acr_values}, else any sign-in. The one place that decides
  * whether a session is enough for a request; the authorization endpoint asks it ({@link MissingFactors}), and so
- * does the sign-in, of the same saved request, so that the two never disagree about "Remind me later".
+ * does the sign-in, of the same saved request, so that the two never disagree about "Remind me later"; My account
+ * asks it too (decision 0028).
  *
  * <p>{@code acr_values} (OpenID Connect Core 3.1.2.1, and RFC 9470 for plain OAuth) is a space-separated list in
  * order of preference; the first value Portvakt supports counts, values it does not know are skipped, and a list
@@ -26,6 +27,9 @@ import se.portvakt.client.Clients;
  * @param twoFactors true when only a two-factor session may get a code
  */
 public record FactorRequirement(boolean twoFactors) {
+
+    /** Two factors: what My account asks of the session of a person who has set up 2FA. */
+    public static final FactorRequirement TWO_FACTORS = new FactorRequirement(true);
 
     /** The authorization request parameter that asks for a level. */
     public static final String ACR_VALUES = "acr_values";
@@ -54,7 +58,7 @@ public record FactorRequirement(boolean twoFactors) {
     }
 
     /** True when the factors this signed-in session passed (its factor authorities) are enough. */
-    boolean isMetBy(Authentication session) {
+    public boolean isMetBy(Authentication session) {
         return !twoFactors || new AuthenticationMethods(session).isTwoFactor();
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
@@ -22,7 +23,8 @@ import se.portvakt.audit.AuditLog;
 /**
  * The contract between the journey and the protocol: a finished flow becomes a signed-in browser session
  * (principal = account id, one factor authority per passed factor with its time), and the person goes back
- * to the authorization request that sent them here.
+ * to the authorization request that sent them here. The sign-in's audit event keeps the browser's User-Agent, and the
+ * session which sign-in began it ({@link SessionSignIn}), for My account.
  */
 @Component
 class SignInCompletion {
@@ -50,6 +52,9 @@ class SignInCompletion {
                 .map(f -> (GrantedAuthority) FactorGrantedAuthority.withAuthority(f.authority()).issuedAt(f.at()).build())
                 .toList();
         var authentication = UsernamePasswordAuthenticationToken.authenticated(flow.accountId(), null, factors);
+        Authentication before = holder.getContext().getAuthentication();
+        boolean continued = before instanceof UsernamePasswordAuthenticationToken && before.isAuthenticated()
+                && flow.accountId().equals(before.getName());
         SecurityContext context = holder.createEmptyContext();
         context.setAuthentication(authentication);
         holder.setContext(context);
@@ -64,8 +69,9 @@ class SignInCompletion {
         // So that recovery by email can serve this person's own browser past what strangers use up.
         knownBrowsers.mark(request, response, flow.accountId());
 
-        audit.record(new AuditEvent("signin", "success", flow.accountId(), flow.email().value(), flow.clientId(),
-                request.getRemoteAddr(), flow.passedFactorNames()));
+        long event = audit.record(new AuditEvent("signin", "success", flow.accountId(), flow.email().value(),
+                flow.clientId(), request.getRemoteAddr(), flow.passedFactorNames(), request.getHeader("User-Agent")));
+        SessionSignIn.note(request, event, continued);
         metrics.outcome("success");
         return flow.continueUrl();
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriComponentsBuilder;
 import org.thymeleaf.TemplateEngine;
 import org.thymeleaf.context.Context;
 import org.thymeleaf.spring6.SpringTemplateEngine;
@@ -12,6 +13,7 @@ import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 
 import se.portvakt.account.Account;
+import se.portvakt.config.PortvaktProperties;
 
 /**
  * Writes emails from templates under {@code templates/mail/}: each mail has an HTML body ({@code NAME.html},
@@ -24,16 +26,19 @@ public class MailTemplates {
     private final TemplateEngine html;
     private final TemplateEngine text;
     private final MessageSource messages;
+    private final String accountUrl;
 
-    MailTemplates(MessageSource messages) {
+    MailTemplates(MessageSource messages, PortvaktProperties properties) {
         this.messages = messages;
+        this.accountUrl = UriComponentsBuilder.fromUriString(properties.issuer()).path("/account").toUriString();
         this.html = engine(TemplateMode.HTML, ".html", messages);
         this.text = engine(TemplateMode.TEXT, ".txt", messages);
     }
 
     /**
      * The mail {@code template} to {@code account}, with the subject {@code subjectKey} of messages.properties.
-     * Templates also get {@code name} (the person's name, else the email) and {@code email}.
+     * Templates also get {@code name} (the person's name, else the email), {@code email} and {@code accountUrl} (My
+     * account at the issuer's address, for the notices' footer).
      */
     public MailMessage compose(String template, String subjectKey, Account account, Locale locale,
             Map<String, Object> variables) {
@@ -41,6 +46,7 @@ public class MailTemplates {
         context.setVariables(variables);
         context.setVariable("name", account.name() != null ? account.name() : account.email().value());
         context.setVariable("email", account.email().value());
+        context.setVariable("accountUrl", accountUrl);
         String subject = messages.getMessage(subjectKey, null, locale);
         return new MailMessage(account.email(), subject, text.process(template, context), html.process(template, context));
     }
