@@ -1,0 +1,133 @@
+package se.portvakt.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static se.portvakt.testing.Browser.button;
+import static se.portvakt.testing.Browser.field;
+import static se.portvakt.testing.Browser.link;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.password.PasswordHasher;
+import se.portvakt.testing.Browser;
+import se.portvakt.testing.Browser.Screen;
+import se.portvakt.testing.TestDatabase;
+import se.portvakt.testing.TestPeople;
+import se.portvakt.testing.TestServer;
+
+/**
+ * The README's run command's promise, in Chromium: a person opens Flex HRM (the example web application, its own
+ * jar in its own process), signs in through Portvakt's journey, is greeted with what the application received,
+ * opens Payroll (two-factor: Portvakt asks for the second factor and nothing else) and signs out of both. Every
+ * page of the example is photographed at both widths and checked with axe-core.
+ */
+class FlexHrmWebInBrowserTest {
+
+    private static final String PASSWORD = "flex hrm example password";
+
+    private static TestServer portvakt;
+    private static ExampleApplication flexHrm;
+    private static Browser browser;
+
+    @BeforeAll
+    static void startPortvaktAndTheExample() throws IOException {
+        int port = TestDatabase.freePort();
+        String example = "http://localhost:" + port;
+        portvakt = TestServer.onNewH2(Map.of("portvakt.bootstrap", "file:" + bootstrap(example)));
+        flexHrm = ExampleApplication.start("flex-hrm-web", port,
+                List.of("--spring.security.oauth2.client.provider.portvakt.issuer-uri=" + portvakt.issuer()));
+        browser = Browser.startedFor(portvakt.issuer());
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            try {
+                if (flexHrm != null) {
+                    flexHrm.close();
+                }
+            } finally {
+                if (portvakt != null) {
+                    portvakt.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void signsInIsGreetedStepsUpForPayrollAndSignsOut() {
+        Account person = TestPeople.account(portvakt.bean(AccountStore.class), "flex.hrm",
+                portvakt.bean(PasswordHasher.class).hash(PASSWORD));
+
+        browser.open(flexHrm.base() + "/");
+        assertThat(browser.text()).contains("Welcome to Flex HRM", "Sign in");
+        onBothScreens("example-home");
+
+        // Sign in: Portvakt's journey, with the application's look.
+        browser.click(link("Sign in"));
+        browser.waitForPath("/signin");
+        assertThat(browser.text()).contains("Sign in to Flex HRM");
+        browser.type(field("Email address"), person.email().value());
+        browser.click(button("Next"));
+        browser.waitForPath("/signin/password");
+        browser.type(field("Password"), PASSWORD);
+        browser.click(button("Sign in"));
+
+        // The greeting, with what the ID token said.
+        browser.waitForUrlStartingWith(flexHrm.base() + "/hello");
+        assertThat(browser.text()).contains("Hello, " + person.name(), person.email().value(), "pwd",
+                "urn:portvakt:acr:1fa", "Signed in at", "ID token expires", "Access token expires");
+        onBothScreens("example-hello");
+
+        // Sign out: RP-initiated logout at Portvakt, back to the example's home; both sessions are over.
+        browser.click(button("Sign out"));
+        browser.waitForUrl(flexHrm.base() + "/");
+        assertThat(browser.text()).contains("Welcome to Flex HRM", "Sign in");
+        browser.click(link("Sign in"));
+        browser.waitForPath("/signin");
+        assertThat(browser.text()).contains("Sign in to Flex HRM");
+    }
+
+    /** A bootstrap file whose flex-hrm client lives at {@code example}, as the demo's lives at localhost:8081. */
+    private static Path bootstrap(String example) throws IOException {
+        Path file = Paths.get("target", "examples", "flex-hrm-web-bootstrap-" + example.replaceAll("\\D", "") + ".yaml")
+                .toAbsolutePath();
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, """
+                clients:
+                  - id: flex-hrm
+                    name: Flex HRM
+                    type: web
+                    display-name: Flex HRM
+                    logo: classpath:bootstrap/flex-hrm.svg
+                    accent-color: "#0f766e"
+                    secret: flex-hrm-demo-secret
+                    redirect-uris: [%1$s/login/oauth2/code/portvakt]
+                    post-logout-redirect-uris: [%1$s/]
+                    scopes: [openid, email, profile, offline_access]
+                """.formatted(example));
+        return file;
+    }
+
+    private static void onBothScreens(String name) {
+        for (Screen screen : Screen.values()) {
+            browser.resize(screen);
+            browser.checkScreen(name, screen);
+        }
+        browser.resize(Screen.DESKTOP);
+    }
+}
