@@ -2,6 +2,7 @@ package se.portvakt.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static se.portvakt.testing.Browser.button;
+import static se.portvakt.testing.Browser.checkbox;
 import static se.portvakt.testing.Browser.field;
 import static se.portvakt.testing.Browser.link;
 
@@ -15,15 +16,19 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.factor.totp.TotpSecret;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.Browser;
 import se.portvakt.testing.Browser.Screen;
 import se.portvakt.testing.TestDatabase;
 import se.portvakt.testing.TestPeople;
 import se.portvakt.testing.TestServer;
+import se.portvakt.testing.TwoFactorPerson;
 
 /**
  * The README's run command's promise, in Chromium: a person opens Flex HRM (the example web application, its own
@@ -93,6 +98,19 @@ class FlexHrmWebInBrowserTest {
                 "urn:portvakt:acr:1fa", "Signed in at", "ID token expires", "Access token expires");
         onBothScreens("example-hello");
 
+        // Payroll needs two-factor: back to Portvakt with acr_values, which asks for the second factor (this person
+        // has none yet: to set one up) and nothing else, then back to Payroll.
+        browser.click(link("Payroll"));
+        String asked = browser.waitForUrlStartingWithOneOf(portvakt.issuer() + "/signin", flexHrm.base() + "/payroll");
+        assertThat(asked).as("the step-up asks for the second factor only, and this person has none yet:\n%s",
+                browser.text()).isEqualTo(portvakt.issuer() + "/signin/two-factor");
+        TotpSecret key = setUpAnAuthenticatorApp();
+        browser.waitForUrl(flexHrm.base() + "/payroll");
+        assertThat(browser.text()).contains("Payroll", "urn:portvakt:acr:2fa", "Payslip for " + person.name());
+        onBothScreens("example-payroll");
+        browser.click(link("Home"));
+        assertThat(browser.text()).contains("urn:portvakt:acr:2fa", "otp");
+
         // Sign out: RP-initiated logout at Portvakt, back to the example's home; both sessions are over.
         browser.click(button("Sign out"));
         browser.waitForUrl(flexHrm.base() + "/");
@@ -100,6 +118,43 @@ class FlexHrmWebInBrowserTest {
         browser.click(link("Sign in"));
         browser.waitForPath("/signin");
         assertThat(browser.text()).contains("Sign in to Flex HRM");
+
+        // Signed in with both factors from the start, Payroll opens without a detour.
+        browser.type(field("Email address"), person.email().value());
+        browser.click(button("Next"));
+        browser.waitForPath("/signin/password");
+        browser.type(field("Password"), PASSWORD);
+        browser.click(button("Sign in"));
+        browser.waitForPath("/signin/authenticator-code");
+        browser.type(field("Security code"), twoFactor().codeNow(key, 1));
+        browser.click(button("Next"));
+        browser.waitForUrlStartingWith(flexHrm.base() + "/hello");
+        browser.click(link("Payroll"));
+        browser.waitForUrl(flexHrm.base() + "/payroll");
+        assertThat(browser.text()).contains("Payslip for " + person.name());
+    }
+
+    /** From the 2FA prompt through the authenticator app's set-up (no SMS backup) and the emergency code. */
+    private static TotpSecret setUpAnAuthenticatorApp() {
+        browser.click(button("Enable"));
+        browser.waitForPath("/signin/get-started");
+        browser.click(button("I use another Authenticator app"));
+        browser.waitForPath("/signin/authenticator-setup");
+        TotpSecret key = TotpSecret.parseBase32(browser.find(By.id("key")).getText()).orElseThrow();
+        browser.click(button("Next"));
+        browser.waitForPath("/signin/authenticator-setup-code");
+        browser.type(field("Security code"), twoFactor().codeNow(key, 0));
+        browser.click(button("Next"));
+        browser.waitForPath("/signin/sms-backup");
+        browser.click(button("Skip"));
+        browser.waitForPath("/signin/emergency-code-save");
+        browser.click(checkbox("I have safely copied and stored this code."));
+        browser.click(button("Done"));
+        return key;
+    }
+
+    private static TwoFactorPerson twoFactor() {
+        return new TwoFactorPerson(portvakt.bean(JdbcClient.class));
     }
 
     /** A bootstrap file whose flex-hrm client lives at {@code example}, as the demo's lives at localhost:8081. */

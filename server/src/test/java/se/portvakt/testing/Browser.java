@@ -217,6 +217,12 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
         return currentUrl();
     }
 
+    /** Waits until the browser's address starts with one of these prefixes; returns it. */
+    public String waitForUrlStartingWithOneOf(String... prefixes) {
+        new WebDriverWait(driver, WAIT).until(d -> Stream.of(prefixes).anyMatch(currentUrl()::startsWith));
+        return currentUrl();
+    }
+
     /** Waits until the browser's address is {@code url}. */
     public void waitForUrl(String url) {
         new WebDriverWait(driver, WAIT).until(d -> currentUrl().equals(url));
