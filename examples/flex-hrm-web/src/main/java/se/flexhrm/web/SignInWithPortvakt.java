@@ -29,7 +29,8 @@ class SignInWithPortvakt {
                         .requestMatchers(payroll).access(StepUp.twoFactor())
                         .anyRequest().authenticated())
                 .oauth2Login(login -> login
-                        .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(stepUp.requests())))
+                        .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(stepUp.requests()))
+                        .failureHandler(stepUp.failures()))
                 .exceptionHandling(errors -> errors.defaultAccessDeniedHandlerFor(stepUp, payroll))
                 .logout(logout -> logout.logoutSuccessHandler(signedOut))
                 // Portvakt posts a signed logout token to /logout/connect/back-channel/portvakt.

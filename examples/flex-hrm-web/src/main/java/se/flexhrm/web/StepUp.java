@@ -19,6 +19,7 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequ
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.RequestCache;
 
@@ -34,6 +35,7 @@ final class StepUp implements AccessDeniedHandler {
     static final String TWO_FACTOR = "urn:portvakt:acr:2fa";
 
     private static final String START = "/oauth2/authorization/portvakt";
+    private static final String REFUSED = "/payroll/refused";
     /** Marks the one authorization request that asks for two-factor; only adds a parameter to what Portvakt checks. */
     private static final String STEP_UP_PARAMETER = "step-up";
     /** The ID token of the sign-in for which this session last asked Portvakt for two-factor. */
@@ -65,12 +67,29 @@ final class StepUp implements AccessDeniedHandler {
         if (session.getAttribute(ASKED_FOR) instanceof String askedFor && !askedFor.equals(idToken)) {
             session.removeAttribute(ASKED_FOR);
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-            request.getRequestDispatcher("/payroll/refused").forward(request, response);
+            request.getRequestDispatcher(REFUSED).forward(request, response);
             return;
         }
         session.setAttribute(ASKED_FOR, idToken);
         requestCache.saveRequest(request, response);
         response.sendRedirect(request.getContextPath() + START + "?" + STEP_UP_PARAMETER);
+    }
+
+    /**
+     * A sign-in that Portvakt answered with an error (the person cancelled, or an unknown account): for the step-up,
+     * the refusal page (the earlier sign-in stays); otherwise home, which says that signing in did not finish.
+     */
+    AuthenticationFailureHandler failures() {
+        return (request, response, failure) -> {
+            HttpSession session = request.getSession(false);
+            if (session != null && session.getAttribute(ASKED_FOR) != null) {
+                session.removeAttribute(ASKED_FOR);
+                // A new request, which finds the earlier sign-in in the session (this one no longer has it).
+                response.sendRedirect(request.getContextPath() + REFUSED);
+                return;
+            }
+            response.sendRedirect(request.getContextPath() + "/?error");
+        };
     }
 
     /** The current sign-in's ID token (a new one after every sign-in), or "" before any. */
