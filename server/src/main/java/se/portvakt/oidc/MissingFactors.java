@@ -33,10 +33,10 @@ import org.springframework.web.util.UriUtils;
 
 /**
  * The authorization endpoint gives no code to a signed-in session whose factors are not enough for the application
- * ({@link FactorRequirement}), however the browser got that session. With {@code prompt=none} the application gets
- * {@code interaction_required}; otherwise the person goes to the sign-in at {@link #STEP_UP_PAGE}, which runs the
- * missing step and comes back to the saved authorization request (node-oidc-provider's interaction: this package
- * says what is missing, the sign-in asks for it).
+ * or for what its request asks in {@code acr_values} ({@link FactorRequirement}), however the browser got that
+ * session. With {@code prompt=none} the application gets {@code interaction_required}; otherwise the person goes to
+ * the sign-in at {@link #STEP_UP_PAGE}, which runs the missing step and comes back to the saved authorization
+ * request (node-oidc-provider's interaction: this package says what is missing, the sign-in asks for it).
  *
  * <p>The check is part of Spring's request validation, which runs on the request as Spring decoded it, after the
  * redirect_uri and scopes are validated, so an error is only ever sent to a registered redirect_uri.
@@ -80,8 +80,11 @@ final class MissingFactors {
 
     private static void check(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
         OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+        // A repeated acr_values was refused before this check (FreshSignIn#checkParameters): one String, or none.
+        String acrValues = request.getAdditionalParameters().get(FactorRequirement.ACR_VALUES) instanceof String values
+                ? values : null;
         if (!(request.getPrincipal() instanceof Authentication session) || !signedIn(session)
-                || FactorRequirement.of(context.getRegisteredClient()).isMetBy(session)) {
+                || FactorRequirement.of(context.getRegisteredClient(), acrValues).isMetBy(session)) {
             return; // enough, or nobody signed in yet: the sign-in comes first, and this check again after it
         }
         var answer = answer(context);

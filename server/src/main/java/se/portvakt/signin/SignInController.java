@@ -1,7 +1,5 @@
 package se.portvakt.signin;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,7 +77,7 @@ class SignInController {
     String identify(HttpServletRequest request, HttpServletResponse response, Model model) {
         boolean starting = requestCache.getRequest(request, null) != null || current(request).isEmpty();
         SignInFlow flow = startOrResume(request);
-        Optional<EmailAddress> hint = starting ? Optional.ofNullable(parameterOf(flow.continueUrl(), "login_hint"))
+        Optional<EmailAddress> hint = starting ? Optional.ofNullable(flow.requestParameter("login_hint"))
                 .flatMap(EmailAddress::parse) : Optional.empty();
         if (hint.isPresent()) {
             SignInFlow identified = flow.identified(hint.get());
@@ -100,8 +98,8 @@ class SignInController {
     }
 
     /**
-     * The authorization endpoint found this signed-in session's factors not enough for the application (oidc's
-     * MissingFactors) and saved its request: a flow that starts with the account and the factors it passed, at the
+     * The authorization endpoint found this signed-in session's factors not enough for the application or its
+     * request's acr_values (oidc's MissingFactors) and saved its request: a flow that starts with the account and the factors it passed, at the
      * second factor (or its set-up), and ends back at that request.
      */
     @GetMapping("/step-up")
@@ -216,7 +214,7 @@ class SignInController {
     private SignInFlow begin(HttpServletRequest request, SignInFlow flow) {
         flows.insert(flow);
         request.getSession().setAttribute(FLOW_ATTRIBUTE, flow.id());
-        SignInLocales.choose(request.getSession(), flow.id(), parameterOf(flow.continueUrl(), "ui_locales"));
+        SignInLocales.choose(request.getSession(), flow.id(), flow.requestParameter("ui_locales"));
         return flow;
     }
 
@@ -250,34 +248,7 @@ class SignInController {
      * server ({@code test%2Dstrict} is {@code test-strict}): the sign-in must see the application that gets the code.
      */
     private static String clientIdOf(String continueUrl) {
-        return parameterOf(continueUrl, "client_id");
-    }
-
-    /** A parameter of the authorization request, decoded as {@link #clientIdOf} decodes the client_id; else null. */
-    private static String parameterOf(String continueUrl, String wanted) {
-        int query = continueUrl.indexOf('?');
-        if (query < 0) {
-            return null;
-        }
-        int fragment = continueUrl.indexOf('#', query);
-        String parameters = continueUrl.substring(query + 1, fragment < 0 ? continueUrl.length() : fragment);
-        for (String parameter : parameters.split("&")) {
-            int equals = parameter.indexOf('=');
-            String name = decoded(equals < 0 ? parameter : parameter.substring(0, equals));
-            if (wanted.equals(name)) {
-                return equals < 0 ? "" : decoded(parameter.substring(equals + 1));
-            }
-        }
-        return null;
-    }
-
-    /** A query string part as application/x-www-form-urlencoded, or null when malformed (Tomcat drops those). */
-    private static String decoded(String part) {
-        try {
-            return URLDecoder.decode(part, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            return null;
-        }
+        return SignInFlow.parameterOf(continueUrl, "client_id");
     }
 
     private static String newFlowId() {

@@ -1,5 +1,7 @@
 package se.portvakt.signin;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,5 +81,43 @@ public record SignInFlow(
     public SignInFlow failedOnce() {
         return new SignInFlow(id, step, email, accountId, clientId, continueUrl, passedFactors, attempts + 1, createdAt,
                 expiresAt);
+    }
+
+    /**
+     * A parameter of the authorization request this flow resumes (its first value), else null; the flow is stored,
+     * so what the request asked of the sign-in holds at every step and on every node.
+     */
+    String requestParameter(String name) {
+        return parameterOf(continueUrl, name);
+    }
+
+    /**
+     * A parameter of an authorization request URL, decoded as the servlet container decodes it for the authorization
+     * server ({@code test%2Dstrict} is {@code test-strict}, {@code +} a space); else null.
+     */
+    static String parameterOf(String continueUrl, String wanted) {
+        int query = continueUrl.indexOf('?');
+        if (query < 0) {
+            return null;
+        }
+        int fragment = continueUrl.indexOf('#', query);
+        String parameters = continueUrl.substring(query + 1, fragment < 0 ? continueUrl.length() : fragment);
+        for (String parameter : parameters.split("&")) {
+            int equals = parameter.indexOf('=');
+            String name = decoded(equals < 0 ? parameter : parameter.substring(0, equals));
+            if (wanted.equals(name)) {
+                return equals < 0 ? "" : decoded(parameter.substring(equals + 1));
+            }
+        }
+        return null;
+    }
+
+    /** A query string part as application/x-www-form-urlencoded, or null when malformed (Tomcat drops those). */
+    private static String decoded(String part) {
+        try {
+            return URLDecoder.decode(part, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
     }
 }

@@ -15,11 +15,12 @@ import se.portvakt.factor.push.PushRequests;
 import se.portvakt.factor.push.PushStart;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
+import se.portvakt.oidc.FactorRequirement;
 
 /**
  * Where a sign-in goes once the first factor (password or email link) is passed: the person's preferred second
  * factor when 2FA is on (step 5); the 2FA prompt when it is off and not snoozed, or when the application
- * requires 2FA (step 4); otherwise straight back to the application.
+ * requires 2FA or its request asks for it (step 4); otherwise straight back to the application.
  */
 @Component
 public class TwoFactorRoute {
@@ -105,9 +106,13 @@ public class TwoFactorRoute {
         };
     }
 
-    /** True when the application of this sign-in requires two-factor authentication of everyone. */
+    /**
+     * True when this sign-in must end with two factors: its application requires them of everyone, or its request
+     * asks for them ({@code acr_values}), as the authorization endpoint reads it ({@link FactorRequirement}).
+     */
     public boolean twoFactorRequired(SignInFlow flow) {
-        return clients.requiresTwoFactor(flow.clientId());
+        return FactorRequirement.of(clients.requiresTwoFactor(flow.clientId()),
+                flow.requestParameter(FactorRequirement.ACR_VALUES)).twoFactors();
     }
 
     /** Sends a code by SMS and notes it in the audit log; what came of it is for the page to say. */

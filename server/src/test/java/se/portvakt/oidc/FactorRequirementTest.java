@@ -23,7 +23,7 @@ class FactorRequirementTest {
 
     @Test
     void anApplicationThatRequires2faAcceptsOnlyAFirstFactorConfirmedByASecond() {
-        FactorRequirement strict = FactorRequirement.of(client(true));
+        FactorRequirement strict = FactorRequirement.of(client(true), null);
 
         assertThat(strict.isMetBy(session(FactorGrantedAuthority.PASSWORD_AUTHORITY))).isFalse();
         assertThat(strict.isMetBy(session(FactorGrantedAuthority.PASSWORD_AUTHORITY,
@@ -34,10 +34,49 @@ class FactorRequirementTest {
 
     @Test
     void anyOtherApplicationAcceptsAnySignIn() {
-        FactorRequirement any = FactorRequirement.of(client(false));
+        FactorRequirement any = FactorRequirement.of(client(false), null);
 
         assertThat(any.isMetBy(session(FactorGrantedAuthority.PASSWORD_AUTHORITY))).isTrue();
         assertThat(any.isMetBy(session(FactorGrantedAuthority.OTT_AUTHORITY))).isTrue();
+    }
+
+    @Test
+    void aRequestThatAsksFor2faIsTreatedAsAnApplicationThatRequiresIt() {
+        FactorRequirement asked = FactorRequirement.of(client(false), "urn:portvakt:acr:2fa");
+
+        assertThat(asked.twoFactors()).isTrue();
+        assertThat(asked.isMetBy(session(FactorGrantedAuthority.PASSWORD_AUTHORITY))).isFalse();
+        assertThat(asked.isMetBy(session(FactorGrantedAuthority.PASSWORD_AUTHORITY, "FACTOR_PUSH"))).isTrue();
+    }
+
+    @Test
+    void theFirstSupportedValueOfTheListCountsAndForeignValuesAreSkipped() {
+        String[][] cases = {
+            {"urn:portvakt:acr:2fa urn:portvakt:acr:1fa", "true"},
+            {"urn:portvakt:acr:1fa urn:portvakt:acr:2fa", "false"},
+            {"urn:other:gold urn:portvakt:acr:2fa", "true"},
+            {"urn:other:gold  urn:portvakt:acr:1fa urn:portvakt:acr:2fa", "false"},
+            {"urn:other:gold", "false"},
+            {"urn:other:gold urn:other:silver", "false"},
+            {"", "false"},
+            {" ", "false"},
+            {"URN:PORTVAKT:ACR:2FA", "false"}, // acr values are compared as strings, exactly
+            {"urn:portvakt:acr:2fa\t", "false"},
+            {"urn:portvakt:acr:2fax", "false"},
+            {"0", "false"},
+        };
+        for (String[] asked : cases) {
+            assertThat(FactorRequirement.of(client(false), asked[0]).twoFactors()).as("'" + asked[0] + "'")
+                    .isEqualTo(Boolean.parseBoolean(asked[1]));
+        }
+    }
+
+    @Test
+    void aRequestCanOnlyRaiseTheLevelNeverLowerTheRegistration() {
+        FactorRequirement strict = FactorRequirement.of(client(true), "urn:portvakt:acr:1fa");
+
+        assertThat(strict.isMetBy(session(FactorGrantedAuthority.PASSWORD_AUTHORITY))).isFalse();
+        assertThat(FactorRequirement.of(client(true), "urn:other:gold").twoFactors()).isTrue();
     }
 
     private static RegisteredClient client(boolean requireTwoFactor) {

@@ -20,7 +20,8 @@ import se.portvakt.signin.TwoFactorRoute;
 
 /**
  * Step 4, "Activate two-factor authentication (2FA)": "Enable", or "Remind me later" (not shown again for
- * {@code portvakt.two-factor.prompt-snooze}). When the application requires 2FA there is no later.
+ * {@code portvakt.two-factor.prompt-snooze}). When the application requires 2FA, or its request asks for it
+ * ({@code acr_values}), there is no later.
  */
 @Component
 class TwoFactorPromptStep implements SignInStep {
