@@ -16,7 +16,8 @@ record BootstrapFile(List<Client> clients, List<AccountEntry> accounts) {
      * A {@code clients} entry.
      *
      * @param displayName the name on the sign-in screens ("Sign in to Flex HRM"), else {@code name}
-     * @param logo an SVG or PNG of at most 20 KB: a path relative to the bootstrap file, or {@code classpath:...}
+     * @param logo an SVG or PNG of at most 20 KB: a path relative to the bootstrap file, {@code classpath:...}, or an
+     *     {@code https:} URL fetched at start
      * @param accentColor {@code #rrggbb} for buttons and links, with a contrast of at least 4.5:1 with white
      */
     record Client(String id, String name, ClientType type, String secret, List<String> redirectUris,

@@ -33,22 +33,19 @@ public record BrandDefinition(String displayName, byte[] logo, String logoType, 
      */
     public static BrandDefinition of(String clientId, String displayName, String logoName, byte[] logo,
             String accentColor) {
-        String type = null;
-        if (logo != null) {
-            String lower = logoName.toLowerCase(Locale.ROOT);
-            if (logo.length > MAX_LOGO_BYTES) {
-                throw new IllegalArgumentException("client " + clientId + ": logo " + logoName + " is larger than 20 KB ("
-                        + MAX_LOGO_BYTES + " bytes), the most a sign-in screen may carry");
-            }
-            if (lower.endsWith(".png") && startsWith(logo, PNG_SIGNATURE)) {
-                type = "png";
-            } else if (lower.endsWith(".svg") && isSvg(logo)) {
-                type = "svg";
-            } else {
-                throw new IllegalArgumentException("client " + clientId + ": logo " + logoName
-                        + " must be an SVG (.svg) or PNG (.png) image");
-            }
-        }
+        return of(clientId, displayName, logoName, logo, logo == null ? null : typeByName(logoName), accentColor);
+    }
+
+    /**
+     * The same for a logo whose type was declared otherwise (a URL's {@code Content-Type}, or a copy stored earlier):
+     * its bytes must still be what {@code logoType} says.
+     *
+     * @param logoType {@code svg}, {@code png}, or null when the logo's source says neither
+     * @throws IllegalArgumentException with a message naming the client
+     */
+    public static BrandDefinition of(String clientId, String displayName, String logoName, byte[] logo,
+            String logoType, String accentColor) {
+        String type = logo == null ? null : checkedLogoType(clientId, logoName, logoType, logo);
         String color = null;
         if (accentColor != null) {
             if (!accentColor.matches("#[0-9A-Fa-f]{6}")) {
@@ -66,6 +63,35 @@ public record BrandDefinition(String displayName, byte[] logo, String logoType, 
         }
         return new BrandDefinition(displayName == null || displayName.isBlank() ? null : displayName.strip(), logo,
                 type, color);
+    }
+
+    /**
+     * The logo's type after the checks every logo passes, wherever it came from: at most 20 KB, and bytes that are
+     * what its source declares (a PNG's signature; an XML document whose root element is {@code svg}).
+     *
+     * @param declaredType {@code svg} or {@code png} as the logo's name or source says, or null for neither
+     * @throws IllegalArgumentException with a message naming the client and the logo
+     */
+    static String checkedLogoType(String clientId, String logoName, String declaredType, byte[] logo) {
+        if (logo.length > MAX_LOGO_BYTES) {
+            throw tooBig(clientId, logoName);
+        }
+        if ("png".equals(declaredType) && startsWith(logo, PNG_SIGNATURE)
+                || "svg".equals(declaredType) && isSvg(logo)) {
+            return declaredType;
+        }
+        throw new IllegalArgumentException("client " + clientId + ": logo " + logoName
+                + " must be an SVG (.svg) or PNG (.png) image");
+    }
+
+    static IllegalArgumentException tooBig(String clientId, String logoName) {
+        return new IllegalArgumentException("client " + clientId + ": logo " + logoName + " is larger than 20 KB ("
+                + MAX_LOGO_BYTES + " bytes), the most a sign-in screen may carry");
+    }
+
+    private static String typeByName(String logoName) {
+        String lower = logoName.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".png") ? "png" : lower.endsWith(".svg") ? "svg" : null;
     }
 
     /** The WCAG 2.x contrast ratio of a {@code #rrggbb} colour with white (1 to 21). */

@@ -24,7 +24,7 @@ import se.portvakt.testing.OnPostgres;
 /**
  * A client's look in the bootstrap file (display-name, logo, accent-color): stored with the client and converging
  * like the rest of the file, and refused at start, naming the client, when the logo is missing, too big or not an
- * SVG or PNG, or when the colour is not #rrggbb or too light to read on white.
+ * SVG or PNG, a URL over plain http, or when the colour is not #rrggbb or too light to read on white.
  */
 abstract class BootstrapBrandTest {
 
@@ -149,6 +149,17 @@ abstract class BootstrapBrandTest {
             assertThatThrownBy(() -> loader.apply(loader.read(file(client("logo: " + logo)))))
                     .as(logo).hasMessageContaining(clientId).hasMessageContaining("must be an SVG (.svg) or PNG (.png)");
         }
+    }
+
+    @Test
+    void aLogoUrlOverPlainHttpIsRefusedByDefaultNamingTheClient() {
+        // Nothing listens on port 9 (discard): the refusal comes before any connection.
+        String url = "http://127.0.0.1:9/logo.svg";
+
+        assertThatThrownBy(() -> loader.apply(loader.read(file(client("logo: " + url)))))
+                .hasMessageStartingWith("bootstrap client " + clientId + ": logo " + url + " is not https")
+                .hasMessageContaining("portvakt.brand.allow-http-logos");
+        assertThat(brands.of(clientId)).isEmpty();
     }
 
     @Test
