@@ -97,6 +97,15 @@ class FlexHrmWebInBrowserTest {
         assertThat(browser.text()).contains("Hello, " + person.name(), person.email().value(), "pwd",
                 "urn:portvakt:acr:1fa", "Signed in at", "ID token expires", "Access token expires");
         onBothScreens("example-hello");
+        // The example's other pages, as they look: the refusal after a step-up without two-factor (StepUpTest in the
+        // example's module shows when it comes), and its error page.
+        browser.open(flexHrm.base() + "/payroll/refused");
+        assertThat(browser.text()).contains("Payroll needs two-factor authentication", "urn:portvakt:acr:1fa", "Try again");
+        onBothScreens("example-payroll-refused");
+        browser.open(flexHrm.base() + "/no-such-page");
+        assertThat(browser.text()).contains("Something went wrong", "(404)");
+        onBothScreens("example-error");
+        browser.open(flexHrm.base() + "/hello");
 
         // Payroll needs two-factor: back to Portvakt with acr_values, which asks for the second factor (this person
         // has none yet: to set one up) and nothing else, then back to Payroll.

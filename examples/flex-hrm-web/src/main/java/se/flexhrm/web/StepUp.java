@@ -72,7 +72,7 @@ final class StepUp implements AccessDeniedHandler {
         }
         session.setAttribute(ASKED_FOR, idToken);
         requestCache.saveRequest(request, response);
-        response.sendRedirect(request.getContextPath() + START + "?" + STEP_UP_PARAMETER);
+        response.sendRedirect(request.getContextPath() + START + "?" + STEP_UP_PARAMETER + "=2fa");
     }
 
     /**
