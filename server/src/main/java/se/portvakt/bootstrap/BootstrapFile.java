@@ -19,10 +19,13 @@ record BootstrapFile(List<Client> clients, List<AccountEntry> accounts) {
      * @param logo an SVG or PNG of at most 20 KB: a path relative to the bootstrap file, {@code classpath:...}, or an
      *     {@code https:} URL fetched at start
      * @param accentColor {@code #rrggbb} for buttons and links, with a contrast of at least 4.5:1 with white
+     * @param backchannelLogoutUri where the application is told that a person's session ended (http or https)
+     * @param backchannelLogoutSessionRequired logout tokens always carry the session's sid (default true)
      */
     record Client(String id, String name, ClientType type, String secret, List<String> redirectUris,
             List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSigningAlg, String accessTokenSigningAlg,
-            Boolean requireTwoFactor, String displayName, String logo, String accentColor) {}
+            Boolean requireTwoFactor, String displayName, String logo, String accentColor, String backchannelLogoutUri,
+            Boolean backchannelLogoutSessionRequired) {}
 
     /**
      * An {@code accounts} entry.

@@ -118,7 +118,8 @@ class BootstrapLoader implements ApplicationRunner {
             }
             resolved.add(new BootstrapFile.Client(c.id(), c.name(), c.type(), c.secret(), c.redirectUris(),
                     c.postLogoutRedirectUris(), c.scopes(), c.idTokenSigningAlg(), c.accessTokenSigningAlg(),
-                    c.requireTwoFactor(), c.displayName(), logo, c.accentColor()));
+                    c.requireTwoFactor(), c.displayName(), logo, c.accentColor(), c.backchannelLogoutUri(),
+                    c.backchannelLogoutSessionRequired()));
         }
         return resolved;
     }
@@ -202,7 +203,8 @@ class BootstrapLoader implements ApplicationRunner {
             clients.apply(new ClientDefinition(entry.id(), entry.name(), entry.type(), entry.secret(),
                     entry.redirectUris(), entry.postLogoutRedirectUris(), entry.scopes(), entry.idTokenSigningAlg(),
                     entry.accessTokenSigningAlg(),
-                    Boolean.TRUE.equals(entry.requireTwoFactor())));
+                    Boolean.TRUE.equals(entry.requireTwoFactor()), entry.backchannelLogoutUri(),
+                    !Boolean.FALSE.equals(entry.backchannelLogoutSessionRequired())));
             brands.apply(entry.id(), entry.name() == null || entry.name().isBlank() ? entry.id() : entry.name(), brand);
             step.end();
         }

@@ -13,6 +13,10 @@ import java.util.List;
  * @param accessTokenSigningAlgorithm RS256 or ES256, or null for the server's default; ES256 costs the server
  *     less CPU per token, and every resource server that verifies the JWT must accept it
  * @param requireTwoFactor people signing in to this application must pass a second factor (no "remind me later")
+ * @param backchannelLogoutUri where the application is told that a person's session ended (OpenID Connect
+ *     Back-Channel Logout 1.0): an absolute http or https URL, or null for an application that is not told
+ * @param backchannelLogoutSessionRequired the application needs the {@code sid} in every logout token, so an
+ *     account-wide end tells it once per session rather than once for the person
  */
 public record ClientDefinition(
         String id,
@@ -24,7 +28,17 @@ public record ClientDefinition(
         List<String> scopes,
         String idTokenSigningAlgorithm,
         String accessTokenSigningAlgorithm,
-        boolean requireTwoFactor) {
+        boolean requireTwoFactor,
+        String backchannelLogoutUri,
+        boolean backchannelLogoutSessionRequired) {
+
+    /** An application that is not told when sessions end. */
+    public ClientDefinition(String id, String name, ClientType type, String secret, List<String> redirectUris,
+            List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSigningAlgorithm,
+            String accessTokenSigningAlgorithm, boolean requireTwoFactor) {
+        this(id, name, type, secret, redirectUris, postLogoutRedirectUris, scopes, idTokenSigningAlgorithm,
+                accessTokenSigningAlgorithm, requireTwoFactor, null, true);
+    }
 
     public ClientDefinition {
         require(id != null && id.matches("[A-Za-z0-9._~-]{1,100}"), "client id must be 1-100 URL-safe characters");
@@ -50,6 +64,24 @@ public record ClientDefinition(
         require(accessTokenSigningAlgorithm == null || accessTokenSigningAlgorithm.equals("RS256")
                 || accessTokenSigningAlgorithm.equals("ES256"),
                 "client " + id + ": access-token-signing-alg must be RS256 or ES256");
+        if (backchannelLogoutUri != null) {
+            require(type != ClientType.MACHINE, "client " + id + ": a machine client has no people to sign out,"
+                    + " so no backchannel-logout-uri");
+            requireHttpUrl(id, backchannelLogoutUri);
+        }
+    }
+
+    /** OpenID Connect Back-Channel Logout 1.0 section 2.2: an absolute http(s) URL, no fragment. */
+    private static void requireHttpUrl(String id, String uri) {
+        String problem = "client " + id + ": backchannel-logout-uri " + uri
+                + " must be an absolute http or https URL with a host and no fragment";
+        try {
+            URI parsed = new URI(uri);
+            require(("http".equalsIgnoreCase(parsed.getScheme()) || "https".equalsIgnoreCase(parsed.getScheme()))
+                    && parsed.getHost() != null && parsed.getFragment() == null, problem);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(problem, e);
+        }
     }
 
     private static void requireAbsolute(String id, String uri) {

@@ -1,6 +1,8 @@
 package se.portvakt.client;
 
+import java.net.URI;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -29,6 +31,12 @@ public class Clients {
 
     /** The token setting naming the algorithm of the client's access tokens (absent: the server's default). */
     public static final String ACCESS_TOKEN_SIGNING_ALGORITHM = "settings.token.portvakt.access-token-signing-alg";
+
+    /** The client setting with the URL that is told when a person's session ends (absent: not told). */
+    static final String BACKCHANNEL_LOGOUT_URI = "settings.client.portvakt.backchannel-logout-uri";
+
+    /** The client setting that says its logout tokens must carry the session's {@code sid}. */
+    static final String BACKCHANNEL_LOGOUT_SESSION_REQUIRED = "settings.client.portvakt.backchannel-logout-session-required";
 
     private final RegisteredClientRepository repository;
     private final PasswordHasher hasher;
@@ -86,6 +94,17 @@ public class Clients {
         return Boolean.TRUE.equals(client.getClientSettings().getSetting(REQUIRE_TWO_FACTOR));
     }
 
+    /** Where this application is told that a person's session ended (Back-Channel Logout), if anywhere. */
+    public static Optional<URI> backchannelLogoutUri(RegisteredClient client) {
+        Object uri = client.getClientSettings().getSetting(BACKCHANNEL_LOGOUT_URI);
+        return uri instanceof String text && !text.isBlank() ? Optional.of(URI.create(text)) : Optional.empty();
+    }
+
+    /** True when this application's logout tokens must name the session ({@code sid}). */
+    public static boolean backchannelLogoutSessionRequired(RegisteredClient client) {
+        return !Boolean.FALSE.equals(client.getClientSettings().getSetting(BACKCHANNEL_LOGOUT_SESSION_REQUIRED));
+    }
+
     /**
      * Creates the client or brings it in line with the definition. A secret that still matches its stored
      * hash keeps that hash, so applying the same definition twice changes nothing, and writes nothing: the
@@ -136,11 +155,15 @@ public class Clients {
             builder.clientSecret(unchanged ? storedHash : hasher.hash(definition.secret()));
         }
 
-        builder.clientSettings(ClientSettings.builder()
+        ClientSettings.Builder clientSettings = ClientSettings.builder()
                 .requireProofKey(definition.type() == ClientType.NATIVE)
                 .requireAuthorizationConsent(false)
-                .setting(REQUIRE_TWO_FACTOR, definition.requireTwoFactor())
-                .build());
+                .setting(REQUIRE_TWO_FACTOR, definition.requireTwoFactor());
+        if (definition.backchannelLogoutUri() != null) {
+            clientSettings.setting(BACKCHANNEL_LOGOUT_URI, definition.backchannelLogoutUri())
+                    .setting(BACKCHANNEL_LOGOUT_SESSION_REQUIRED, definition.backchannelLogoutSessionRequired());
+        }
+        builder.clientSettings(clientSettings.build());
         String algorithm = definition.idTokenSigningAlgorithm() != null
                 ? definition.idTokenSigningAlgorithm() : tokens.idTokenSigningAlgorithm();
         TokenSettings.Builder tokenSettings = TokenSettings.builder();

@@ -2,6 +2,7 @@ package se.portvakt.config;
 
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +15,7 @@ import org.springframework.security.config.observation.SecurityObservationSettin
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.logout.LogoutHandler;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -30,6 +32,12 @@ class WebSecurityConfig {
 
     /** The client addresses that {@code /actuator/prometheus} answers; loopback when not set. */
     static final String METRICS_SETTING = "portvakt.metrics.allowed-addresses";
+
+    /** The client addresses that the operator's {@code /actuator/signout} answers; loopback when not set. */
+    static final String OPERATOR_SETTING = "portvakt.operator.allowed-addresses";
+
+    /** The actuator endpoint with which an operator ends a person's sessions (decision 0025). */
+    private static final String SIGN_OUT_ENDPOINT = "signout";
 
     /** Where the CSRF token lives (the session); shared with the sign-in, which renews the token at sign-in. */
     @Bean
@@ -66,8 +74,11 @@ class WebSecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain pagesChain(HttpSecurity http, CsrfTokenRepository csrfTokens, CaptchaWidget captcha,
-            Environment environment) throws Exception {
-        http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens))
+            Environment environment, ObjectProvider<LogoutHandler> signOutHandlers) throws Exception {
+        // The operator's endpoint is called by a script, not a browser: no session to carry a CSRF token, and
+        // nothing a page elsewhere could make a browser send there (it is served to the listed addresses only).
+        http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens)
+                        .ignoringRequestMatchers(EndpointRequest.to(SIGN_OUT_ENDPOINT)))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/", "/signin", "/signin/**", "/signed-out", "/css/**", "/js/**", "/img/**",
                                 "/favicon.svg", "/favicon.ico", "/brand/**",
@@ -75,17 +86,25 @@ class WebSecurityConfig {
                                 "/authenticator", "/authenticator/**",
                                 "/actuator/health", "/actuator/health/**", "/actuator/prometheus", CaptchaWidget.CHALLENGE_PATH)
                         .permitAll()
+                        .requestMatchers(EndpointRequest.to(SIGN_OUT_ENDPOINT)).permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/signin")))
-                .logout(logout -> logout.logoutUrl("/signout").logoutSuccessUrl("/signed-out"))
+                // Signing out also ends the session's tokens and tells its applications (oidc.SignOutNotices).
+                .logout(logout -> {
+                    logout.logoutUrl("/signout").logoutSuccessUrl("/signed-out");
+                    signOutHandlers.orderedStream().forEach(logout::addLogoutHandler);
+                })
                 // The dev outbox shows live links and codes: only to the developer's own machine. Metrics tell
                 // strangers too much (sign-in failures, clients): only to the listed addresses, also on the
-                // management port when there is one (it has this chain too, and the socket's address).
+                // management port when there is one (it has this chain too, and the socket's address). Ending a
+                // person's sessions is for the operator's own addresses, which need not be the monitoring's.
                 .addFilterBefore(new AddressGate(Map.of(
                         PathPatternRequestMatcher.pathPattern("/dev/outbox/**"), AddressRanges.LOOPBACK,
                         EndpointRequest.to("prometheus"),
-                        AddressRanges.fromSetting(environment, METRICS_SETTING, AddressRanges.LOOPBACK))),
+                        AddressRanges.fromSetting(environment, METRICS_SETTING, AddressRanges.LOOPBACK),
+                        EndpointRequest.to(SIGN_OUT_ENDPOINT),
+                        AddressRanges.fromSetting(environment, OPERATOR_SETTING, AddressRanges.LOOPBACK))),
                         AuthorizationFilter.class)
                 // A third-party CAPTCHA's script and frames are allowed on the pages only when it is configured.
                 .headers(headers -> SecurityHeaders.apply(headers, captcha.contentSecurityPolicy()));

@@ -69,7 +69,7 @@ class AuthorizationServerConfig {
     SecurityFilterChain authorizationServerChain(HttpSecurity http, RegisteredClientRepository clients,
             AccountStore accounts, OAuth2TokenGenerator<?> tokenGenerator, Authorizations authorizations,
             SpentRefreshTokens spentRefreshTokens, AttemptLimiter limiter, Clients clientRegistry, AuditLog audit,
-            JdbcTemplate jdbc,
+            JdbcTemplate jdbc, SignOutNotices signOutNotices,
             JWKSource<SecurityContext> signingKeys, PortvaktProperties properties) throws Exception {
         var authorizationServer = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
@@ -114,14 +114,19 @@ class AuthorizationServerConfig {
                                                 // the sign-in's login_hint and ui_locales): only registered names.
                                                 .claim("prompt_values_supported", List.of("none", "login"))
                                                 .claim("ui_locales_supported", List.of("sv", "en"))
-                                                .claim("claims_parameter_supported", false)))
+                                                .claim("claims_parameter_supported", false)
+                                                // Back-Channel Logout 1.0 (BackChannelLogout), with sid.
+                                                .claim("backchannel_logout_supported", true)
+                                                .claim("backchannel_logout_session_supported", true)))
                                 .userInfoEndpoint(userInfo -> userInfo.userInfoMapper(
                                         context -> userInfo(accounts, context)))
-                                .logoutEndpoint(logout -> logout.authenticationProviders(providers -> providers.replaceAll(
-                                        provider -> provider instanceof OidcLogoutAuthenticationProvider
-                                                ? new SupersededIdTokenHints(provider, authorizations, clients, jdbc,
-                                                        signingKeys, properties.issuer())
-                                                : provider)))))
+                                .logoutEndpoint(logout -> logout
+                                        .authenticationProviders(providers -> providers.replaceAll(
+                                                provider -> provider instanceof OidcLogoutAuthenticationProvider
+                                                        ? new SupersededIdTokenHints(provider, authorizations, clients,
+                                                                jdbc, signingKeys, properties.issuer())
+                                                        : provider))
+                                        .logoutResponseHandler(signOutNotices.endSessionResponse()))))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions
                         .defaultAuthenticationEntryPointFor(

@@ -1,25 +1,25 @@
 package se.portvakt.oidc;
 
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import se.portvakt.account.PasswordChanged;
 
-/** Ends an account's authorizations, and with them its refresh and access tokens, when its password changes. */
+/**
+ * Ends an account's sessions when its password changes: every browser session, every authorization (and with it
+ * its refresh and access tokens), and tells the applications that want to know ({@link AccountSessions#endAll}).
+ */
 @Component
 class TokensOfAccount {
 
-    private final JdbcClient jdbc;
+    private final AccountSessions sessions;
 
-    TokensOfAccount(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    TokensOfAccount(AccountSessions sessions) {
+        this.sessions = sessions;
     }
 
     @EventListener
     void passwordChanged(PasswordChanged event) {
-        jdbc.sql("DELETE FROM oauth2_authorization WHERE principal_name = :account")
-                .param("account", event.account().id())
-                .update();
+        sessions.endAll(event.account().id(), AccountSessions.Reason.PASSWORD_CHANGED, event.clientAddress());
     }
 }

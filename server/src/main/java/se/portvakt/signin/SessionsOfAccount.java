@@ -3,30 +3,26 @@ package se.portvakt.signin;
 import java.time.Instant;
 
 import org.springframework.context.event.EventListener;
-import org.springframework.session.FindByIndexNameSessionRepository;
-import org.springframework.session.Session;
 import org.springframework.stereotype.Component;
 
 import se.portvakt.account.PasswordChanged;
 
 /**
- * Signs an account out of every browser when its password changes (sessions are found by account id), and ends
- * its sign-ins in progress elsewhere: one that passed the old password must not finish with it.
+ * Ends an account's sign-ins in progress elsewhere when its password changes: one that passed the old password
+ * must not finish with it. (Its browser sessions and tokens are ended by {@code oidc.AccountSessions}, which also
+ * tells the applications.)
  */
 @Component
-class SessionsOfAccount<S extends Session> {
+class SessionsOfAccount {
 
-    private final FindByIndexNameSessionRepository<S> sessions;
     private final SignInFlowStore flows;
 
-    SessionsOfAccount(FindByIndexNameSessionRepository<S> sessions, SignInFlowStore flows) {
-        this.sessions = sessions;
+    SessionsOfAccount(SignInFlowStore flows) {
         this.flows = flows;
     }
 
     @EventListener
     void passwordChanged(PasswordChanged event) {
-        sessions.findByPrincipalName(event.account().id()).keySet().forEach(sessions::deleteById);
         flows.endProvenFlowsOf(event.account().id(), event.flowId(), Instant.now());
     }
 }

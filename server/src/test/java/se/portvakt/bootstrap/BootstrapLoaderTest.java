@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
@@ -47,6 +49,9 @@ abstract class BootstrapLoaderTest {
 
     @Autowired
     Clients clients;
+
+    @Autowired
+    RegisteredClientRepository registered;
 
     @TempDir
     Path dir;
@@ -156,6 +161,63 @@ abstract class BootstrapLoaderTest {
                 "password: plain\n    password-hash: \"{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG\"")));
 
         assertThatThrownBy(() -> loader.apply(file)).hasMessageContaining(email).hasMessageContaining("not both");
+    }
+
+    @Test
+    void aBackChannelLogoutUriIsKeptWithTheClientAndNeedsTheSidUnlessToldOtherwise() throws IOException {
+        String told = clientId + "-told";
+        String bySubject = clientId + "-sub";
+        loader.apply(loader.read(file("told", """
+                clients:
+                  - id: %s
+                    type: web
+                    secret: boot-secret
+                    redirect-uris: [http://localhost:9999/callback]
+                    backchannel-logout-uri: https://app.example.com/logout/connect/back-channel/portvakt
+                  - id: %s
+                    type: web
+                    secret: boot-secret
+                    redirect-uris: [http://localhost:9999/callback]
+                    backchannel-logout-uri: http://localhost:9999/bcl
+                    backchannel-logout-session-required: false
+                """.formatted(told, bySubject))));
+
+        var first = registered.findByClientId(told);
+        var second = registered.findByClientId(bySubject);
+        assertThat(Clients.backchannelLogoutUri(first)).hasValue(
+                URI.create("https://app.example.com/logout/connect/back-channel/portvakt"));
+        assertThat(Clients.backchannelLogoutSessionRequired(first)).isTrue();
+        assertThat(Clients.backchannelLogoutSessionRequired(second)).isFalse();
+        assertThat(Clients.backchannelLogoutUri(registered.findByClientId("test-web"))).isEmpty();
+    }
+
+    @Test
+    void theDemosWebApplicationIsToldAtThePathSpringSecurityServes() throws IOException {
+        var flexHrm = loader.read("classpath:bootstrap/demo.yaml").clients().stream()
+                .filter(client -> client.id().equals("flex-hrm")).findFirst().orElseThrow();
+
+        // oidcLogout().backChannel() of Spring Security: /logout/connect/back-channel/{registrationId}
+        assertThat(flexHrm.backchannelLogoutUri()).isEqualTo("http://localhost:8081/logout/connect/back-channel/portvakt");
+    }
+
+    @Test
+    void aBackChannelLogoutUriThatIsNotAnHttpUrlStopsWithAMessageNamingTheClient() throws IOException {
+        for (String bad : new String[] {"ftp://app.example.com/logout", "/logout/connect/back-channel/portvakt",
+                "https://app.example.com/logout#here", "not a url"}) {
+            String location = file("bad-bcl", """
+                    clients:
+                      - id: %s
+                        type: web
+                        secret: boot-secret
+                        redirect-uris: [http://localhost:9999/callback]
+                        backchannel-logout-uri: "%s"
+                    """.formatted(clientId, bad));
+
+            assertThatThrownBy(() -> loader.apply(loader.read(location))).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("client " + clientId)
+                    .hasMessageContaining("backchannel-logout-uri");
+        }
     }
 
     @Test
