@@ -7,9 +7,15 @@ import static se.portvakt.testing.Browser.field;
 import static se.portvakt.testing.Browser.link;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +39,8 @@ import se.portvakt.testing.TwoFactorPerson;
 /**
  * The README's run command's promise, in Chromium: a person opens Flex HRM (the example web application, its own
  * jar in its own process), signs in through Portvakt's journey, is greeted with what the application received,
- * opens Payroll (two-factor: Portvakt asks for the second factor and nothing else) and signs out of both. Every
+ * opens Payroll (two-factor: Portvakt asks for the second factor and nothing else) and signs out of both; a session
+ * that ends at Portvakt (its own sign-out, an operator's) ends in the example too, by Back-Channel Logout. Every
  * page of the example is photographed at both widths and checked with axe-core.
  */
 class FlexHrmWebInBrowserTest {
@@ -75,6 +82,7 @@ class FlexHrmWebInBrowserTest {
 
     @Test
     void signsInIsGreetedStepsUpForPayrollAndSignsOut() {
+        browser.clearCookies();
         Account person = TestPeople.account(portvakt.bean(AccountStore.class), "flex.hrm",
                 portvakt.bean(PasswordHasher.class).hash(PASSWORD));
 
@@ -86,11 +94,7 @@ class FlexHrmWebInBrowserTest {
         browser.click(link("Sign in"));
         browser.waitForPath("/signin");
         assertThat(browser.text()).contains("Sign in to Flex HRM");
-        browser.type(field("Email address"), person.email().value());
-        browser.click(button("Next"));
-        browser.waitForPath("/signin/password");
-        browser.type(field("Password"), PASSWORD);
-        browser.click(button("Sign in"));
+        enterEmailAndPassword(person);
 
         // The greeting, with what the ID token said.
         browser.waitForUrlStartingWith(flexHrm.base() + "/hello");
@@ -130,11 +134,7 @@ class FlexHrmWebInBrowserTest {
         assertThat(browser.text()).contains("Sign in to Flex HRM");
 
         // Signed in with both factors from the start, Payroll opens without a detour.
-        browser.type(field("Email address"), person.email().value());
-        browser.click(button("Next"));
-        browser.waitForPath("/signin/password");
-        browser.type(field("Password"), PASSWORD);
-        browser.click(button("Sign in"));
+        enterEmailAndPassword(person);
         browser.waitForPath("/signin/authenticator-code");
         browser.type(field("Security code"), twoFactor().codeNow(key, 1));
         browser.click(button("Next"));
@@ -142,6 +142,72 @@ class FlexHrmWebInBrowserTest {
         browser.click(link("Payroll"));
         browser.waitForUrl(flexHrm.base() + "/payroll");
         assertThat(browser.text()).contains("Payslip for " + person.name());
+    }
+
+    @Test
+    void signingOutAtPortvaktEndsTheExamplesSessionToo() {
+        signedInToTheExample("flex.hrm.signout");
+
+        // Portvakt's own "Sign out" (as another application's would): Portvakt tells Flex HRM over the back channel.
+        browser.signOut();
+        awaitSignedOutOfTheExample();
+    }
+
+    @Test
+    void anOperatorEndingThePersonsSessionsEndsTheExamplesSession() throws Exception {
+        Account person = signedInToTheExample("flex.hrm.operator");
+
+        HttpResponse<String> ended = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(portvakt.issuer() + "/actuator/signout"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"account\": \"" + person.email().value() + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+        awaitSignedOutOfTheExample();
+    }
+
+    /** A new person (no 2FA, reminded recently), signed in to the example from a browser without cookies. */
+    private static Account signedInToTheExample(String who) {
+        browser.clearCookies();
+        Account person = TestPeople.account(portvakt.bean(AccountStore.class), who,
+                portvakt.bean(PasswordHasher.class).hash(PASSWORD));
+        browser.open(flexHrm.base() + "/hello");
+        browser.waitForPath("/signin");
+        enterEmailAndPassword(person);
+        browser.waitForUrlStartingWith(flexHrm.base() + "/hello");
+        assertThat(browser.text()).contains("Hello, " + person.name());
+        return person;
+    }
+
+    /**
+     * Flex HRM forgets the sign-in once Portvakt's logout token arrives (sent from a queue, within seconds): its
+     * greeting then needs a new sign-in at Portvakt, whose own session is over too.
+     */
+    private static void awaitSignedOutOfTheExample() {
+        Instant until = Instant.now().plus(Duration.ofSeconds(20));
+        while (Instant.now().isBefore(until)) {
+            browser.open(flexHrm.base() + "/hello");
+            if (browser.currentUrl().startsWith(portvakt.issuer() + "/signin")) {
+                return;
+            }
+            assertThat(browser.currentUrl()).startsWith(flexHrm.base() + "/hello");
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("still signed in to Flex HRM 20 s after the session ended at Portvakt; its output:\n"
+                + flexHrm.output());
+    }
+
+    private static void enterEmailAndPassword(Account person) {
+        browser.type(field("Email address"), person.email().value());
+        browser.click(button("Next"));
+        browser.waitForPath("/signin/password");
+        browser.type(field("Password"), PASSWORD);
+        browser.click(button("Sign in"));
     }
 
     /** From the 2FA prompt through the authenticator app's set-up and the emergency code. */
@@ -182,6 +248,7 @@ class FlexHrmWebInBrowserTest {
                     secret: flex-hrm-demo-secret
                     redirect-uris: [%1$s/login/oauth2/code/portvakt]
                     post-logout-redirect-uris: [%1$s/]
+                    backchannel-logout-uri: %1$s/logout/connect/back-channel/portvakt
                     scopes: [openid, email, profile, offline_access]
                 """.formatted(example));
         return file;
