@@ -95,6 +95,17 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
         return new Browser(language);
     }
 
+    /**
+     * A browser started now for a server the test started itself ({@link TestServer}), asking for English pages;
+     * paths given to {@link #open} are on {@code base}. The test closes it.
+     */
+    public static Browser startedFor(String base) {
+        Browser browser = new Browser("en");
+        browser.base = base;
+        browser.launch();
+        return browser;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         base = SpringExtension.getApplicationContext(context).getEnvironment().getRequiredProperty("portvakt.issuer");
@@ -204,6 +215,17 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
     public String waitForUrlStartingWith(String prefix) {
         new WebDriverWait(driver, WAIT).until(d -> currentUrl().startsWith(prefix));
         return currentUrl();
+    }
+
+    /** Waits until the browser's address starts with one of these prefixes; returns it. */
+    public String waitForUrlStartingWithOneOf(String... prefixes) {
+        new WebDriverWait(driver, WAIT).until(d -> Stream.of(prefixes).anyMatch(currentUrl()::startsWith));
+        return currentUrl();
+    }
+
+    /** Waits until the browser's address is {@code url}. */
+    public void waitForUrl(String url) {
+        new WebDriverWait(driver, WAIT).until(d -> currentUrl().equals(url));
     }
 
     /**

@@ -97,7 +97,8 @@ public abstract class TestDatabase implements ApplicationContextInitializer<Conf
         dropped(name);
     }
 
-    static int freePort() {
+    /** A port nothing listens on now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
