@@ -103,9 +103,10 @@ cat <<MESSAGE
 
 MESSAGE
 
-# Until Ctrl-C, or until either stops by itself (then the other is stopped too).
-set +e
-wait -n
-status=$?
-echo "demo.sh: one of the two stopped (exit $status)." >&2
-exit "$status"
+# Until Ctrl-C, or until either stops by itself (then the other is stopped too). A loop rather than `wait -n`,
+# which macOS's bash 3.2 does not have.
+while kill -0 "${pids[0]}" 2>/dev/null && kill -0 "${pids[1]}" 2>/dev/null; do
+  sleep 1
+done
+echo "demo.sh: $(kill -0 "${pids[0]}" 2>/dev/null && echo "Flex HRM" || echo "Portvakt") stopped; stopping the other." >&2
+exit 1
