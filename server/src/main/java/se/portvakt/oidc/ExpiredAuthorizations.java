@@ -1,0 +1,50 @@
+package se.portvakt.oidc;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import se.portvakt.housekeeping.Purge;
+
+/**
+ * Authorizations ({@code oauth2_authorization}) whose every token has expired: code, access, ID and refresh token
+ * (and device codes, unused here). Spring Authorization Server never deletes them itself. A row with no token at
+ * all (an authorization request waiting for consent) has no expiry to go by and is left.
+ */
+@Component
+class ExpiredAuthorizations implements Purge {
+
+    private final JdbcClient jdbc;
+
+    ExpiredAuthorizations(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public String name() {
+        return "authorizations";
+    }
+
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM oauth2_authorization WHERE id IN
+                    (SELECT id FROM oauth2_authorization
+                     WHERE (authorization_code_expires_at IS NULL OR authorization_code_expires_at < :now)
+                       AND (access_token_expires_at IS NULL OR access_token_expires_at < :now)
+                       AND (oidc_id_token_expires_at IS NULL OR oidc_id_token_expires_at < :now)
+                       AND (refresh_token_expires_at IS NULL OR refresh_token_expires_at < :now)
+                       AND (user_code_expires_at IS NULL OR user_code_expires_at < :now)
+                       AND (device_code_expires_at IS NULL OR device_code_expires_at < :now)
+                       AND COALESCE(authorization_code_expires_at, access_token_expires_at, oidc_id_token_expires_at,
+                                    refresh_token_expires_at, user_code_expires_at, device_code_expires_at) IS NOT NULL
+                     FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .param("batch", batchSize)
+                .update();
+    }
+}
