@@ -9,16 +9,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.signin.KnownBrowsers;
+import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
 
@@ -42,6 +43,9 @@ abstract class HousekeepingTest {
 
     @Autowired
     KnownBrowsers knownBrowsers;
+
+    @Value("${portvakt.issuer}")
+    String issuer;
 
     private final Instant now = Instant.now();
     private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -128,8 +132,8 @@ abstract class HousekeepingTest {
                 .param("id", expiredSession).query(Integer.class).single()).as("its attributes with it").isZero();
         assertThat(meters.get("portvakt.housekeeping.purged").tag("purge", "signin-flows").counter().count())
                 .isGreaterThanOrEqualTo(1);
-        assertThat(meters.get("portvakt.housekeeping.purged").tag("purge", "audit-events").counter().count())
-                .isGreaterThanOrEqualTo(1);
+        assertThat(new HttpAgent(issuer).get("/actuator/prometheus").body())
+                .as("what the operator scrapes").containsPattern("portvakt_housekeeping_purged_total\\{[^}]*purge=\"audit-events\"[^}]*} [1-9]");
     }
 
     @Test
