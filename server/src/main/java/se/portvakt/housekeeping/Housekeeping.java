@@ -30,7 +30,7 @@ import se.portvakt.config.PortvaktProperties;
  * for a push approval every half second.
  */
 @Component
-public class Housekeeping implements SmartLifecycle {
+class Housekeeping implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
 
@@ -68,6 +68,9 @@ public class Housekeeping implements SmartLifecycle {
         }
         try {
             for (Purge purge : these) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return true; // the server is stopping
+                }
                 if (!purgeAll(purge)) {
                     log.warn("Housekeeping lost its lease during {}; another node goes on", purge.name());
                     return true;

@@ -43,10 +43,6 @@ final class HousekeepingLease {
                 .update();
     }
 
-    String holder() {
-        return holder;
-    }
-
     private static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }

@@ -103,13 +103,21 @@ abstract class HousekeepingTest {
                 new Kind("oauth2_authorization", "id", """
                         INSERT INTO oauth2_authorization (id, registered_client_id, principal_name, authorization_grant_type,
                             access_token_value, access_token_expires_at, refresh_token_value, refresh_token_expires_at)
-                        VALUES (:key, 'c', :account, 'authorization_code', 'a', :past, 'r', :at)""",
-                        Duration.ofMinutes(-1), Duration.ofDays(30)));
+                        VALUES (:key, 'c', :account, 'authorization_code', 'a', :at, 'r', :at)""",
+                        Duration.ofDays(-8), Duration.ofHours(-1)));
         for (Kind kind : kinds) {
             insert(kind, "gone", kind.gone(), account);
             insert(kind, "kept", kind.kept(), account);
         }
-        // An authorization request waiting for consent has no token and no expiry: left alone.
+        // An authorization whose tokens expired an hour ago is kept for a logout with its ID token (above); one with
+        // a live refresh token is kept; a request waiting for consent has no token and no expiry: left alone.
+        jdbc.sql("""
+                INSERT INTO oauth2_authorization (id, registered_client_id, principal_name, authorization_grant_type,
+                    access_token_value, access_token_expires_at, refresh_token_value, refresh_token_expires_at)
+                VALUES (:id, 'c', :account, 'authorization_code', 'a', :past, 'r', :future)""")
+                .param("id", "refresh" + run).param("account", account)
+                .param("past", utc(now.minus(Duration.ofDays(8)))).param("future", utc(now.plus(Duration.ofDays(1))))
+                .update();
         jdbc.sql("""
                 INSERT INTO oauth2_authorization (id, registered_client_id, principal_name, authorization_grant_type, state)
                 VALUES (:id, 'c', :account, 'authorization_code', 's')""")
@@ -124,8 +132,8 @@ abstract class HousekeepingTest {
                     .param("keys", List.of("gone" + run, "kept" + run)).query(String.class).list())
                     .as(kind.table()).containsExactly("kept" + run);
         }
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM oauth2_authorization WHERE id = :id").param("id", "consent" + run)
-                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM oauth2_authorization WHERE id IN (:ids)")
+                .param("ids", List.of("consent" + run, "refresh" + run)).query(Integer.class).single()).isEqualTo(2);
         assertThat(jdbc.sql("SELECT PRIMARY_ID FROM SPRING_SESSION WHERE PRIMARY_ID IN (:ids)")
                 .param("ids", List.of(expiredSession, liveSession)).query(String.class).list()).containsExactly(liveSession);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM SPRING_SESSION_ATTRIBUTES WHERE SESSION_PRIMARY_ID = :id")
@@ -194,7 +202,6 @@ abstract class HousekeepingTest {
                 .param("key", prefix + run)
                 .param("account", account)
                 .param("now", utc(now))
-                .param("past", utc(now.minusSeconds(3600)))
                 .param("at", utc(now.plus(offset)))
                 .update();
     }
