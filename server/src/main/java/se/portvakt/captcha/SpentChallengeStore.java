@@ -6,15 +6,16 @@ import java.time.ZoneOffset;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+
+import se.portvakt.housekeeping.Purge;
 
 /**
  * Spent challenges in the database: the primary key on the challenge makes a second use fail in one statement,
  * on every node. Rows are only needed until the challenge expires, and are purged after.
  */
 @Component
-class SpentChallengeStore implements SpentChallenges {
+class SpentChallengeStore implements SpentChallenges, Purge {
 
     private final JdbcClient jdbc;
 
@@ -35,15 +36,20 @@ class SpentChallengeStore implements SpentChallenges {
         }
     }
 
-    /** Forgets challenges that expired before the instant: an expired challenge is refused without looking here. */
-    int purgeExpiredBefore(Instant instant) {
-        return jdbc.sql("DELETE FROM captcha_spent WHERE expires_at < :before")
-                .param("before", OffsetDateTime.ofInstant(instant, ZoneOffset.UTC))
-                .update();
+    @Override
+    public String name() {
+        return "spent-challenges";
     }
 
-    @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT2M")
-    void purgeExpired() {
-        purgeExpiredBefore(Instant.now());
+    /** Challenges that expired: an expired challenge is refused without looking here. */
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM captcha_spent WHERE challenge IN
+                    (SELECT challenge FROM captcha_spent WHERE expires_at < :now FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .param("batch", batchSize)
+                .update();
     }
 }

@@ -26,7 +26,9 @@ public record PortvaktProperties(
         @DefaultValue TwoFactor twoFactor,
         @DefaultValue Authenticator authenticator,
         @DefaultValue Push push,
-        @DefaultValue Geoip geoip) {
+        @DefaultValue Geoip geoip,
+        @DefaultValue Housekeeping housekeeping,
+        @DefaultValue Audit audit) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -253,4 +255,47 @@ public record PortvaktProperties(
      *     means no lookups, and no place is shown
      */
     public record Geoip(String database) {}
+
+    /**
+     * Purging what has outlived its use, by one node at a time (decision 0030).
+     *
+     * @param every the pause between two runs on a node (whichever node holds the lease purges)
+     * @param batchSize rows deleted by one statement; a purge repeats until a batch comes back short
+     * @param pause the wait between two batches, so a backlog does not hold the database for long
+     * @param lease how long a node holds the right to purge without renewing it (it renews before every batch);
+     *     longer than the clocks of the nodes can differ, shorter than an operator wants to wait after a crash
+     */
+    public record Housekeeping(
+            @DefaultValue("5m") Duration every,
+            @DefaultValue("500") int batchSize,
+            @DefaultValue("100ms") Duration pause,
+            @DefaultValue("2m") Duration lease) {
+
+        public Housekeeping {
+            if (batchSize < 1) {
+                throw new RefusedSetting("portvakt.housekeeping.batch-size is " + batchSize + ".",
+                        "Set it to a number of rows of 1 or more (500 by default).");
+            }
+        }
+    }
+
+    /**
+     * The audit log.
+     *
+     * @param retention how long an event is kept before housekeeping purges it; at least 90 days, because My account
+     *     shows a person 90 days of their activity
+     */
+    public record Audit(@DefaultValue("400d") Duration retention) {
+
+        /** What My account shows, so the shortest retention. */
+        public static final Duration SHOWN = Duration.ofDays(90);
+
+        public Audit {
+            if (retention.compareTo(SHOWN) < 0) {
+                throw new RefusedSetting("portvakt.audit.retention is " + retention.toDays() + " days, but My account"
+                        + " shows a person " + SHOWN.toDays() + " days of their activity.",
+                        "Set portvakt.audit.retention to 90d or more (400d by default), or leave it out.");
+            }
+        }
+    }
 }

@@ -8,9 +8,10 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import se.portvakt.housekeeping.Purge;
 
 /**
  * The second factors of accounts ({@code account_factor}) and the ones being set up ({@code pending_factor}).
@@ -18,7 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * so two nodes (or two requests) cannot both pass the same secret.
  */
 @Repository
-public class FactorStore {
+public class FactorStore implements Purge {
 
     /** A factor being set up: its secret (encrypted key or hash) or its phone number. */
     public record Pending(String secret, String phone) {}
@@ -169,9 +170,21 @@ public class FactorStore {
         return removed == null ? 0 : removed;
     }
 
-    @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT2M")
-    void purgeExpired() {
-        jdbc.sql("DELETE FROM pending_factor WHERE expires_at < :now").param("now", utc(Instant.now())).update();
+    @Override
+    public String name() {
+        return "pending-factors";
+    }
+
+    /** Factors whose set-up was begun and not finished in time. */
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM pending_factor WHERE (account_id, kind) IN
+                    (SELECT account_id, kind FROM pending_factor WHERE expires_at < :now FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("now", utc(now))
+                .param("batch", batchSize)
+                .update();
     }
 
     private int deletePending(String accountId, FactorKind kind) {

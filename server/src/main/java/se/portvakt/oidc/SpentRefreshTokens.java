@@ -6,10 +6,10 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import se.portvakt.factor.Sha256;
+import se.portvakt.housekeeping.Purge;
 
 /**
  * Refresh tokens that were rotated away, kept as SHA-256 with their authorization: Spring's row holds only a
@@ -17,7 +17,7 @@ import se.portvakt.factor.Sha256;
  * A row lives as long as the family's newest token could, then is purged.
  */
 @Component
-class SpentRefreshTokens {
+class SpentRefreshTokens implements Purge {
 
     private final JdbcClient jdbc;
 
@@ -45,15 +45,20 @@ class SpentRefreshTokens {
                 .optional();
     }
 
-    /** Forgets tokens whose family expired before the instant: nothing is left to revoke. */
-    int purgeExpiredBefore(Instant instant) {
-        return jdbc.sql("DELETE FROM spent_refresh_token WHERE expires_at < :before")
-                .param("before", OffsetDateTime.ofInstant(instant, ZoneOffset.UTC))
-                .update();
+    @Override
+    public String name() {
+        return "spent-refresh-tokens";
     }
 
-    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT15M")
-    void purgeExpired() {
-        purgeExpiredBefore(Instant.now());
+    /** Tokens whose family expired: nothing is left to revoke. */
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM spent_refresh_token WHERE token_hash IN
+                    (SELECT token_hash FROM spent_refresh_token WHERE expires_at < :now FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .param("batch", batchSize)
+                .update();
     }
 }

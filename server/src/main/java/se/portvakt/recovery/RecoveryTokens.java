@@ -13,9 +13,10 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+
+import se.portvakt.housekeeping.Purge;
 
 /**
  * The secrets in recovery links: 256 random bits from {@link SecureRandom}, stored only as their SHA-256,
@@ -23,7 +24,7 @@ import org.springframework.transaction.annotation.Transactional;
  * with the same link cannot both succeed. Opening a link (GET) only looks; the person's button (POST) spends it.
  */
 @Repository
-class RecoveryTokens {
+class RecoveryTokens implements Purge {
 
     /** Who a valid link is for, and which sign-in asked for it. */
     record Grant(String accountId, String flowId) {}
@@ -116,10 +117,20 @@ class RecoveryTokens {
                 .optional();
     }
 
-    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
-    void purgeOld() {
-        jdbc.sql("DELETE FROM recovery_token WHERE expires_at < :before")
-                .param("before", utc(Instant.now().minus(Duration.ofDays(30))))
+    @Override
+    public String name() {
+        return "recovery-tokens";
+    }
+
+    /** Links 30 days after they expired. */
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM recovery_token WHERE token_hash IN
+                    (SELECT token_hash FROM recovery_token WHERE expires_at < :before FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("before", utc(now.minus(Duration.ofDays(30))))
+                .param("batch", batchSize)
                 .update();
     }
 

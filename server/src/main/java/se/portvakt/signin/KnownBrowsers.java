@@ -15,11 +15,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.factor.Sha256;
+import se.portvakt.housekeeping.Purge;
 
 /**
  * The browser in which an account last signed in: at every completed sign-in the browser gets a new random mark
@@ -27,7 +27,7 @@ import se.portvakt.factor.Sha256;
  * serves the owner's own browser past the limits that strangers can use up (decision 0015).
  */
 @Component
-public class KnownBrowsers {
+public class KnownBrowsers implements Purge {
 
     static final String COOKIE = "PORTVAKT_BROWSER";
     private static final Duration LIFETIME = Duration.ofDays(90);
@@ -93,9 +93,21 @@ public class KnownBrowsers {
                 .toString());
     }
 
-    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT15M")
-    void purgeExpired() {
-        jdbc.sql("DELETE FROM known_browser WHERE expires_at < :now").param("now", utc(Instant.now())).update();
+    @Override
+    public String name() {
+        return "known-browsers";
+    }
+
+    /** Browsers whose mark expired. */
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM known_browser WHERE mark_hash IN
+                    (SELECT mark_hash FROM known_browser WHERE expires_at < :now FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("now", utc(now))
+                .param("batch", batchSize)
+                .update();
     }
 
     private static boolean wellFormed(String mark) {

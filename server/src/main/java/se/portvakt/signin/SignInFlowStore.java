@@ -11,14 +11,14 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 
 import se.portvakt.account.EmailAddress;
+import se.portvakt.housekeeping.Purge;
 
 /** Keeps sign-in flows in the database, so that any node can serve the next step. */
 @Repository
-class SignInFlowStore {
+class SignInFlowStore implements Purge {
 
     private final JdbcClient jdbc;
 
@@ -88,9 +88,21 @@ class SignInFlowStore {
         jdbc.sql("DELETE FROM signin_flow WHERE id = :id").param("id", id).update();
     }
 
-    @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")
-    void purgeExpired() {
-        jdbc.sql("DELETE FROM signin_flow WHERE expires_at < :now").param("now", utc(Instant.now())).update();
+    @Override
+    public String name() {
+        return "signin-flows";
+    }
+
+    /** Flows that expired: a person coming back to one starts again. */
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM signin_flow WHERE id IN
+                    (SELECT id FROM signin_flow WHERE expires_at < :now FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("now", utc(now))
+                .param("batch", batchSize)
+                .update();
     }
 
     private static java.util.Map<String, Object> parameters(SignInFlow flow) {

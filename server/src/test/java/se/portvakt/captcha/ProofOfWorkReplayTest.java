@@ -91,7 +91,7 @@ abstract class ProofOfWorkReplayTest {
         assertThat(store.spend(expired, Instant.now().minusSeconds(60))).isTrue();
         assertThat(store.spend(live, Instant.now().plusSeconds(600))).isTrue();
 
-        store.purgeExpiredBefore(Instant.now());
+        store.purgeBatch(Instant.now(), 1_000);
 
         assertThat(jdbc.sql("SELECT challenge FROM captcha_spent WHERE challenge IN (:ids)")
                 .param("ids", List.of(expired, live)).query(String.class).list()).containsExactly(live);

@@ -104,10 +104,10 @@ abstract class CodesAndRefreshTokensAreSpentOnceTest {
         Instant familyExpires = jdbc.sql("SELECT refresh_token_expires_at FROM oauth2_authorization WHERE id = :id")
                 .param("id", authorization).query(OffsetDateTime.class).single().toInstant();
 
-        spentRefreshTokens.purgeExpiredBefore(familyExpires.minusSeconds(1));
+        spentRefreshTokens.purgeBatch(familyExpires.minusSeconds(1), 1_000);
         assertThat(spentRefreshTokens.authorizationOf(first)).contains(authorization);
 
-        spentRefreshTokens.purgeExpiredBefore(familyExpires.plusSeconds(1));
+        spentRefreshTokens.purgeBatch(familyExpires.plusSeconds(1), 1_000);
         assertThat(spentRefreshTokens.authorizationOf(first)).isEmpty();
     }
 

@@ -19,7 +19,7 @@ import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
 import se.portvakt.testing.Race;
 
-/** Fixed-window counting of failed attempts, in the database that every node shares. */
+/** Sliding-window counting of failed attempts, in the database that every node shares. */
 abstract class AttemptLimiterTest {
 
     @OnH2
@@ -123,7 +123,7 @@ abstract class AttemptLimiterTest {
     void endedWindowsArePurged() {
         Limit limit = new Limit("test." + UUID.randomUUID(), 1, Duration.ofHours(1));
         limiter.record(limit, "old");
-        assertThat(limiter.purgeBefore(Instant.now().plus(Duration.ofDays(1)))).isPositive();
+        assertThat(limiter.purgeBatch(Instant.now().plus(Duration.ofDays(1)), 1_000)).isPositive();
         assertThat(limiter.blockedFor(limit, "old")).isZero();
     }
 
@@ -177,6 +177,57 @@ abstract class AttemptLimiterTest {
         List<Admission> admissions = Race.run(64, () -> limiter.admit(new Counted(limit, "raced")));
 
         assertThat(admissions).filteredOn(Admitted.class::isInstance).hasSize(8);
+    }
+
+    @Test
+    void aBurstOnBothSidesOfAWindowsEndIsCountedTogether() throws InterruptedException {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 10, Duration.ofSeconds(6));
+        sleepUntilBeforeTheEnd(limit, Duration.ofMillis(700));
+        for (int i = 0; i < 10; i++) {
+            assertThat(limiter.admit(new Counted(limit, "key"))).as("attempt %d", i + 1).isInstanceOf(Admitted.class);
+        }
+        long left = limit.window().toMillis() - Instant.now().toEpochMilli() % limit.window().toMillis();
+        assertThat(left).as("the first burst ended in its window").isLessThan(700);
+        Thread.sleep(left + 50);
+
+        List<Admission> second = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            second.add(limiter.admit(new Counted(limit, "key")));
+        }
+
+        // Fixed windows admitted all ten again: twenty within a second against a limit of ten per six seconds.
+        assertThat(second).as("the previous window's ten still weigh about 9.9").filteredOn(Admitted.class::isInstance)
+                .hasSizeLessThanOrEqualTo(1);
+        Blocked blocked = (Blocked) second.get(second.size() - 1);
+        // 1 + 10 * (1 - t / 6 s) < 10 once t > 0.6 s into the window: a wait of about 0.5 s, not the 5.9 s to its end.
+        assertThat(blocked.retryAfter()).isPositive().isLessThan(Duration.ofMillis(600));
+        assertThat(limiter.blockedFor(limit, "key")).isLessThanOrEqualTo(blocked.retryAfter());
+        Thread.sleep(blocked.retryAfter().toMillis());
+        assertThat(limiter.admit(new Counted(limit, "key"))).as("after the wait it said").isInstanceOf(Admitted.class);
+    }
+
+    @Test
+    void aKeyOverItsLimitInTheLastWindowWaitsUntilEnoughHasSlidOut() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 4, Duration.ofHours(1));
+        Instant now = Instant.parse("2026-11-30T10:15:00Z"); // a quarter into the window
+        Sliding sliding = Sliding.at(limit, now);
+
+        assertThat(sliding.weight()).isEqualTo(0.75);
+        assertThat(sliding.admits(new Sliding.Hits(0, 5))).as("3.75 < 4").isTrue();
+        assertThat(sliding.admits(new Sliding.Hits(1, 4))).as("4.0").isFalse();
+        // 1 + 4 * (1 - t) < 4 once t > 1/4: the earliest moment is now, plus a millisecond.
+        assertThat(sliding.retryAfter(new Sliding.Hits(1, 4))).isEqualTo(Duration.ofMillis(1));
+        // 2 + 4 * (1 - t) < 4 once t > 1/2 of the window: in a quarter of an hour.
+        assertThat(sliding.retryAfter(new Sliding.Hits(2, 4))).isEqualTo(Duration.ofMinutes(15).plusMillis(1));
+        // Its own 8 over a limit of 4: into the next window, until half of this one has slid out.
+        assertThat(sliding.retryAfter(new Sliding.Hits(8, 0))).isEqualTo(Duration.ofMinutes(45 + 30).plusMillis(1));
+    }
+
+    /** Sleeps until {@code before} the end of the current window (or the next one, when less is left). */
+    private static void sleepUntilBeforeTheEnd(Limit limit, Duration before) throws InterruptedException {
+        long windowMillis = limit.window().toMillis();
+        long left = windowMillis - Instant.now().toEpochMilli() % windowMillis;
+        Thread.sleep(left > before.toMillis() ? left - before.toMillis() : left + windowMillis - before.toMillis());
     }
 
     /** Waits, when needed, so that a test's attempts all fall in one window, not on both sides of its end. */

@@ -3,8 +3,9 @@ package se.portvakt.testing;
 import java.time.Duration;
 
 /**
- * Limits count in fixed windows, and attempts on both sides of a window's end are counted apart: a test that
- * needs its attempts in one window waits for the next one when too little of this one is left.
+ * Limits keep their counts per fixed window and weigh the previous window's count by the part of it still inside
+ * the sliding window: a test that counts exactly wants its attempts in one window, not weighed across an edge,
+ * so it waits for the next one when too little of this one is left.
  */
 public final class LimitWindows {
 

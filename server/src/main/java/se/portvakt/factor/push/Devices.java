@@ -11,13 +11,13 @@ import java.util.Optional;
 import com.nimbusds.jose.jwk.ECKey;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.delivery.push.PushSubscription;
+import se.portvakt.housekeeping.Purge;
 
 /**
  * The devices paired with accounts (decision 0019): their public keys, push subscriptions, and the message ids
@@ -25,7 +25,7 @@ import se.portvakt.delivery.push.PushSubscription;
  * refused with 401, and the app forgets the account.
  */
 @Component
-public class Devices {
+public class Devices implements Purge {
 
     /** How long a message id is remembered: longer than any {@code iat} that passes the 120-second check. */
     static final Duration MESSAGE_MEMORY = Duration.ofMinutes(10);
@@ -193,10 +193,20 @@ public class Devices {
                 .list();
     }
 
-    @Scheduled(fixedDelayString = "PT5M", initialDelayString = "PT5M")
-    void forgetOldMessageIds() {
-        jdbc.sql("DELETE FROM authenticator_message WHERE seen_at < :before")
-                .param("before", Rows.utc(Instant.now().minus(MESSAGE_MEMORY)))
+    @Override
+    public String name() {
+        return "authenticator-messages";
+    }
+
+    /** Message ids older than a message may be: a replay of one is refused by its age. */
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM authenticator_message WHERE (device_id, jti) IN
+                    (SELECT device_id, jti FROM authenticator_message WHERE seen_at < :before FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("before", Rows.utc(now.minus(MESSAGE_MEMORY)))
+                .param("batch", batchSize)
                 .update();
     }
 

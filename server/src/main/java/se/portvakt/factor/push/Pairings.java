@@ -7,13 +7,13 @@ import java.util.Optional;
 import com.nimbusds.jose.jwk.ECKey;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.delivery.push.PushSubscription;
 import se.portvakt.factor.Sha256;
+import se.portvakt.housekeeping.Purge;
 
 /**
  * Pairing codes (decision 0019, journey step 4a): random, stored as their SHA-256, bound to the account and the
@@ -21,7 +21,7 @@ import se.portvakt.factor.Sha256;
  * conditional UPDATE that names the device they paired, so of many devices racing one code exactly one pairs.
  */
 @Component
-public class Pairings {
+public class Pairings implements Purge {
 
     /** A device paired by a code that the sign-in {@code flowId} showed. */
     record Paired(Device device, String flowId) {}
@@ -120,10 +120,20 @@ public class Pairings {
         return paired;
     }
 
-    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
-    void purgeOld() {
-        jdbc.sql("DELETE FROM authenticator_pairing WHERE expires_at < :before")
-                .param("before", Rows.utc(Instant.now().minus(Duration.ofDays(1))))
+    @Override
+    public String name() {
+        return "pairings";
+    }
+
+    /** Pairing codes a day after they expired. */
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM authenticator_pairing WHERE code_hash IN
+                    (SELECT code_hash FROM authenticator_pairing WHERE expires_at < :before FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("before", Rows.utc(now.minus(Duration.ofDays(1))))
+                .param("batch", batchSize)
                 .update();
     }
 }

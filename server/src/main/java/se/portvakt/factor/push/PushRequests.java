@@ -21,7 +21,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.task.TaskExecutor;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -31,6 +30,7 @@ import se.portvakt.config.PortvaktProperties;
 import se.portvakt.delivery.push.PushOutcome;
 import se.portvakt.delivery.push.PushSender;
 import se.portvakt.geoip.Places;
+import se.portvakt.housekeeping.Purge;
 
 /**
  * Requests to approve a sign-in on a paired device (journey step 5, push; decision 0019). One request is pending
@@ -38,7 +38,7 @@ import se.portvakt.geoip.Places;
  * UPDATE; a wrong number counts as a denial; the browser goes on with an approval once ({@link #spend}).
  */
 @Component
-public class PushRequests {
+public class PushRequests implements Purge {
 
     private static final Logger log = LoggerFactory.getLogger(PushRequests.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -357,10 +357,20 @@ public class PushRequests {
         }
     }
 
-    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT10M")
-    void purgeOld() {
-        jdbc.sql("DELETE FROM push_request WHERE expires_at < :before")
-                .param("before", Rows.utc(Instant.now().minus(Duration.ofDays(30))))
+    @Override
+    public String name() {
+        return "push-requests";
+    }
+
+    /** Requests 30 days after they expired, when no report or pause looks back at them. */
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM push_request WHERE id IN
+                    (SELECT id FROM push_request WHERE expires_at < :before FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("before", Rows.utc(now.minus(Duration.ofDays(30))))
+                .param("batch", batchSize)
                 .update();
     }
 

@@ -17,13 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.delivery.sms.SmsMessage;
 import se.portvakt.factor.KeyedHash;
 import se.portvakt.delivery.sms.SmsSender;
+import se.portvakt.housekeeping.Purge;
 import se.portvakt.ratelimit.AttemptLimiter;
 import se.portvakt.ratelimit.AttemptLimiter.Admission;
 import se.portvakt.ratelimit.AttemptLimiter.Counted;
@@ -39,7 +39,7 @@ import se.portvakt.ratelimit.AttemptLimiter.Limit;
  * number whichever accounts ask (SMS pumping: many accounts texting one premium-rate number).
  */
 @Component
-public class SmsCodes {
+public class SmsCodes implements Purge {
 
     /** What a code is for; a code for one purpose never passes for the other. */
     public enum Purpose { SIGN_IN, CONFIRM_NUMBER }
@@ -225,10 +225,20 @@ public class SmsCodes {
                 .optional();
     }
 
-    @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT3M")
-    void purgeOld() {
-        jdbc.sql("DELETE FROM sms_code WHERE expires_at < :before")
-                .param("before", utc(Instant.now().minus(Duration.ofDays(1))))
+    @Override
+    public String name() {
+        return "sms-codes";
+    }
+
+    /** Codes a day after they expired, when no resend limit looks at them any more. */
+    @Override
+    public int purgeBatch(Instant now, int batchSize) {
+        return jdbc.sql("""
+                DELETE FROM sms_code WHERE id IN
+                    (SELECT id FROM sms_code WHERE expires_at < :before FETCH FIRST :batch ROWS ONLY)
+                """)
+                .param("before", utc(now.minus(Duration.ofDays(1))))
+                .param("batch", batchSize)
                 .update();
     }
 

@@ -229,7 +229,8 @@ abstract class PasswordStepHandlerTest {
         var limits = new PortvaktProperties.Limits(perAccount, perAccount, 1_000, WINDOW, 20, 50);
         var settings = new PortvaktProperties(properties.issuer(), null, properties.password(), properties.signin(), limits,
                 properties.tokens(), properties.recovery(), properties.factors(), properties.sms(),
-                properties.twoFactor(), properties.authenticator(), properties.push(), properties.geoip());
+                properties.twoFactor(), properties.authenticator(), properties.push(), properties.geoip(),
+                properties.housekeeping(), properties.audit());
         return new PasswordStep(accounts, passwordHasher, limiter, audit, metrics, route, captcha, settings);
     }
 
