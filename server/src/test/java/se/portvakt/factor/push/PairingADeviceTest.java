@@ -2,6 +2,7 @@ package se.portvakt.factor.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -179,8 +180,15 @@ abstract class PairingADeviceTest {
         });
         HttpResponse<String> form = phone.post("/pair", "application/x-www-form-urlencoded", signed.getBytes(StandardCharsets.US_ASCII));
         assertThat(form.statusCode()).as("not application/jose").isEqualTo(400);
-        HttpResponse<String> huge = phone.post("/pair", "application/jose", new byte[5 * 1024 * 1024]);
-        assertThat(huge.statusCode()).as("5 MiB").isEqualTo(400);
+        // The server answers 400 without reading all 5 MiB and closes the connection; when the close (a TCP reset,
+        // with the body still arriving) overtakes its answer, the client sees the connection end instead. Either is a
+        // refusal; what must never come is an answer other than 400.
+        try {
+            HttpResponse<String> huge = phone.post("/pair", "application/jose", new byte[5 * 1024 * 1024]);
+            assertThat(huge.statusCode()).as("5 MiB").isEqualTo(400);
+        } catch (AssertionError connectionEnded) {
+            assertThat(connectionEnded).hasMessageStartingWith("request to ").hasCauseInstanceOf(IOException.class);
+        }
 
         HttpResponse<String> get = new HttpAgent(settings.issuer()).get("/authenticator/api/pair");
         assertThat(get.statusCode()).as("GET").isEqualTo(405);
