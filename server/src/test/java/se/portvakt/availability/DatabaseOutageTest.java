@@ -63,7 +63,7 @@ class DatabaseOutageTest {
             assertThat(OidcClient.json(token).get("error").asString()).isEqualTo("temporarily_unavailable");
             assertThat(took).as("the pool gives up in a few seconds").isLessThan(Duration.ofSeconds(10));
 
-            for (String page : new String[] {authorize, "/signin", "/recovery/forgot"}) {
+            for (String page : new String[] {authorize, "/signin", "/signin/forgot"}) {
                 HttpResponse<String> answer = browser.get(page);
                 assertThat(answer.statusCode()).as(page).isEqualTo(503);
                 assertThat(answer.headers().firstValue("Retry-After")).as(page).isPresent();
@@ -72,6 +72,7 @@ class DatabaseOutageTest {
                 assertThat(answer.body()).as(page).contains("Just a moment")
                         .doesNotContain("Exception", "at se.portvakt", "at org.", "SQL");
             }
+            assertThat(browser.get("/css/portvakt.css").statusCode()).as("the page keeps its look").isEqualTo(200);
             HttpResponse<String> email = browser.post("/signin", Map.of("email", "signed.in@example.com"));
             assertThat(email.statusCode()).isEqualTo(503);
             assertThat(email.body()).contains("Just a moment").doesNotContain("Exception");
