@@ -63,10 +63,20 @@ class Unavailable {
         response.setHeader("X-Content-Type-Options", "nosniff");
         var exchange = JakartaServletWebApplication.buildApplication(request.getServletContext())
                 .buildExchange(request, response);
-        String again = "GET".equals(request.getMethod()) ? request.getRequestURI()
-                + (request.getQueryString() == null ? "" : "?" + request.getQueryString()) : null;
-        var context = new WebContext(exchange, languages.resolveLocale(request), Map.of("again", again == null ? "" : again));
+        var context = new WebContext(exchange, languages.resolveLocale(request), Map.of("again", again(request)));
         templates.process("unavailable", context, response.getWriter());
+    }
+
+    /**
+     * The same request again, for "Try again": only a GET, and only a path on this server (this answer may come
+     * before Spring Security's firewall, so {@code //elsewhere} is refused here); empty for none.
+     */
+    static String again(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        if (!"GET".equals(request.getMethod()) || !path.startsWith("/") || path.startsWith("//") || path.contains("\\")) {
+            return "";
+        }
+        return path + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
     }
 
     static boolean isForPrograms(HttpServletRequest request) {
