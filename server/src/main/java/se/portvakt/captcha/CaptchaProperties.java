@@ -28,14 +28,19 @@ public record CaptchaProperties(
     /**
      * The built-in proof of work.
      *
-     * @param hmacKey the key that signs challenges; every node of a cluster needs the same one. Empty means a
-     *     random key per process, which suits one node (a restart voids the challenges on open pages)
+     * @param hmacKey the key that signs challenges; when set, every node of a cluster must have the same one. Empty
+     *     means a random key made at the first start and kept (encrypted) in the database, which every node reads
      * @param maxNumber the largest secret number; a browser tries half of them on average, so this sets the
      *     cost (the default took about 0.3 s in headless Chromium on a small server; a phone is a few times slower)
      * @param challengeTtl how long a challenge can be solved and submitted
+     * @param challengesPerAddress challenges one client address may fetch per {@code challengeWindow}; a page with
+     *     the widget fetches one, so an office behind one address needs room, while a flood is cut off
+     * @param challengeWindow the window of that limit
      */
     public record Altcha(
             String hmacKey,
             @DefaultValue("20000") long maxNumber,
-            @DefaultValue("10m") Duration challengeTtl) {}
+            @DefaultValue("10m") Duration challengeTtl,
+            @DefaultValue("60") int challengesPerAddress,
+            @DefaultValue("1m") Duration challengeWindow) {}
 }

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -69,8 +70,11 @@ public final class TrainingRun {
             public void onApplicationEvent(ApplicationEvent event) {
                 if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
                     onFreePorts(prepared.getEnvironment());
-                } else if (event instanceof ApplicationReadyEvent ready) {
-                    new Thread(() -> trainAndExit(ready.getApplicationContext()), "training-run").start();
+                } else if (event instanceof AvailabilityChangeEvent<?> change
+                        && change.getState() == ReadinessState.ACCEPTING_TRAFFIC
+                        && change.getSource() instanceof ConfigurableApplicationContext context) {
+                    // Not at ApplicationReadyEvent: the node answers 503 until it accepts traffic, just after.
+                    new Thread(() -> trainAndExit(context), "training-run").start();
                 }
             }
         });

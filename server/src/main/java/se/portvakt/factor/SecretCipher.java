@@ -23,7 +23,8 @@ import se.portvakt.config.PortvaktProperties;
  * cannot be hashed) with AES-256-GCM under the key {@value #SETTING}. The associated data is the account id, so
  * a ciphertext copied to another account's row does not decrypt. The token signing keys are sealed with it too
  * (oidc's {@code SigningKeys}), with {@code signing-key:} and the key id as associated data, which no account id
- * is: neither kind of ciphertext passes for the other; so is the Web Push VAPID key ({@code vapid-key:} and its id).
+ * is: neither kind of ciphertext passes for the other; so is the Web Push VAPID key ({@code vapid-key:} and its id),
+ * and the secrets every node shares (cluster's {@code SharedSecrets}: {@code shared-secret:} and the name).
  *
  * <p>Stored form: {@code v1:} and the base64url (no padding) of a random 12-byte IV followed by the ciphertext
  * and its 16-byte tag. The prefix names the format and the key generation: a key rotation can add a

@@ -1,0 +1,72 @@
+package se.portvakt.availability;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Turns a request that failed because the database cannot be reached into a calm 503 (see {@link Unavailable}),
+ * instead of an error page with status 500 or, from the protocol endpoints, whatever Spring's filters make of an
+ * exception they do not expect. It runs outside the HTTP session's filter, whose session lives in the database
+ * too. One line is logged per such request, without a stack trace: the cause is outside Portvakt. When the database
+ * is back, the connection pool makes new connections on demand, so the node recovers without a restart.
+ */
+final class DatabaseOutage extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseOutage.class);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    private final Unavailable unavailable;
+
+    DatabaseOutage(Unavailable unavailable) {
+        this.unavailable = unavailable;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        try {
+            chain.doFilter(request, response);
+        } catch (ServletException | IOException | RuntimeException failure) {
+            Throwable cause = outageIn(failure);
+            if (cause == null || response.isCommitted()) {
+                throw failure;
+            }
+            log.warn("The database cannot be reached: {} {} answered 503 ({})", request.getMethod(),
+                    request.getRequestURI(), cause.toString());
+            response.reset();
+            unavailable.answer(request, response, RETRY_AFTER);
+        }
+    }
+
+    /**
+     * The exception in the chain of causes that says the database cannot be reached (no connection within the
+     * pool's timeout, a connection that broke, a server that is shutting down or starting), or null.
+     */
+    static Throwable outageIn(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DataAccessResourceFailureException || t instanceof SQLTransientConnectionException
+                    || t instanceof SQLNonTransientConnectionException || t instanceof SQLRecoverableException) {
+                return t;
+            }
+            // Connection exceptions (class 08) and "the server is shutting down or starting" (57P01-57P03).
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return t;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,142 @@
+package se.portvakt.availability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.OidcClient;
+import se.portvakt.testing.TcpProxy;
+import se.portvakt.testing.TestDatabase;
+import se.portvakt.testing.TestPeople;
+import se.portvakt.testing.TestServer;
+
+/**
+ * A node whose PostgreSQL cannot be reached (a proxy between the node and the shared PostgreSQL is cut, so no
+ * other test's database goes away): a browser gets a calm 503 page and a program an RFC 6749
+ * {@code temporarily_unavailable} with 503 and Retry-After, within a few seconds, never a 500 or a stack trace;
+ * when the database is back, the node serves again without a restart. A node started while the database is away
+ * waits, says so in the log, and starts when it is back.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DatabaseOutageTest {
+
+    private final TcpProxy proxy = new TcpProxy("127.0.0.1", 5432);
+    private final TestDatabase database = new TestDatabase.Postgres();
+    private final String name = TestDatabase.newName();
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        database.drop(name);
+    }
+
+    @Test
+    void duringAnOutageRequestsGetACalm503AndTheNodeRecoversWhenTheDatabaseIsBack() {
+        try (TestServer node = TestServer.start(database, name, throughTheProxy())) {
+            HttpAgent machine = new HttpAgent(node.issuer())
+                    .header("Authorization", OidcClient.basic("test-machine", "test-machine-secret"));
+            HttpAgent browser = TestPeople.browser(node.issuer());
+            String authorize = OidcClient.web().authorizationUrl();
+            assertThat(token(machine).statusCode()).isEqualTo(200);
+            assertThat(browser.follow(browser.get(authorize)).statusCode()).as("the sign-in page").isEqualTo(200);
+
+            proxy.cut();
+
+            long start = System.nanoTime();
+            HttpResponse<String> token = token(machine);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(token.statusCode()).isEqualTo(503);
+            assertThat(token.headers().firstValue("Retry-After")).isPresent();
+            assertThat(token.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            assertThat(OidcClient.json(token).get("error").asString()).isEqualTo("temporarily_unavailable");
+            assertThat(took).as("the pool gives up in a few seconds").isLessThan(Duration.ofSeconds(10));
+
+            for (String page : new String[] {authorize, "/signin", "/signin/forgot"}) {
+                HttpResponse<String> answer = browser.get(page);
+                assertThat(answer.statusCode()).as(page).isEqualTo(503);
+                assertThat(answer.headers().firstValue("Retry-After")).as(page).isPresent();
+                assertThat(answer.headers().firstValue("Content-Type")).as(page).hasValueSatisfying(
+                        type -> assertThat(type).startsWith("text/html"));
+                assertThat(answer.body()).as(page).contains("Just a moment")
+                        .doesNotContain("Exception", "at se.portvakt", "at org.", "SQL");
+            }
+            assertThat(browser.get("/css/portvakt.css").statusCode()).as("the page keeps its look").isEqualTo(200);
+            HttpResponse<String> email = browser.post("/signin", Map.of("email", "signed.in@example.com"));
+            assertThat(email.statusCode()).isEqualTo(503);
+            assertThat(email.body()).contains("Just a moment").doesNotContain("Exception");
+            assertThat(new HttpAgent(node.issuer()).get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+
+            proxy.restore();
+
+            assertThat(eventually(() -> token(machine).statusCode() == 200))
+                    .as("tokens again, without a restart").isTrue();
+            HttpAgent next = TestPeople.browser(node.issuer());
+            assertThat(next.follow(next.get(OidcClient.web().authorizationUrl())).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aNodeStartedWhileTheDatabaseIsDownWaitsSaysSoAndStartsWhenItIsBack(CapturedOutput output) throws Exception {
+        proxy.cut();
+        CompletableFuture<TestServer> starting = CompletableFuture.supplyAsync(
+                () -> TestServer.start(database, name, throughTheProxy()));
+        try {
+            assertThat(eventually(() -> output.getOut().contains("cannot be reached")))
+                    .as("says that it waits").isTrue();
+            Thread.sleep(2_000);
+            assertThat(starting).as("still waiting").isNotDone();
+            assertThat(output.getOut() + output.getErr()).doesNotContain("Exception during pool initialization");
+
+            proxy.restore();
+
+            try (TestServer node = starting.get(60, TimeUnit.SECONDS)) {
+                assertThat(new HttpAgent(node.issuer()).get("/.well-known/openid-configuration").statusCode())
+                        .isEqualTo(200);
+                assertThat(output.getOut()).contains("is reachable; starting");
+            }
+        } finally {
+            proxy.restore();
+            if (!starting.isDone()) {
+                starting.get(60, TimeUnit.SECONDS).close();
+            }
+        }
+    }
+
+    private Map<String, String> throughTheProxy() {
+        return Map.of("spring.datasource.url",
+                "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test?currentSchema=" + name,
+                "logging.level.se.portvakt.availability", "INFO");
+    }
+
+    private static HttpResponse<String> token(HttpAgent machine) {
+        return machine.post("/oauth2/token", OidcClient.form("grant_type", "client_credentials", "scope", "hr.read"));
+    }
+
+    private static boolean eventually(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+}

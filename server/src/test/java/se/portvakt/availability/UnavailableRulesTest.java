@@ -1,0 +1,65 @@
+package se.portvakt.availability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.jdbc.UncategorizedSQLException;
+import org.springframework.mock.web.MockHttpServletRequest;
+
+/** Who gets JSON and who a page, which link "Try again" follows, and which failures count as an outage. */
+class UnavailableRulesTest {
+
+    @Test
+    void programsGetJsonAndBrowsersAPageAlsoAtTheAuthorizationEndpoint() {
+        assertThat(Unavailable.isForPrograms(get("/oauth2/token"))).isTrue();
+        assertThat(Unavailable.isForPrograms(get("/.well-known/openid-configuration"))).isTrue();
+        assertThat(Unavailable.isForPrograms(get("/userinfo"))).isTrue();
+        assertThat(Unavailable.isForPrograms(get("/captcha/challenge"))).isTrue();
+        assertThat(Unavailable.isForPrograms(get("/authenticator/api/pending"))).isTrue();
+        assertThat(Unavailable.isForPrograms(get("/oauth2/authorize"))).isFalse();
+        assertThat(Unavailable.isForPrograms(get("/signin"))).isFalse();
+        assertThat(Unavailable.isForPrograms(get("/connect/logout"))).isFalse();
+    }
+
+    @Test
+    void tryAgainRepeatsAGetOnThisServerOnly() {
+        MockHttpServletRequest authorize = get("/oauth2/authorize");
+        authorize.setQueryString("client_id=a&state=b");
+        assertThat(Unavailable.again(authorize)).isEqualTo("/oauth2/authorize?client_id=a&state=b");
+        assertThat(Unavailable.again(get("//evil.example/x"))).isEmpty();
+        assertThat(Unavailable.again(get("/\\evil.example/x"))).isEmpty();
+        assertThat(Unavailable.again(new MockHttpServletRequest("POST", "/signin"))).isEmpty();
+    }
+
+    @Test
+    void onlyConnectionFailuresAreAnOutage() {
+        assertThat(DatabaseOutage.outageIn(new RuntimeException(new CannotGetJdbcConnectionException("no",
+                new SQLTransientConnectionException("timed out"))))).isNotNull();
+        assertThat(DatabaseOutage.outageIn(new UncategorizedSQLException("x", "SELECT 1",
+                new SQLException("terminating connection due to administrator command", "57P01")))).isNotNull();
+        assertThat(DatabaseOutage.outageIn(new UncategorizedSQLException("x", "SELECT 1",
+                new SQLException("I/O error", "08006")))).isNotNull();
+        assertThat(DatabaseOutage.outageIn(new DataIntegrityViolationException("duplicate"))).isNull();
+        assertThat(DatabaseOutage.outageIn(new UncategorizedSQLException("x", "SELECT 1",
+                new SQLException("syntax", "42601")))).isNull();
+        assertThat(DatabaseOutage.outageIn(new IllegalStateException("a bug"))).isNull();
+    }
+
+    @Test
+    void theEmbeddedDatabaseIsNotWaitedForAndNoPasswordIsLogged() {
+        assertThat(DatabaseAtStart.isEmbedded("jdbc:h2:file:./data/portvakt")).isTrue();
+        assertThat(DatabaseAtStart.isEmbedded("jdbc:h2:tcp://db/portvakt")).isFalse();
+        assertThat(DatabaseAtStart.isEmbedded("jdbc:postgresql://db:5432/portvakt")).isFalse();
+        assertThat(DatabaseAtStart.withoutParameters("jdbc:postgresql://db/p?user=a&password=secret"))
+                .isEqualTo("jdbc:postgresql://db/p");
+    }
+
+    private static MockHttpServletRequest get(String path) {
+        return new MockHttpServletRequest("GET", path);
+    }
+}
