@@ -237,7 +237,7 @@ abstract class WhereYouAreSignedInTest {
         // Bad input of every kind: the same calm 404, never a 500.
         for (Map<String, String> form : List.of(Map.<String, String>of(), Map.of("session", ""),
                 Map.of("session", "x".repeat(5000)), Map.of("session", "ä ö ' \" <script>"),
-                Map.of("session", sessionIds(anna).get(0)))) {
+                Map.of("session", sessionIds(anna).get(0)), Map.of("session", sessionIds(bertil).get(0)))) {
             HttpResponse<String> bad = office.agent().post("/account/sessions/end", form);
             assertThat(bad.statusCode()).as(form.toString()).isEqualTo(404);
             assertThat(bad.body()).doesNotContain("<script>");
