@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -26,8 +27,8 @@ import se.portvakt.client.Clients;
 /**
  * Ends a person's sessions: at Portvakt (the browser sessions), at the applications (their tokens end, and those
  * with a {@code backchannel-logout-uri} are told by {@link BackChannelLogout}). One browser session ends when the
- * person signs out ({@link SignOutNotices}); all of an account's when its password changes, or when an operator
- * (and later the person on My account) ends them.
+ * person signs out ({@link SignOutNotices}) or ends it from another on My account ({@link #endOthers}); all of an
+ * account's when its password changes, or when an operator ends them.
  *
  * <p>An application is told about the sessions it holds an authorization of, named as its ID tokens named them:
  * {@code sid} is the SHA-256 of the browser session's id, as Spring Authorization Server puts it in ID tokens.
@@ -37,7 +38,8 @@ public class AccountSessions {
 
     /** Why sessions ended, as the audit log says it. */
     public enum Reason {
-        SIGNED_OUT("signed-out"), PASSWORD_CHANGED("password-changed"), ENDED_BY_OPERATOR("ended-by-operator");
+        SIGNED_OUT("signed-out"), PASSWORD_CHANGED("password-changed"), ENDED_BY_OPERATOR("ended-by-operator"),
+        ENDED_BY_PERSON("ended-by-person");
 
         private final String value;
 
@@ -82,6 +84,50 @@ public class AccountSessions {
      * other sessions, and the applications signed in only through them, are left alone.
      */
     void endSession(String accountId, String sessionId, String address) {
+        EndedTokens ended = endTokensOf(accountId, sessionId, Reason.SIGNED_OUT);
+        audit.record(new AuditEvent(AUDIT_TYPE, Reason.SIGNED_OUT.value(), accountId, null, null, address,
+                "1 browser session, " + ended.authorizations() + " authorizations, " + ended.notices()
+                        + " applications told"));
+    }
+
+    /**
+     * The person ends some of their other browser sessions (My account): each is signed out as if it had signed
+     * out itself (its tokens end, its applications are told with its {@code sid}) and removed, so that browser is
+     * asked to sign in again. Only the account's own sessions are ended: an id of another account's is passed over.
+     *
+     * @param address the client address of the browser that ended them, for the audit log
+     */
+    public Ended endOthers(String accountId, Collection<String> sessionIds, Reason reason, String address) {
+        Set<String> own = new LinkedHashSet<>(jdbc.sql("SELECT SESSION_ID FROM SPRING_SESSION WHERE PRINCIPAL_NAME = :a")
+                .param("a", accountId)
+                .query(String.class)
+                .list());
+        int browserSessions = 0;
+        int authorizationsEnded = 0;
+        int notices = 0;
+        for (String sessionId : sessionIds) {
+            if (!own.contains(sessionId)) {
+                continue;
+            }
+            EndedTokens ended = endTokensOf(accountId, sessionId, reason);
+            sessions.deleteById(sessionId);
+            browserSessions++;
+            authorizationsEnded += ended.authorizations();
+            notices += ended.notices();
+        }
+        audit.record(new AuditEvent(AUDIT_TYPE, reason.value(), accountId, null, null, address,
+                browserSessions + " browser sessions, " + authorizationsEnded + " authorizations, " + notices
+                        + " applications told"));
+        return new Ended(browserSessions, authorizationsEnded, notices);
+    }
+
+    private record EndedTokens(int authorizations, int notices) {}
+
+    /**
+     * Ends the refresh and access tokens issued in one browser session and tells each application signed in through
+     * it, with the session's {@code sid}.
+     */
+    private EndedTokens endTokensOf(String accountId, String sessionId, Reason reason) {
         String sid = sid(sessionId);
         List<String> candidates = jdbc.sql("""
                 SELECT id FROM oauth2_authorization
@@ -101,11 +147,10 @@ public class AccountSessions {
             }
             ended += authorizations.revoke(id).isPresent() ? 1 : 0;
             told(authorization).ifPresent(client -> notices.add(new BackChannelLogout.Notice(
-                    client.getClientId(), accountId, sid, Reason.SIGNED_OUT.value())));
+                    client.getClientId(), accountId, sid, reason.value())));
         }
         backChannel.enqueue(notices);
-        audit.record(new AuditEvent(AUDIT_TYPE, Reason.SIGNED_OUT.value(), accountId, null, null, address,
-                "1 browser session, " + ended + " authorizations, " + notices.size() + " applications told"));
+        return new EndedTokens(ended, notices.size());
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
+import org.springframework.session.Session;
 
 /**
  * Which sign-in began this browser session: the id of its {@code signin} audit event, kept in the session, so that
@@ -21,6 +22,11 @@ public final class SessionSignIn {
         HttpSession session = request.getSession(false);
         return session != null && session.getAttribute(ATTRIBUTE) instanceof Long id ? Optional.of(id)
                 : Optional.empty();
+    }
+
+    /** The same for a session read from the store (My account's list of the person's sessions). */
+    public static Optional<Long> eventOf(Session session) {
+        return session.getAttribute(ATTRIBUTE) instanceof Long id ? Optional.of(id) : Optional.empty();
     }
 
     /** Notes the sign-in that begins this session, unless the session already has one and {@code continued} is true. */

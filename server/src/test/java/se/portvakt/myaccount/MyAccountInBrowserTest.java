@@ -85,7 +85,7 @@ class MyAccountInBrowserTest {
     }
 
     /** From /account through the sign-in (a wrong password first, when given) back to the overview. */
-    private static void signIn(Browser browser, Account person, String emailLabel, String next, String passwordLabel,
+    static void signIn(Browser browser, Account person, String emailLabel, String next, String passwordLabel,
             String signIn, String wrongPassword) {
         browser.open("/account");
         browser.waitForPath("/signin");
