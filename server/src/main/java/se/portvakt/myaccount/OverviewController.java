@@ -33,7 +33,7 @@ class OverviewController {
             .withZone(ZoneOffset.UTC);
 
     /** The sections of My account that exist, in the order of the navigation (message keys under account.nav). */
-    private static final List<String> SECTIONS = List.of("overview");
+    static final List<String> SECTIONS = List.of("overview", "password");
 
     private final SignInHistory history;
     private final MessageSource messages;

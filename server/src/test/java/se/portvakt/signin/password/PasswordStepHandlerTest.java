@@ -229,8 +229,10 @@ abstract class PasswordStepHandlerTest {
         var limits = new PortvaktProperties.Limits(perAccount, perAccount, 1_000, WINDOW, 20, 50);
         var settings = new PortvaktProperties(properties.issuer(), null, properties.password(), properties.signin(), limits,
                 properties.tokens(), properties.recovery(), properties.factors(), properties.sms(),
-                properties.twoFactor(), properties.authenticator(), properties.push(), properties.geoip());
-        return new PasswordStep(accounts, passwordHasher, limiter, audit, metrics, route, captcha, settings);
+                properties.twoFactor(), properties.authenticator(), properties.push(), properties.geoip(),
+                properties.account());
+        return new PasswordStep(accounts, passwordHasher, new PasswordAttempts(limiter, settings), audit, metrics, route,
+                captcha);
     }
 
     private static SignInFlow flowFor(EmailAddress email) {
