@@ -3,7 +3,11 @@ package se.portvakt.myaccount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,6 +18,7 @@ import org.springframework.test.context.TestPropertySource;
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.password.PasswordHasher;
+import se.portvakt.testing.CaptchaSolver;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
@@ -162,6 +167,25 @@ abstract class ReauthenticationTest {
     }
 
     @Test
+    void aPersonWithoutAPasswordConfirmsByALinkAndCreatesOne() {
+        Account person = TestPeople.account(accounts, "reauth.link", null);
+        HttpAgent browser = TestPeople.browser(issuer);
+        browser.get(HttpAgent.location(browser.get("/account")));
+        browser.post("/signin", Map.of("email", person.email().value()));
+        assertThat(signInByLink(browser, person).uri().getPath()).isEqualTo("/account");
+        outwait();
+
+        browser.get(HttpAgent.location(browser.get(PAGE)));
+        assertThat(browser.get("/signin/password").body()).contains("Confirm it is you");
+        HttpResponse<String> page = signInByLink(browser, person);
+
+        assertThat(page.uri().getPath()).isEqualTo(PAGE);
+        assertThat(page.body()).contains("Create a password").doesNotContain("name=\"current\"");
+        HttpResponse<String> created = browser.post(PAGE, Map.of("password", NEW, "confirm", NEW));
+        assertThat(browser.get(HttpAgent.location(created)).body()).contains("Your password was created.");
+    }
+
+    @Test
     void theConfirmationPageWithNothingSavedGoesHome() {
         HttpResponse<String> nothing = TestPeople.browser(issuer).get("/signin/reauthenticate");
         assertThat(nothing.statusCode()).isEqualTo(302);
@@ -175,6 +199,41 @@ abstract class ReauthenticationTest {
         HttpResponse<String> page = browser.follow(browser.post("/signin/password", Map.of("password", PASSWORD)));
         assertThat(page.uri().getPath()).as(page.body()).isEqualTo("/account");
         return browser;
+    }
+
+    /** From the password step: asks for a one-time sign-in link, and uses it in this browser; returns where it leads. */
+    private HttpResponse<String> signInByLink(HttpAgent browser, Account person) {
+        String email = person.email().value();
+        int before = linksTo(email).size();
+        browser.get("/signin/forgot");
+        HttpResponse<String> sent = browser.post("/signin/forgot",
+                Map.of("email", email, "kind", "link", "captcha", CaptchaSolver.solve(browser)));
+        assertThat(sent.body()).contains("Please check your email");
+        Instant until = Instant.now().plusSeconds(15);
+        while (linksTo(email).size() <= before && Instant.now().isBefore(until)) {
+            pause();
+        }
+        List<String> links = linksTo(email);
+        assertThat(links).hasSizeGreaterThan(before);
+        Matcher token = Pattern.compile("/recovery/link\\?token=([A-Za-z0-9_-]+)").matcher(links.get(links.size() - 1));
+        assertThat(token.find()).isTrue();
+        browser.get("/recovery/link?token=" + token.group(1));
+        return browser.follow(browser.post("/recovery/link", Map.of("token", token.group(1))));
+    }
+
+    private List<String> linksTo(String email) {
+        return jdbc.sql("SELECT text_body FROM dev_outbox WHERE recipient = :to AND channel = 'email' "
+                        + "AND text_body LIKE '%/recovery/link?token=%' ORDER BY id")
+                .param("to", email).query(String.class).list();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     private Enrolled enrolledElsewhere(Account person, TwoFactorPerson phone) {
