@@ -41,7 +41,7 @@ abstract class ReauthenticationTest {
     @OnPostgres
     static class OnPostgreSql extends ReauthenticationTest {}
 
-    static final int WINDOW_SECONDS = 3;
+    static final int WINDOW_SECONDS = 4;
 
     private static final String PASSWORD = "a long enough password";
     private static final String NEW = "another quite long password";
