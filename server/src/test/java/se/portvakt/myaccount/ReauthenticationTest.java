@@ -76,6 +76,8 @@ abstract class ReauthenticationTest {
         HttpResponse<String> confirm = browser.get("/signin/password");
         assertThat(confirm.body()).contains("Confirm it is you", "To change your account, sign in again.",
                 person.email().value());
+        assertThat(confirm.body()).as("back leads to My account, not to another email")
+                .contains("href=\"/account\"", "Back to My account").doesNotContain("href=\"/signin\"");
         HttpResponse<String> wrong = browser.post("/signin/password", Map.of("password", "not the password"));
         assertThat(wrong.body()).contains("The email address or password is incorrect.");
         assertThat(audited(person, "signin.password", "failure")).isEqualTo(1);
@@ -153,7 +155,7 @@ abstract class ReauthenticationTest {
         outwait();
         browser.get(HttpAgent.location(browser.get(PAGE)));
 
-        // The back arrow, and Bertil's email and password.
+        // Back to the email by hand (the back arrow leads to My account), and Bertil's email and password.
         assertThat(browser.get("/signin").statusCode()).isEqualTo(200);
         browser.post("/signin", Map.of("email", bertil.email().value()));
         HttpResponse<String> refused = browser.post("/signin/password", Map.of("password", PASSWORD));
