@@ -13,7 +13,9 @@ import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
  * Saves the page a person asked for before the sign-in (My account's {@code /account}), by its path alone. The sign-in
  * reads an application from the saved request's {@code client_id} (its look, its 2FA rule); a page of Portvakt's own
  * has none, so a link such as {@code /account?client_id=flex-hrm} cannot dress Portvakt's sign-in in another look.
- * The authorization endpoint saves its requests with its own cache, whole.
+ * A page is saved to be shown again: a form posted to it (a change on My account that asked for a recent sign-in)
+ * comes back as its page, never as a repeated post. The authorization endpoint saves its requests with its own cache,
+ * whole.
  */
 public final class PageRequestCache extends HttpSessionRequestCache {
 
@@ -27,6 +29,11 @@ public final class PageRequestCache extends HttpSessionRequestCache {
 
         PathOnly(HttpServletRequest request) {
             super(request);
+        }
+
+        @Override
+        public String getMethod() {
+            return "GET";
         }
 
         @Override

@@ -28,7 +28,8 @@ public record PortvaktProperties(
         @DefaultValue Push push,
         @DefaultValue Geoip geoip,
         @DefaultValue Housekeeping housekeeping,
-        @DefaultValue Audit audit) {
+        @DefaultValue Audit audit,
+        @DefaultValue AccountPages account) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -45,6 +46,14 @@ public record PortvaktProperties(
 
     /** @param flowTtl how long a started sign-in stays valid */
     public record SignIn(@DefaultValue("15m") Duration flowTtl) {}
+
+    /**
+     * My account (decision 0032).
+     *
+     * @param reauthenticationWindow how recent the session's sign-in must be for a change (the password, a 2FA method,
+     *        the email); an older one confirms with the password and second factor first
+     */
+    public record AccountPages(@DefaultValue("5m") Duration reauthenticationWindow) {}
 
     /**
      * Attempt limits. Only failures count, so a busy office behind one address signs in freely. See

@@ -17,10 +17,12 @@ class SignInHistory {
 
     /**
      * The audit events of a wrong password or a wrong second-factor code at sign-in (PasswordStep, and
-     * SecondFactorAttempts' {@code signin.<factor>}); a wrong code while setting a factor up is not a sign-in attempt.
+     * SecondFactorAttempts' {@code signin.<factor>}), and of a wrong current password on My account's password page
+     * (it counts in the sign-in's limits too); a wrong code while setting a factor up is not a sign-in attempt.
      */
     private static final String FAILED_ATTEMPTS = """
-            event_type IN ('signin.password', 'signin.totp', 'signin.sms', 'signin.emergency-code', 'signin.push')
+            event_type IN ('signin.password', 'signin.totp', 'signin.sms', 'signin.emergency-code', 'signin.push',
+                'password.change')
             AND outcome = 'failure'""";
 
     private final JdbcClient jdbc;

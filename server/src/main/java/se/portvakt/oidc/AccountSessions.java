@@ -161,6 +161,14 @@ public class AccountSessions {
      * @param address the client address of whoever ended them, for the audit log; null when not known
      */
     public Ended endAll(String accountId, Reason reason, String address) {
+        return endAll(accountId, reason, address, null);
+    }
+
+    /**
+     * As {@link #endAll(String, Reason, String)}, but the browser session {@code keptSessionId} stays signed in: the
+     * one in which the person changed their password on My account. Its applications' tokens end all the same.
+     */
+    public Ended endAll(String accountId, Reason reason, String address, String keptSessionId) {
         List<String> ids = jdbc.sql("""
                 SELECT id FROM oauth2_authorization WHERE principal_name = :account
                 ORDER BY oidc_id_token_issued_at DESC FETCH FIRST %d ROWS ONLY
@@ -188,6 +196,7 @@ public class AccountSessions {
             // An application that requires the sid and got no ID token has no session of ours to end.
         }
         List<String> browserSessions = new ArrayList<>(sessions.findByPrincipalName(accountId).keySet());
+        browserSessions.remove(keptSessionId);
         browserSessions.forEach(sessions::deleteById);
         int ended = jdbc.sql("DELETE FROM oauth2_authorization WHERE principal_name = :account")
                 .param("account", accountId)

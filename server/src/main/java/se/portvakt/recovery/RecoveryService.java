@@ -203,7 +203,7 @@ class RecoveryService {
         audit.record(new AuditEvent("password.changed", "success", account.id(), account.email().value(), clientId,
                 clientAddress, "reset link"));
         String goesOn = browserFlowId != null && browserFlowId.equals(used.get().flowId()) ? browserFlowId : null;
-        events.publishEvent(new PasswordChanged(account, clientAddress, goesOn));
+        events.publishEvent(new PasswordChanged(account, clientAddress, goesOn, null));
         background.execute(() -> {
             try {
                 mailSender.send(mail.passwordChanged(account, issuer + "/signin", locale));

@@ -1,6 +1,7 @@
 package se.portvakt.signin;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -12,6 +13,7 @@ import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
@@ -48,6 +50,17 @@ class SignInCompletion {
 
     /** Signs the browser in and returns where to send it. */
     String complete(SignInFlow flow, HttpServletRequest request, HttpServletResponse response) {
+        Optional<String> confirming = Reauthentication.accountOf(request, flow.id());
+        Reauthentication.end(request);
+        if (confirming.isPresent() && !confirming.get().equals(flow.accountId())) {
+            // A confirmation on My account that ended with another account (the back arrow, another email): never a
+            // switch of the signed-in person; the browser is signed out, and that account signs in on its own.
+            audit.record(new AuditEvent("signin.reauthenticate", "another-account", confirming.get(), null,
+                    flow.clientId(), request.getRemoteAddr(), "signed in as another account; signed out"));
+            flows.delete(flow.id());
+            new SecurityContextLogoutHandler().logout(request, response, holder.getContext().getAuthentication());
+            return "/signed-out";
+        }
         List<GrantedAuthority> factors = flow.passedFactors().stream()
                 .map(f -> (GrantedAuthority) FactorGrantedAuthority.withAuthority(f.authority()).issuedAt(f.at()).build())
                 .toList();
@@ -72,6 +85,10 @@ class SignInCompletion {
         long event = audit.record(new AuditEvent("signin", "success", flow.accountId(), flow.email().value(),
                 flow.clientId(), request.getRemoteAddr(), flow.passedFactorNames(), request.getHeader("User-Agent")));
         SessionSignIn.note(request, event, continued);
+        if (confirming.isPresent()) {
+            audit.record(new AuditEvent("signin.reauthenticate", "success", flow.accountId(), flow.email().value(),
+                    flow.clientId(), request.getRemoteAddr(), flow.passedFactorNames()));
+        }
         metrics.outcome("success");
         return flow.continueUrl();
     }

@@ -109,8 +109,7 @@ class SignInController {
         if (saved == null) {
             return "redirect:/"; // nothing waits for more factors
         }
-        Optional<Account> account = session == null || session instanceof AnonymousAuthenticationToken
-                || !session.isAuthenticated() ? Optional.empty() : accounts.findById(session.getName());
+        Optional<Account> account = signedInAccount();
         if (account.isEmpty()) {
             return "redirect:/signin"; // not signed in (any more): the whole sign-in, for the saved request
         }
@@ -128,6 +127,32 @@ class SignInController {
         audit.record(new AuditEvent("signin.step-up", "started", signedIn.accountId(), signedIn.email().value(),
                 signedIn.clientId(), context.address(), signedIn.passedFactorNames()));
         return "redirect:" + begin(request, route.toSecondFactor(signedIn, context)).step().url();
+    }
+
+    /**
+     * A change on My account needs a recent sign-in (decision 0032) and saved itself: a flow for the signed-in account,
+     * at its password (no email step: the account is known; the second factor follows for a person with 2FA), that
+     * ends back at the change. Its completion refuses any other account ({@link Reauthentication}).
+     */
+    @GetMapping("/reauthenticate")
+    String reauthenticate(HttpServletRequest request) {
+        SavedRequest saved = requestCache.getRequest(request, null);
+        if (saved == null) {
+            return "redirect:/"; // nothing waits for the confirmation
+        }
+        Optional<Account> account = signedInAccount();
+        if (account.isEmpty()) {
+            return "redirect:/signin"; // not signed in (any more): the whole sign-in, for the saved page
+        }
+        requestCache.removeRequest(request, null);
+        flowId(request).ifPresent(flows::delete);
+        Instant now = Instant.now();
+        SignInFlow flow = begin(request, new SignInFlow(newFlowId(), Step.PASSWORD, account.get().email(), null, null,
+                saved.getRedirectUrl(), List.of(), 0, now, now.plus(flowTtl)));
+        Reauthentication.start(request.getSession(), flow.id(), account.get().id());
+        audit.record(new AuditEvent("signin.reauthenticate", "started", account.get().id(),
+                account.get().email().value(), null, request.getRemoteAddr(), null));
+        return "redirect:" + flow.step().url();
     }
 
     @GetMapping("/{page}")
@@ -189,6 +214,13 @@ class SignInController {
         model.addAttribute("retryMinutes", Math.max(1, (locked.retryAfter().toSeconds() + 59) / 60));
         model.addAttribute("form", firstValues(form)); // e.g. the phone number typed on the SMS backup page
         return handler.show(locked.flow(), context, model);
+    }
+
+    /** The account of this browser's signed-in session, if it is signed in and the account still exists. */
+    private Optional<Account> signedInAccount() {
+        Authentication session = SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
+        return session == null || session instanceof AnonymousAuthenticationToken || !session.isAuthenticated()
+                ? Optional.empty() : accounts.findById(session.getName());
     }
 
     /** The browser's flow, or a new one for the authorization request that sent the browser here. */

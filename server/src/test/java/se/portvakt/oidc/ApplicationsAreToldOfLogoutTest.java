@@ -194,6 +194,30 @@ abstract class ApplicationsAreToldOfLogoutTest {
     }
 
     @Test
+    void aPasswordChangeOnMyAccountTellsEveryApplicationAndKeepsThatSession() throws Exception {
+        Account person = person("my-account");
+        Tokens elsewhere = signIn(new HttpAgent(issuer), person, sessionApp);
+        HttpAgent browser = new HttpAgent(issuer);
+        Tokens here = signIn(browser, person, sessionApp);
+        Instant before = Instant.now().minusSeconds(1);
+        assertThat(browser.get("/account/password").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> changed = browser.post("/account/password", Map.of("current", PASSWORD,
+                "password", "a new password on my account", "confirm", "a new password on my account"));
+
+        assertThat(HttpAgent.location(changed)).endsWith("/account/password");
+        List<String> sids = new ArrayList<>();
+        for (String token : STANDIN.await(sessionApp.id(), 2)) {
+            sids.add(assertLogoutToken(token, sessionApp, person, null, before).getStringClaim("sid"));
+        }
+        // Every refresh token of the account ends, this browser's application's too; the browser session stays.
+        assertThat(sids).containsExactlyInAnyOrder(elsewhere.claim("sid"), here.claim("sid"));
+        assertThat(refresh(sessionApp, elsewhere).statusCode()).isEqualTo(400);
+        assertThat(refresh(sessionApp, here).statusCode()).isEqualTo(400);
+        assertThat(browser.get("/account").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void anOperatorEndsEverySessionOfAPersonFromTheServersOwnMachineOnly() throws Exception {
         Account person = person("operator");
         HttpAgent browser = new HttpAgent(issuer);

@@ -13,13 +13,10 @@ import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.captcha.CaptchaResult;
 import se.portvakt.captcha.CaptchaVerifier;
-import se.portvakt.config.PortvaktProperties;
 import se.portvakt.password.PasswordHasher;
-import se.portvakt.ratelimit.AttemptLimiter;
 import se.portvakt.ratelimit.AttemptLimiter.Admission;
-import se.portvakt.ratelimit.AttemptLimiter.Counted;
-import se.portvakt.ratelimit.AttemptLimiter.Limit;
 import se.portvakt.signin.PassedFactor;
+import se.portvakt.signin.Reauthentication;
 import se.portvakt.signin.SignInFlow;
 import se.portvakt.signin.SignInMetrics;
 import se.portvakt.signin.SignInStep;
@@ -41,29 +38,21 @@ class PasswordStep implements SignInStep {
 
     private final AccountStore accounts;
     private final PasswordHasher hasher;
-    private final AttemptLimiter limiter;
+    private final PasswordAttempts attempts;
     private final AuditLog audit;
     private final SignInMetrics metrics;
     private final TwoFactorRoute route;
     private final CaptchaVerifier captcha;
-    private final Limit perAccount;
-    private final Limit perAccountAndAddress;
-    private final Limit perAddress;
 
-    PasswordStep(AccountStore accounts, PasswordHasher hasher, AttemptLimiter limiter, AuditLog audit,
-            SignInMetrics metrics, TwoFactorRoute route, CaptchaVerifier captcha, PortvaktProperties properties) {
+    PasswordStep(AccountStore accounts, PasswordHasher hasher, PasswordAttempts attempts, AuditLog audit,
+            SignInMetrics metrics, TwoFactorRoute route, CaptchaVerifier captcha) {
         this.route = route;
         this.captcha = captcha;
         this.accounts = accounts;
         this.hasher = hasher;
-        this.limiter = limiter;
+        this.attempts = attempts;
         this.audit = audit;
         this.metrics = metrics;
-        var limits = properties.limits();
-        this.perAccount = new Limit("password.email", limits.failedSignInsPerAccount(), limits.window());
-        this.perAccountAndAddress = new Limit("password.email-from-address", limits.failedSignInsPerAccountAndAddress(),
-                limits.window());
-        this.perAddress = new Limit("password.address", limits.failedSignInsPerAddress(), limits.window());
     }
 
     @Override
@@ -74,8 +63,9 @@ class PasswordStep implements SignInStep {
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         model.addAttribute("email", flow.email().value());
+        model.addAttribute("reauthenticating", Reauthentication.isUnderway(context.request(), flow.id()));
         // A read, only to show the widget: the decision is made when the form arrives.
-        model.addAttribute("captcha", !limiter.blockedFor(perAccount, flow.email().value()).isZero());
+        model.addAttribute("captcha", !attempts.blockedFromEverywhere(flow.email().value()).isZero());
         return "signin/password";
     }
 
@@ -83,10 +73,7 @@ class PasswordStep implements SignInStep {
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
         String email = flow.email().value();
         String address = context.address();
-        // Counted before the check, so that a burst of guesses cannot pass the limits before the first failures count.
-        // The address goes first in the key: it has no '|', so no two pairs share a key.
-        Admission fromHere = limiter.admit(new Counted(perAccountAndAddress, address + '|' + email),
-                new Counted(perAddress, address));
+        Admission fromHere = attempts.admitFromHere(email, address);
         if (fromHere instanceof Admission.Blocked blocked) {
             // No password check while locked; the account (a cheap lookup) is still named for the audit trail.
             String accountId = accounts.findByEmail(flow.email()).map(Account::id).orElse(null);
@@ -94,12 +81,12 @@ class PasswordStep implements SignInStep {
             metrics.outcome("locked");
             return new StepResult.Locked(flow, blocked.retryAfter());
         }
-        Admission fromEverywhere = limiter.admit(new Counted(perAccount, email));
+        Admission fromEverywhere = attempts.admitFromEverywhere(email);
         if (fromEverywhere instanceof Admission.Blocked) {
             CaptchaResult proof = captcha.verify(form.get(CaptchaVerifier.FORM_FIELD), address);
             if (!proof.passed()) {
                 // Not a password failure: nothing was checked, so nothing stays counted.
-                limiter.release(fromHere);
+                attempts.release(fromHere);
                 audit.record(new AuditEvent("signin.captcha", "failure", null, email, flow.clientId(), address,
                         proof.toString()));
                 metrics.outcome("captcha");
@@ -121,8 +108,8 @@ class PasswordStep implements SignInStep {
             return new StepResult.Rejected(flow.failedOnce(), "signin.password.invalid");
         }
 
-        limiter.release(fromHere);
-        limiter.release(fromEverywhere);
+        attempts.release(fromHere);
+        attempts.release(fromEverywhere);
         Account signedIn = account.orElseThrow();
         if (verification.needsRehash()) {
             accounts.updatePasswordHash(signedIn.id(), hasher.hash(password));

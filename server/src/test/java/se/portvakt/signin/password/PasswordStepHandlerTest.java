@@ -230,8 +230,9 @@ abstract class PasswordStepHandlerTest {
         var settings = new PortvaktProperties(properties.issuer(), null, properties.password(), properties.signin(), limits,
                 properties.tokens(), properties.recovery(), properties.factors(), properties.sms(),
                 properties.twoFactor(), properties.authenticator(), properties.push(), properties.geoip(),
-                properties.housekeeping(), properties.audit());
-        return new PasswordStep(accounts, passwordHasher, limiter, audit, metrics, route, captcha, settings);
+                properties.housekeeping(), properties.audit(), properties.account());
+        return new PasswordStep(accounts, passwordHasher, new PasswordAttempts(limiter, settings), audit, metrics, route,
+                captcha);
     }
 
     private static SignInFlow flowFor(EmailAddress email) {

@@ -1,0 +1,60 @@
+package se.portvakt.signin.password;
+
+import java.time.Duration;
+
+import org.springframework.stereotype.Component;
+
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.ratelimit.AttemptLimiter;
+import se.portvakt.ratelimit.AttemptLimiter.Admission;
+import se.portvakt.ratelimit.AttemptLimiter.Counted;
+import se.portvakt.ratelimit.AttemptLimiter.Limit;
+
+/**
+ * The limits on wrong passwords (decision 0013), in one place for every page that checks a person's password: the
+ * sign-in's password step and My account's current password (decision 0032). One set of counters, so a wrong password
+ * on either page counts toward the same lock: per email and client address together, per client address, and per
+ * email from everywhere.
+ */
+@Component
+public class PasswordAttempts {
+
+    private final AttemptLimiter limiter;
+    private final Limit perAccount;
+    private final Limit perAccountAndAddress;
+    private final Limit perAddress;
+
+    PasswordAttempts(AttemptLimiter limiter, PortvaktProperties properties) {
+        this.limiter = limiter;
+        var limits = properties.limits();
+        this.perAccount = new Limit("password.email", limits.failedSignInsPerAccount(), limits.window());
+        this.perAccountAndAddress = new Limit("password.email-from-address", limits.failedSignInsPerAccountAndAddress(),
+                limits.window());
+        this.perAddress = new Limit("password.address", limits.failedSignInsPerAddress(), limits.window());
+    }
+
+    /**
+     * Counts a password check of {@code email} from {@code address} before it is made, so that a burst of guesses
+     * cannot pass the limits before the first failures count; blocked past the limit of this email from this address,
+     * or of this address. Release the admission when the password was right.
+     */
+    public Admission admitFromHere(String email, String address) {
+        // The address goes first in the key: it has no '|', so no two pairs share a key.
+        return limiter.admit(new Counted(perAccountAndAddress, address + '|' + email), new Counted(perAddress, address));
+    }
+
+    /** Counts a password check of {@code email} from everywhere; blocked past that limit (which asks for proof of work). */
+    public Admission admitFromEverywhere(String email) {
+        return limiter.admit(new Counted(perAccount, email));
+    }
+
+    /** How long until a check of {@code email} from everywhere goes without proof of work; zero when it does now. */
+    public Duration blockedFromEverywhere(String email) {
+        return limiter.blockedFor(perAccount, email);
+    }
+
+    /** Gives a counted check back: the password was right, or nothing was checked after all. */
+    public void release(Admission admission) {
+        limiter.release(admission);
+    }
+}
