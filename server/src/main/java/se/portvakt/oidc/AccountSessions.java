@@ -39,7 +39,7 @@ public class AccountSessions {
     /** Why sessions ended, as the audit log says it. */
     public enum Reason {
         SIGNED_OUT("signed-out"), PASSWORD_CHANGED("password-changed"), ENDED_BY_OPERATOR("ended-by-operator"),
-        ENDED_BY_PERSON("ended-by-person");
+        ENDED_BY_PERSON("ended-by-person"), ACCESS_REMOVED("access-removed");
 
         private final String value;
 
@@ -182,18 +182,7 @@ public class AccountSessions {
             if (authorization == null) {
                 continue;
             }
-            Optional<RegisteredClient> told = told(authorization);
-            if (told.isEmpty()) {
-                continue;
-            }
-            RegisteredClient client = told.get();
-            String sid = sidOf(authorization);
-            if (!Clients.backchannelLogoutSessionRequired(client)) {
-                notices.add(new BackChannelLogout.Notice(client.getClientId(), accountId, null, reason.value()));
-            } else if (sid != null) {
-                notices.add(new BackChannelLogout.Notice(client.getClientId(), accountId, sid, reason.value()));
-            }
-            // An application that requires the sid and got no ID token has no session of ours to end.
+            accountWideNotice(authorization, accountId, reason).ifPresent(notices::add);
         }
         List<String> browserSessions = new ArrayList<>(sessions.findByPrincipalName(accountId).keySet());
         browserSessions.remove(keptSessionId);
@@ -209,6 +198,54 @@ public class AccountSessions {
                             + " logout tokens"));
         }
         return new Ended(browserSessions.size(), ended, notices.size());
+    }
+
+    /**
+     * The person removes an application's access (My account): every authorization of theirs with that application
+     * ends (its refresh and access tokens; the ID token stays for {@code id_token_hint}) and the application, when it
+     * is told of logouts, is told as on an account-wide end. The browser sessions stay: the person is still signed in
+     * to Portvakt. The caller audits it.
+     *
+     * @param registeredClientId the application's registered client id (not its client_id)
+     */
+    public Ended endApplication(String accountId, String registeredClientId, Reason reason) {
+        List<String> ids = jdbc.sql("""
+                SELECT id FROM oauth2_authorization WHERE principal_name = :account AND registered_client_id = :client
+                ORDER BY oidc_id_token_issued_at DESC FETCH FIRST %d ROWS ONLY
+                """.formatted(MAX_AUTHORIZATIONS))
+                .param("account", accountId)
+                .param("client", registeredClientId)
+                .query(String.class)
+                .list();
+        Set<BackChannelLogout.Notice> notices = new LinkedHashSet<>();
+        int ended = 0;
+        for (String id : ids) {
+            OAuth2Authorization authorization = authorizations.findById(id);
+            if (authorization == null || authorizations.revoke(id).isEmpty()) {
+                continue;
+            }
+            ended++;
+            accountWideNotice(authorization, accountId, reason).ifPresent(notices::add);
+        }
+        backChannel.enqueue(notices);
+        return new Ended(0, ended, notices.size());
+    }
+
+    /**
+     * The logout token that tells the authorization's application of an end of the person's access there: once per
+     * session ({@code sid}) when it requires the sid, else once for the person ({@code sub} only); none when it is
+     * not told, or requires the sid and got no ID token (it has no session of ours to end).
+     */
+    private Optional<BackChannelLogout.Notice> accountWideNotice(OAuth2Authorization authorization, String accountId,
+            Reason reason) {
+        return told(authorization).flatMap(client -> {
+            if (!Clients.backchannelLogoutSessionRequired(client)) {
+                return Optional.of(new BackChannelLogout.Notice(client.getClientId(), accountId, null, reason.value()));
+            }
+            String sid = sidOf(authorization);
+            return sid == null ? Optional.empty()
+                    : Optional.of(new BackChannelLogout.Notice(client.getClientId(), accountId, sid, reason.value()));
+        });
     }
 
     /** The application of the authorization, when it is told of logouts. */
