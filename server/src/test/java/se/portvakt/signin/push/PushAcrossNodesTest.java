@@ -1,0 +1,124 @@
+package se.portvakt.signin.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.password.PasswordHasher;
+import se.portvakt.testing.AuthenticatorDevice;
+import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.OidcClient;
+import se.portvakt.testing.TestDatabase;
+import se.portvakt.testing.TestPeople;
+import se.portvakt.testing.TestServer;
+import se.portvakt.testing.TwoFactorPerson;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The cluster journey's push approval (issue 14): two nodes on one PostgreSQL database serving one issuer, every
+ * browser request going to the other node than the one before. The app pairs through one node while the pairing
+ * page waits on both; at the next sign-in it reads the request through one node and approves it through the other,
+ * while the browser waiting on alternating nodes sees the approval and continues to the application.
+ */
+class PushAcrossNodesTest {
+
+    private static final String PASSWORD = "a long enough password";
+    private static final Pattern PAIRING_CODE = Pattern.compile("id=\"pairing-code\"[^>]*>([A-Z0-9-]{14})<");
+    private static final Pattern NUMBER = Pattern.compile("class=\"number\"[^>]*>([0-9]{2})<");
+
+    private final TestDatabase database = new TestDatabase.Postgres();
+    private final String name = TestDatabase.newName();
+
+    @AfterEach
+    void drop() {
+        database.drop(name);
+    }
+
+    @Test
+    void theAppApprovesThroughOneNodeWhileTheBrowserWaitsOnBoth() {
+        try (TestServer a = TestServer.start(database, name, Map.of("portvakt.dev-outbox.enabled", "true"));
+                TestServer b = TestServer.start(database, name,
+                        Map.of("portvakt.dev-outbox.enabled", "true", "portvakt.issuer", a.issuer()))) {
+            String[] nodes = {a.issuer(), b.loopback().replace("127.0.0.1", "localhost")};
+            Account person = TestPeople.newcomer(a.bean(AccountStore.class), "push.two.nodes",
+                    a.bean(PasswordHasher.class).hash(PASSWORD));
+
+            HttpAgent browser = TestPeople.browser(a.issuer()).alternating(nodes);
+            assertThat(HttpAgent.location(password(browser, OidcClient.web(), person))).endsWith("/signin/two-factor");
+            browser.post("/signin/two-factor", Map.of("action", "enable"));
+            assertThat(HttpAgent.location(browser.post("/signin/get-started", Map.of("action", "next"))))
+                    .endsWith("/signin/authenticator-pairing");
+            String code = first(PAIRING_CODE, browser.get("/signin/authenticator-pairing").body());
+            AuthenticatorDevice phone = new AuthenticatorDevice(a.issuer()).via(b.loopback());
+            HttpResponse<String> paired = phone.pair(code, null);
+            assertThat(paired.statusCode()).as(paired.body()).isEqualTo(201);
+            assertThat(waitStatus(browser)).isEqualTo("ready");
+            assertThat(waitStatus(browser)).as("on the other node too").isEqualTo("ready");
+            HttpResponse<String> next = browser.post("/signin/authenticator-pairing", Map.of("action", "paired"));
+            if (HttpAgent.location(next).endsWith("/sms-backup")) {
+                browser.post("/signin/sms-backup", Map.of("action", "skip"));
+            }
+            String emergency = TwoFactorPerson.emergencyCodeOn(browser.get("/signin/emergency-code-save").body());
+            HttpResponse<String> done = browser.post("/signin/emergency-code-save",
+                    Map.of("code", emergency, "stored", "on", "action", "done"));
+            assertThat(HttpAgent.location(done)).contains("/oauth2/authorize");
+
+            HttpAgent nextTime = TestPeople.browser(a.issuer()).alternating(nodes);
+            OidcClient.Request second = OidcClient.web();
+            assertThat(HttpAgent.location(password(nextTime, second, person))).endsWith("/signin/check-your-phone");
+            int number = Integer.parseInt(first(NUMBER, nextTime.get("/signin/check-your-phone").body()));
+            assertThat(waitStatus(nextTime)).isEqualTo("waiting");
+            HttpResponse<String> pending = phone.via(a.loopback()).call("/pending", Map.of());
+            List<JsonNode> requests = AuthenticatorDevice.json(pending).get("requests").valueStream().toList();
+            assertThat(requests).hasSize(1);
+            HttpResponse<String> decided = phone.via(b.loopback()).call("/decide",
+                    Map.of("request", requests.get(0).get("id").asString(), "decision", "approve", "number", number));
+            assertThat(AuthenticatorDevice.json(decided).get("outcome").asString()).as(decided.body()).isEqualTo("approved");
+            assertThat(waitStatus(nextTime)).isEqualTo("ready");
+            assertThat(waitStatus(nextTime)).as("on the other node too").isEqualTo("ready");
+            HttpResponse<String> approved = nextTime.post("/signin/check-your-phone", Map.of("action", "continue"));
+            assertThat(HttpAgent.location(approved)).as(approved.body()).contains("/oauth2/authorize");
+            URI callback = URI.create(HttpAgent.location(nextTime.get(HttpAgent.location(approved))));
+            assertThat(callback.toString()).startsWith(second.redirectUri);
+
+            HttpResponse<String> tokens = new HttpAgent(a.issuer()).alternating(nodes[1], nodes[0])
+                    .header("Authorization", OidcClient.basic(second.clientId, "test-web-secret"))
+                    .post("/oauth2/token", OidcClient.codeExchange(second, OidcClient.param(callback, "code")));
+            assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+            JsonNode idToken = OidcClient.claims(OidcClient.json(tokens).get("id_token").asString());
+            assertThat(idToken.get("amr").toString()).contains("\"pwd\"", "\"swk\"", "\"mfa\"");
+            assertThat(nextTime.served()).filteredOn(nodes[1]::equals).hasSize(nextTime.served().size() / 2);
+        }
+    }
+
+    private static HttpResponse<String> password(HttpAgent browser, OidcClient.Request request, Account person) {
+        browser.get(HttpAgent.location(browser.get(request.authorizationUrl())));
+        browser.post("/signin", Map.of("email", person.email().value()));
+        browser.get("/signin/password");
+        HttpResponse<String> response = browser.post("/signin/password", Map.of("password", PASSWORD));
+        assertThat(HttpAgent.isRedirect(response)).as(response.body()).isTrue();
+        return response;
+    }
+
+    private static String waitStatus(HttpAgent browser) {
+        HttpResponse<String> answer = browser.get("/signin/wait");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return OidcClient.json(answer).get("status").asString();
+    }
+
+    private static String first(Pattern pattern, String page) {
+        Matcher matcher = pattern.matcher(page);
+        assertThat(matcher.find()).as("%s on %s", pattern, page).isTrue();
+        return matcher.group(1);
+    }
+}
