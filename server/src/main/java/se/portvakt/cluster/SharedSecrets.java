@@ -46,15 +46,7 @@ public class SharedSecrets {
         }
         byte[] made = new byte[length];
         RANDOM.nextBytes(made);
-        try {
-            jdbc.sql("INSERT INTO shared_secret (name, sealed, created_at) VALUES (:name, :sealed, :at)")
-                    .param("name", name)
-                    .param("sealed", cipher.encrypt(made, associatedData(name)))
-                    .param("at", OffsetDateTime.now(ZoneOffset.UTC))
-                    .update();
-        } catch (DuplicateKeyException anotherNodeWasFirst) {
-            // Its secret is the one every node uses; ours is dropped.
-        }
+        storeUnlessAnotherNodeWasFirst(name, made);
         byte[] secret = read(name);
         if (secret == null) {
             throw new IllegalStateException("the shared secret " + name + " was stored but cannot be read back");
@@ -72,15 +64,7 @@ public class SharedSecrets {
     public boolean sameOnEveryNode(String name, byte[] value) {
         byte[] fingerprint = fingerprint(value);
         if (read(name) == null) {
-            try {
-                jdbc.sql("INSERT INTO shared_secret (name, sealed, created_at) VALUES (:name, :sealed, :at)")
-                        .param("name", name)
-                        .param("sealed", cipher.encrypt(fingerprint, associatedData(name)))
-                        .param("at", OffsetDateTime.now(ZoneOffset.UTC))
-                        .update();
-            } catch (DuplicateKeyException anotherNodeWasFirst) {
-                // Compared with its value below.
-            }
+            storeUnlessAnotherNodeWasFirst(name, fingerprint);
         }
         return MessageDigest.isEqual(fingerprint, read(name));
     }
@@ -91,6 +75,19 @@ public class SharedSecrets {
                 .param("name", name)
                 .query(Integer.class)
                 .single() > 0;
+    }
+
+    /** Stores {@code value} sealed under {@code name}; when another node stored one first, its value stays. */
+    private void storeUnlessAnotherNodeWasFirst(String name, byte[] value) {
+        try {
+            jdbc.sql("INSERT INTO shared_secret (name, sealed, created_at) VALUES (:name, :sealed, :at)")
+                    .param("name", name)
+                    .param("sealed", cipher.encrypt(value, associatedData(name)))
+                    .param("at", OffsetDateTime.now(ZoneOffset.UTC))
+                    .update();
+        } catch (DuplicateKeyException anotherNodeWasFirst) {
+            // Its value is the one every node uses (or compares with); ours is dropped.
+        }
     }
 
     private static byte[] fingerprint(byte[] value) {

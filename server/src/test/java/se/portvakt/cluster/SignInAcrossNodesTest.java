@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,10 +21,10 @@ import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.LimitWindows;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.Race;
-import se.portvakt.testing.TestDatabase;
 import se.portvakt.testing.TestPeople;
 import se.portvakt.testing.TestServer;
 import se.portvakt.testing.TwoFactorPerson;
+import se.portvakt.testing.TwoNodes;
 
 /**
  * The cluster journey (issue 14): two nodes on one PostgreSQL database serving one issuer, and a browser and an
@@ -41,25 +40,16 @@ class SignInAcrossNodesTest {
 
     private static final String TOO_MANY = "Too many attempts. Try again in ";
     private static final String USED = "That code has expired or was used.";
-    private static final Map<String, String> OUTBOX = Map.of("portvakt.dev-outbox.enabled", "true");
-
-    private final TestDatabase database = new TestDatabase.Postgres();
-    private final String name = TestDatabase.newName();
-
-    @AfterEach
-    void drop() {
-        database.drop(name);
-    }
 
     @Test
     void aSignInWithEverySetUpPageAndTheTokensGoFromNodeToNode() throws Exception {
-        try (TestServer a = TestServer.start(database, name, OUTBOX);
-                TestServer b = TestServer.start(database, name, sameIssuer(a))) {
-            String[] nodes = {a.issuer(), onSameHost(b)};
+        try (TwoNodes cluster = TwoNodes.start()) {
+            TestServer a = cluster.a();
+            String[] nodes = cluster.nodes();
             Account person = TestPeople.newcomer(a.bean(AccountStore.class), "journey.two.nodes",
-                    b.bean(PasswordHasher.class).hash(PASSWORD));
+                    cluster.b().bean(PasswordHasher.class).hash(PASSWORD));
             TwoFactorPerson phone = new TwoFactorPerson(a.bean(JdbcClient.class));
-            HttpAgent browser = TestPeople.browser(a.issuer()).alternating(nodes);
+            HttpAgent browser = cluster.browser();
             OidcClient.Request first = OidcClient.web();
 
             // Email, password, the 2FA prompt and every set-up page (app, SMS backup, emergency code), each page's
@@ -109,7 +99,7 @@ class SignInAcrossNodesTest {
 
             // The next sign-in asks for the authenticator app's code on one node and takes it on the other; its
             // authorization code, sent 20 times at once spread over both nodes, gives tokens once.
-            HttpAgent again = TestPeople.browser(a.issuer()).alternating(nodes);
+            HttpAgent again = cluster.browser();
             OidcClient.Request second = OidcClient.web();
             again.get(HttpAgent.location(again.get(second.authorizationUrl())));
             again.post("/signin", Map.of("email", person.email().value()));
@@ -136,21 +126,20 @@ class SignInAcrossNodesTest {
 
     @Test
     void theEmergencyCodeOnAlternatingNodesAndOneSmsCodeSentTwentyTimesOverBothSignInOnce() throws Exception {
-        try (TestServer a = TestServer.start(database, name, OUTBOX);
-                TestServer b = TestServer.start(database, name, sameIssuer(a))) {
-            String[] nodes = {a.issuer(), onSameHost(b)};
-            String[] reversed = {nodes[1], nodes[0]};
+        try (TwoNodes cluster = TwoNodes.start()) {
+            TestServer a = cluster.a();
+            String[] nodes = cluster.nodes();
             LimitWindows.awayFromTheEnd(a.bean(PortvaktProperties.class).twoFactor().window(), Duration.ofMinutes(1));
             Account person = TestPeople.newcomer(a.bean(AccountStore.class), "codes.two.nodes",
                     a.bean(PasswordHasher.class).hash(PASSWORD));
             TwoFactorPerson phone = new TwoFactorPerson(a.bean(JdbcClient.class));
             String mobile = TwoFactorPerson.uniqueMobile();
-            HttpAgent enrolling = TestPeople.browser(a.issuer()).alternating(nodes);
+            HttpAgent enrolling = cluster.browser();
             toSecondStep(enrolling, person);
             TwoFactorPerson.Enrolled enrolled = phone.enrol(enrolling, mobile);
             assertAlternated(enrolling.served(), nodes);
 
-            HttpAgent withEmergencyCode = atMethod(TestPeople.browser(a.issuer()).alternating(nodes), person,
+            HttpAgent withEmergencyCode = atMethod(cluster.browser(), person,
                     "EMERGENCY_CODE", "/signin/emergency-code");
             HttpResponse<String> used = withEmergencyCode.post("/signin/emergency-code",
                     Map.of("code", enrolled.emergencyCode()));
@@ -160,7 +149,7 @@ class SignInAcrossNodesTest {
             // The first browser's switch sends the code; the others find it already sent (too soon to send again).
             List<HttpAgent> browsers = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                browsers.add(atMethod(TestPeople.browser(a.issuer()).alternating(i % 2 == 0 ? nodes : reversed),
+                browsers.add(atMethod(i % 2 == 0 ? cluster.browser() : cluster.browserFromB(),
                         person, "SMS", "/signin/sms-code"));
             }
             String code = phone.smsCodeTo(TwoFactorPerson.e164(mobile));
@@ -180,16 +169,16 @@ class SignInAcrossNodesTest {
 
     @Test
     void wrongPasswordsSpreadOverBothNodesLockAtTheCountOfOneNode() {
-        try (TestServer a = TestServer.start(database, name, OUTBOX);
-                TestServer b = TestServer.start(database, name, sameIssuer(a))) {
-            String[] nodes = {a.issuer(), onSameHost(b)};
+        try (TwoNodes cluster = TwoNodes.start()) {
+            TestServer a = cluster.a();
+            String[] nodes = cluster.nodes();
             Environment settings = a.bean(Environment.class);
             int limit = settings.getRequiredProperty("portvakt.limits.failed-sign-ins-per-account-and-address", Integer.class);
             LimitWindows.awayFromTheEnd(settings.getRequiredProperty("portvakt.limits.window", Duration.class),
                     Duration.ofSeconds(30));
             Account person = TestPeople.account(a.bean(AccountStore.class), "guessed.on.two.nodes",
                     a.bean(PasswordHasher.class).hash(PASSWORD));
-            HttpAgent attacker = TestPeople.browser(a.issuer()).alternating(nodes);
+            HttpAgent attacker = cluster.browser();
             attacker.get(HttpAgent.location(attacker.get(OidcClient.web().authorizationUrl())));
             attacker.post("/signin", Map.of("email", person.email().value()));
             for (int i = 0; i < limit; i++) {
@@ -225,13 +214,6 @@ class SignInAcrossNodesTest {
         return browser;
     }
 
-    /** Node b's settings: node a's issuer, and the outbox that shows SMS codes and mails to the test. */
-    private static Map<String, String> sameIssuer(TestServer a) {
-        Map<String, String> settings = new java.util.HashMap<>(OUTBOX);
-        settings.put("portvakt.issuer", a.issuer());
-        return settings;
-    }
-
     private static boolean active(HttpAgent application, String token) {
         HttpResponse<String> answer = application.post("/oauth2/introspect", OidcClient.form("token", token));
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -244,10 +226,5 @@ class SignInAcrossNodesTest {
         for (int i = 0; i < served.size(); i++) {
             assertThat(served.get(i)).isEqualTo(nodes[i % 2]);
         }
-    }
-
-    /** Node b over the issuer's host name, so that the browser's one cookie jar serves both nodes. */
-    private static String onSameHost(TestServer node) {
-        return node.loopback().replace("127.0.0.1", "localhost");
     }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -15,9 +14,9 @@ import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.Race;
-import se.portvakt.testing.TestDatabase;
 import se.portvakt.testing.TestPeople;
 import se.portvakt.testing.TestServer;
+import se.portvakt.testing.TwoNodes;
 
 /**
  * The cluster journey's recovery link (issue 14): two nodes on one PostgreSQL database serving one issuer, every
@@ -29,29 +28,19 @@ class LinkAcrossNodesTest {
 
     private static final int BROWSERS = 20;
 
-    private final TestDatabase database = new TestDatabase.Postgres();
-    private final String name = TestDatabase.newName();
-
-    @AfterEach
-    void drop() {
-        database.drop(name);
-    }
-
     @Test
     void aLinkMailedThroughOneNodeSignsInOnceWhenTwentyBrowsersPressItOnBoth() throws Exception {
-        try (TestServer a = TestServer.start(database, name, Map.of("portvakt.dev-outbox.enabled", "true"));
-                TestServer b = TestServer.start(database, name,
-                        Map.of("portvakt.dev-outbox.enabled", "true", "portvakt.issuer", a.issuer()))) {
-            String[] nodes = {a.issuer(), b.loopback().replace("127.0.0.1", "localhost")};
-            String[] reversed = {nodes[1], nodes[0]};
+        try (TwoNodes cluster = TwoNodes.start()) {
+            TestServer a = cluster.a();
+            String[] nodes = cluster.nodes();
             Account person = TestPeople.account(a.bean(AccountStore.class), "link.two.nodes", null);
-            HttpAgent asker = TestPeople.browser(a.issuer()).alternating(nodes);
+            HttpAgent asker = cluster.browser();
             String link = new Mailbox(a.bean(JdbcClient.class)).askAndAwait(asker, person.email().value(), "link");
             assertThat(asker.served()).containsExactly(nodes[0], nodes[1], nodes[0]);
 
             List<HttpAgent> browsers = new ArrayList<>();
             for (int i = 0; i < BROWSERS; i++) {
-                HttpAgent browser = TestPeople.browser(a.issuer()).alternating(i % 2 == 0 ? nodes : reversed);
+                HttpAgent browser = i % 2 == 0 ? cluster.browser() : cluster.browserFromB();
                 assertThat(browser.get(link).statusCode()).isEqualTo(200);
                 browsers.add(browser);
             }

@@ -1,15 +1,18 @@
 package se.portvakt.signin.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static se.portvakt.signin.push.PushSignInTest.NUMBER;
+import static se.portvakt.signin.push.PushSignInTest.PAIRING_CODE;
+import static se.portvakt.signin.push.PushSignInTest.PASSWORD;
+import static se.portvakt.signin.push.PushSignInTest.first;
+import static se.portvakt.signin.push.PushSignInTest.password;
+import static se.portvakt.signin.push.PushSignInTest.waitStatus;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import se.portvakt.account.Account;
@@ -18,9 +21,9 @@ import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.AuthenticatorDevice;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
-import se.portvakt.testing.TestDatabase;
 import se.portvakt.testing.TestPeople;
 import se.portvakt.testing.TestServer;
+import se.portvakt.testing.TwoNodes;
 import se.portvakt.testing.TwoFactorPerson;
 import tools.jackson.databind.JsonNode;
 
@@ -32,28 +35,17 @@ import tools.jackson.databind.JsonNode;
  */
 class PushAcrossNodesTest {
 
-    private static final String PASSWORD = "a long enough password";
-    private static final Pattern PAIRING_CODE = Pattern.compile("id=\"pairing-code\"[^>]*>([A-Z0-9-]{14})<");
-    private static final Pattern NUMBER = Pattern.compile("class=\"number\"[^>]*>([0-9]{2})<");
-
-    private final TestDatabase database = new TestDatabase.Postgres();
-    private final String name = TestDatabase.newName();
-
-    @AfterEach
-    void drop() {
-        database.drop(name);
-    }
 
     @Test
     void theAppApprovesThroughOneNodeWhileTheBrowserWaitsOnBoth() {
-        try (TestServer a = TestServer.start(database, name, Map.of("portvakt.dev-outbox.enabled", "true"));
-                TestServer b = TestServer.start(database, name,
-                        Map.of("portvakt.dev-outbox.enabled", "true", "portvakt.issuer", a.issuer()))) {
-            String[] nodes = {a.issuer(), b.loopback().replace("127.0.0.1", "localhost")};
+        try (TwoNodes cluster = TwoNodes.start()) {
+            TestServer a = cluster.a();
+            TestServer b = cluster.b();
+            String[] nodes = cluster.nodes();
             Account person = TestPeople.newcomer(a.bean(AccountStore.class), "push.two.nodes",
                     a.bean(PasswordHasher.class).hash(PASSWORD));
 
-            HttpAgent browser = TestPeople.browser(a.issuer()).alternating(nodes);
+            HttpAgent browser = cluster.browser();
             assertThat(HttpAgent.location(password(browser, OidcClient.web(), person))).endsWith("/signin/two-factor");
             browser.post("/signin/two-factor", Map.of("action", "enable"));
             assertThat(HttpAgent.location(browser.post("/signin/get-started", Map.of("action", "next"))))
@@ -73,7 +65,7 @@ class PushAcrossNodesTest {
                     Map.of("code", emergency, "stored", "on", "action", "done"));
             assertThat(HttpAgent.location(done)).contains("/oauth2/authorize");
 
-            HttpAgent nextTime = TestPeople.browser(a.issuer()).alternating(nodes);
+            HttpAgent nextTime = cluster.browser();
             OidcClient.Request second = OidcClient.web();
             assertThat(HttpAgent.location(password(nextTime, second, person))).endsWith("/signin/check-your-phone");
             int number = Integer.parseInt(first(NUMBER, nextTime.get("/signin/check-your-phone").body()));
@@ -99,26 +91,5 @@ class PushAcrossNodesTest {
             assertThat(idToken.get("amr").toString()).contains("\"pwd\"", "\"swk\"", "\"mfa\"");
             assertThat(nextTime.served()).filteredOn(nodes[1]::equals).hasSize(nextTime.served().size() / 2);
         }
-    }
-
-    private static HttpResponse<String> password(HttpAgent browser, OidcClient.Request request, Account person) {
-        browser.get(HttpAgent.location(browser.get(request.authorizationUrl())));
-        browser.post("/signin", Map.of("email", person.email().value()));
-        browser.get("/signin/password");
-        HttpResponse<String> response = browser.post("/signin/password", Map.of("password", PASSWORD));
-        assertThat(HttpAgent.isRedirect(response)).as(response.body()).isTrue();
-        return response;
-    }
-
-    private static String waitStatus(HttpAgent browser) {
-        HttpResponse<String> answer = browser.get("/signin/wait");
-        assertThat(answer.statusCode()).isEqualTo(200);
-        return OidcClient.json(answer).get("status").asString();
-    }
-
-    private static String first(Pattern pattern, String page) {
-        Matcher matcher = pattern.matcher(page);
-        assertThat(matcher.find()).as("%s on %s", pattern, page).isTrue();
-        return matcher.group(1);
     }
 }
