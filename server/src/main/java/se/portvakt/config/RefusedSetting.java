@@ -4,7 +4,7 @@ package se.portvakt.config;
  * A setting that would make the server unsafe or that cannot be read: start-up stops, and
  * {@link RefusedSettingAnalyzer} tells the operator which setting and what to do, instead of a stack trace.
  */
-class RefusedSetting extends IllegalStateException {
+public class RefusedSetting extends IllegalStateException {
 
     private final String description;
     private final String action;
@@ -13,7 +13,7 @@ class RefusedSetting extends IllegalStateException {
      * @param description what is wrong, naming the setting
      * @param action what the operator does about it
      */
-    RefusedSetting(String description, String action) {
+    public RefusedSetting(String description, String action) {
         super(description + " " + action);
         this.description = description;
         this.action = action;

@@ -91,7 +91,7 @@ public class SecretCipher {
             Cipher cipher = cipher(Cipher.DECRYPT_MODE, Arrays.copyOf(sealed, IV_BYTES), associatedData);
             return cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
         } catch (AEADBadTagException e) {
-            throw new IllegalStateException("a stored factor secret does not decrypt: it was altered, belongs to another"
+            throw new SealedWithAnotherKey("a stored factor secret does not decrypt: it was altered, belongs to another"
                     + " account, or was encrypted with another " + SETTING, e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM decryption failed", e);

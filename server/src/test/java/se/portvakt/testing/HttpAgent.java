@@ -10,7 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +30,8 @@ public final class HttpAgent {
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient http;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private final List<String> nodes = new ArrayList<>();
+    private final List<String> served = new ArrayList<>();
     private String csrf;
 
     public HttpAgent(String base) {
@@ -43,6 +47,22 @@ public final class HttpAgent {
     public HttpAgent header(String name, String value) {
         headers.put(name, value);
         return this;
+    }
+
+    /**
+     * Sends each request from now on to the next of these nodes in turn, as a load balancer without sticky sessions
+     * does: a path, or a URL on any of the nodes (the issuer's, say, in a redirect), goes to the next one. The nodes
+     * serve one issuer and share one host name, so the one cookie jar serves them all (cookies ignore the port).
+     */
+    public HttpAgent alternating(String... bases) {
+        nodes.clear();
+        nodes.addAll(List.of(bases));
+        return this;
+    }
+
+    /** The node each request went to, in order, since {@link #alternating}. */
+    public synchronized List<String> served() {
+        return List.copyOf(served);
     }
 
     public CookieManager cookies() {
@@ -118,10 +138,28 @@ public final class HttpAgent {
     }
 
     private HttpRequest.Builder request(String pathOrUrl) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(target(pathOrUrl)))
                 .timeout(Duration.ofSeconds(30));
         headers.forEach(builder::header);
         return builder;
+    }
+
+    private synchronized String target(String pathOrUrl) {
+        if (nodes.isEmpty()) {
+            return pathOrUrl.startsWith("http") ? pathOrUrl : base + pathOrUrl;
+        }
+        String path = pathOrUrl;
+        for (String node : nodes) {
+            if (pathOrUrl.startsWith(node)) {
+                path = pathOrUrl.substring(node.length());
+            }
+        }
+        if (path.startsWith("http")) {
+            return path; // elsewhere: an application's redirect URI, say
+        }
+        String next = nodes.get(served.size() % nodes.size());
+        served.add(next);
+        return next + path;
     }
 
     private HttpResponse<String> send(HttpRequest request) {

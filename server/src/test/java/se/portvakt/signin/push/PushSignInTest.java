@@ -51,9 +51,9 @@ abstract class PushSignInTest {
     @OnPostgres
     static class OnPostgreSql extends PushSignInTest {}
 
-    private static final String PASSWORD = "a long enough password";
-    private static final Pattern PAIRING_CODE = Pattern.compile("id=\"pairing-code\"[^>]*>([A-Z0-9-]{14})<");
-    private static final Pattern NUMBER = Pattern.compile("class=\"number\"[^>]*>([0-9]{2})<");
+    static final String PASSWORD = "a long enough password";
+    static final Pattern PAIRING_CODE = Pattern.compile("id=\"pairing-code\"[^>]*>([A-Z0-9-]{14})<");
+    static final Pattern NUMBER = Pattern.compile("class=\"number\"[^>]*>([0-9]{2})<");
 
     @Value("${portvakt.issuer}")
     String issuer;
@@ -317,7 +317,7 @@ abstract class PushSignInTest {
         return phone;
     }
 
-    private HttpResponse<String> password(HttpAgent browser, OidcClient.Request request, Account person) {
+    static HttpResponse<String> password(HttpAgent browser, OidcClient.Request request, Account person) {
         browser.get(HttpAgent.location(browser.get(request.authorizationUrl())));
         browser.post("/signin", Map.of("email", person.email().value()));
         browser.get("/signin/password");
@@ -326,7 +326,7 @@ abstract class PushSignInTest {
         return response;
     }
 
-    private static String waitStatus(HttpAgent browser) {
+    static String waitStatus(HttpAgent browser) {
         HttpResponse<String> answer = browser.get("/signin/wait");
         assertThat(answer.statusCode()).isEqualTo(200);
         return OidcClient.json(answer).get("status").asString();
@@ -353,7 +353,7 @@ abstract class PushSignInTest {
         return AuthenticatorDevice.json(answer).get("outcome").asString();
     }
 
-    private static String first(Pattern pattern, String page) {
+    static String first(Pattern pattern, String page) {
         Matcher matcher = pattern.matcher(page);
         assertThat(matcher.find()).as("%s on %s", pattern, page).isTrue();
         return matcher.group(1);
