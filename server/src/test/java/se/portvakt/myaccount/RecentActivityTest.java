@@ -24,6 +24,7 @@ import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
+import se.portvakt.client.Clients;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.CaptchaSolver;
 import se.portvakt.testing.HttpAgent;
@@ -73,6 +74,9 @@ abstract class RecentActivityTest {
 
     @Autowired
     AuditLog audit;
+
+    @Autowired
+    Clients clients;
 
     /** A browser of its own: its cookies, address and User-Agent. */
     private record Browser(HttpAgent agent, String address) {}
@@ -182,6 +186,7 @@ abstract class RecentActivityTest {
         String email = anna.email().value();
         Browser laptop = browser(FIREFOX_ON_LINUX);
         String refreshToken = signInToAnApplication(laptop, anna);
+        ToldApplication told = ToldApplication.signedInThrough(laptop.agent(), clients, issuer, "activity");
         Browser office = browser(CHROME_ON_WINDOWS);
         signInAtMyAccount(office, anna);
         String officeRefresh = refreshTokenThrough(office);
@@ -203,7 +208,12 @@ abstract class RecentActivityTest {
                         + "AND client_id = 'test-web'").param("a", anna.id()).query(Long.class).single();
         assertThat(audited(anna, "account.reported")).containsExactly("success: event " + signInEvent);
         assertThat(audited(anna, "session.end")).containsExactly(
-                "reported-by-person: 2 browser sessions, 2 authorizations, 0 logout tokens");
+                "reported-by-person: 2 browser sessions, 3 authorizations, 1 logout tokens");
+        assertThat(jdbc.sql("SELECT client_id, sid, reason FROM backchannel_logout WHERE account_id = :a")
+                .param("a", anna.id())
+                .query((row, n) -> row.getString(1) + " " + row.getString(2) + " " + row.getString(3)).list())
+                .as("the told application gets a logout token").containsExactly(told.clientId() + " " + told.sid()
+                        + " reported-by-person");
         assertThat(new TwoFactorPerson(jdbc).mailSubjectsTo(email, "You reported activity that was not you"))
                 .contains("You reported activity that was not you");
         assertThat(accounts.passwordChangeRequired(anna.id())).isTrue();
