@@ -114,9 +114,11 @@ class RecentActivity {
     }
 
     private List<Event> rows(String accountId, OffsetDateTime since, String order, long cursor) {
-        return jdbc.sql("SELECT id, occurred_at, event_type, outcome, client_id, address, detail, user_agent "
-                        + "FROM audit_event WHERE " + SHOWN_ROWS + " AND " + order + " FETCH FIRST " + PAGE
-                        + " ROWS ONLY")
+        return jdbc.sql("""
+                        SELECT id, occurred_at, event_type, outcome, client_id, address, detail, user_agent
+                        FROM audit_event WHERE %s AND %s
+                        FETCH FIRST %d ROWS ONLY
+                        """.formatted(SHOWN_ROWS, order, PAGE))
                 .param("account", accountId)
                 .param("since", since)
                 .param("hiddenTypes", HIDDEN_TYPES)
@@ -130,8 +132,8 @@ class RecentActivity {
     }
 
     private boolean exists(String accountId, OffsetDateTime since, String condition, long cursor) {
-        return jdbc.sql("SELECT id FROM audit_event WHERE " + SHOWN_ROWS + " AND " + condition
-                        + " FETCH FIRST 1 ROWS ONLY")
+        return jdbc.sql("SELECT id FROM audit_event WHERE %s AND %s FETCH FIRST 1 ROWS ONLY"
+                        .formatted(SHOWN_ROWS, condition))
                 .param("account", accountId)
                 .param("since", since)
                 .param("hiddenTypes", HIDDEN_TYPES)
@@ -156,8 +158,10 @@ class RecentActivity {
             return Optional.empty();
         }
         byte[] given = handle.getBytes(StandardCharsets.US_ASCII);
-        return jdbc.sql("SELECT id FROM audit_event WHERE account_id = :account AND occurred_at >= :since AND "
-                        + REPORTABLE + " ORDER BY id DESC FETCH FIRST " + MAX_REPORTABLE + " ROWS ONLY")
+        return jdbc.sql("""
+                        SELECT id FROM audit_event WHERE account_id = :account AND occurred_at >= :since AND %s
+                        ORDER BY id DESC FETCH FIRST %d ROWS ONLY
+                        """.formatted(REPORTABLE, MAX_REPORTABLE))
                 .param("account", accountId)
                 .param("since", OffsetDateTime.ofInstant(now.minus(SHOWN), ZoneOffset.UTC))
                 .query(Long.class)
