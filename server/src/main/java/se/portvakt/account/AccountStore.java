@@ -72,9 +72,14 @@ public class AccountStore {
                 .update();
     }
 
-    /** Replaces the stored password hash of an account. */
+    /**
+     * Replaces the stored password hash of an account. A new password is what {@link #requirePasswordChange} asked
+     * for, so the requirement ends with it.
+     */
     public void updatePasswordHash(String id, String passwordHash) {
-        jdbc.sql("UPDATE account SET password_hash = :hash, updated_at = :now WHERE id = :id")
+        jdbc.sql("""
+                UPDATE account SET password_hash = :hash, password_change_required = FALSE, updated_at = :now
+                WHERE id = :id""")
                 .param("id", id)
                 .param("hash", passwordHash)
                 .param("now", OffsetDateTime.now(ZoneOffset.UTC))
@@ -98,6 +103,26 @@ public class AccountStore {
                 rs.getString("name"),
                 rs.getBoolean("email_verified"),
                 Optional.ofNullable(rs.getString("password_hash")));
+    }
+
+    /**
+     * The person said a sign-in was not theirs (My account's "This wasn't me"): the next sign-in must choose a new
+     * password before it goes on, since whoever it was may know the current one.
+     */
+    public void requirePasswordChange(String id) {
+        jdbc.sql("UPDATE account SET password_change_required = TRUE, updated_at = :now WHERE id = :id")
+                .param("id", id)
+                .param("now", OffsetDateTime.now(ZoneOffset.UTC))
+                .update();
+    }
+
+    /** True when the account's next sign-in must choose a new password ({@link #requirePasswordChange}). */
+    public boolean passwordChangeRequired(String id) {
+        return jdbc.sql("SELECT password_change_required FROM account WHERE id = :id")
+                .param("id", id)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
     }
 
     /** True while "Remind me later" on the 2FA prompt holds for this account. */

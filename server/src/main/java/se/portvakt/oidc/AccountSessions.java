@@ -39,7 +39,7 @@ public class AccountSessions {
     /** Why sessions ended, as the audit log says it. */
     public enum Reason {
         SIGNED_OUT("signed-out"), PASSWORD_CHANGED("password-changed"), ENDED_BY_OPERATOR("ended-by-operator"),
-        ENDED_BY_PERSON("ended-by-person"), ACCESS_REMOVED("access-removed");
+        ENDED_BY_PERSON("ended-by-person"), ACCESS_REMOVED("access-removed"), REPORTED("reported-by-person");
 
         private final String value;
 

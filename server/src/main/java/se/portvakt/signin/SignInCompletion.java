@@ -19,6 +19,7 @@ import org.springframework.security.web.csrf.CsrfAuthenticationStrategy;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.stereotype.Component;
 
+import se.portvakt.account.AccountStore;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 
@@ -38,17 +39,22 @@ class SignInCompletion {
     private final AuditLog audit;
     private final SignInMetrics metrics;
     private final KnownBrowsers knownBrowsers;
+    private final AccountStore accounts;
 
     SignInCompletion(SignInFlowStore flows, AuditLog audit, SignInMetrics metrics, CsrfTokenRepository csrfTokens,
-            KnownBrowsers knownBrowsers) {
+            KnownBrowsers knownBrowsers, AccountStore accounts) {
         this.flows = flows;
+        this.accounts = accounts;
         this.audit = audit;
         this.metrics = metrics;
         this.knownBrowsers = knownBrowsers;
         this.csrf = new CsrfAuthenticationStrategy(csrfTokens);
     }
 
-    /** Signs the browser in and returns where to send it. */
+    /**
+     * Signs the browser in and returns where to send it; or, when the account must choose a new password first, keeps
+     * the flow (stored) at that step and returns its page.
+     */
     String complete(SignInFlow flow, HttpServletRequest request, HttpServletResponse response) {
         Optional<String> confirming = Reauthentication.accountOf(request, flow.id());
         Reauthentication.end(request);
@@ -60,6 +66,12 @@ class SignInCompletion {
             flows.delete(flow.id());
             new SecurityContextLogoutHandler().logout(request, response, holder.getContext().getAuthentication());
             return "/signed-out";
+        }
+        if (accounts.passwordChangeRequired(flow.accountId())) {
+            // The person said a sign-in was not theirs (decision 0034): every factor is passed, but whoever it was may
+            // know the password, so a new one is chosen before anything is signed in (NewPasswordStep).
+            flows.update(flow.atStep(Step.NEW_PASSWORD));
+            return Step.NEW_PASSWORD.url();
         }
         List<GrantedAuthority> factors = flow.passedFactors().stream()
                 .map(f -> (GrantedAuthority) FactorGrantedAuthority.withAuthority(f.authority()).issuedAt(f.at()).build())

@@ -68,14 +68,15 @@ public class SignInJourney {
                 Step.DONE);
         // The link is a first factor: a person with 2FA on is asked for the second one next (or the 2FA prompt).
         SignInFlow next = route.afterFirstFactor(proven, new StepContext(request, response));
-        if (next.step() == Step.DONE) {
-            return completion.complete(next, request, response);
-        }
+        // Stored even when done: the completion may keep it for "Choose a new password" (decision 0034).
         if (resumed.isPresent()) {
             flows.update(next);
         } else {
             flows.insert(next);
             request.getSession().setAttribute(SignInController.FLOW_ATTRIBUTE, next.id());
+        }
+        if (next.step() == Step.DONE) {
+            return completion.complete(next, request, response);
         }
         return next.step().url();
     }

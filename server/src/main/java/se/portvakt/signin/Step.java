@@ -40,6 +40,12 @@ public enum Step {
     /** Step 4c: "Save your one-time emergency code". */
     EMERGENCY_CODE_SAVE("/emergency-code-save"),
 
+    /**
+     * After every factor, when the person said an earlier sign-in was not theirs ("This wasn't me" on My account):
+     * "Choose a new password", with the reset page's rules, before the sign-in goes on.
+     */
+    NEW_PASSWORD("/new-password"),
+
     /** All steps passed: the person is signed in and sent back to the application. */
     DONE(null);
 

@@ -10,7 +10,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,8 +20,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
-import se.portvakt.client.ClientDefinition;
-import se.portvakt.client.ClientType;
 import se.portvakt.client.Clients;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.HttpAgent;
@@ -121,19 +118,9 @@ abstract class WhereYouAreSignedInTest {
         Browser home = browser(FIREFOX_ON_LINUX);
         signInAtMyAccount(office, anna);
         String homeRefresh = signInToAnApplication(home, anna);
-        // An application that is told of logouts, signed in to through the same browser (to an address that refuses,
-        // so its logout token waits in the queue, where this test reads it; the sending is BackChannelLogout's test).
-        String told = "sessions-told-" + UUID.randomUUID().toString().substring(0, 8);
-        clients.apply(new ClientDefinition(told, told, ClientType.WEB, told + "-secret",
-                List.of("http://localhost:8081/" + told + "/callback"), List.of(),
-                List.of("openid", "email", "offline_access"), null, null, false, "http://127.0.0.1:1/told", true));
-        OidcClient.Request toldRequest = new OidcClient.Request(told, "http://localhost:8081/" + told + "/callback",
-                "openid email offline_access");
-        URI toldCallback = OidcClient.authorize(home.agent(), toldRequest);
-        HttpResponse<String> toldTokens = new HttpAgent(issuer).header("Authorization", OidcClient.basic(told,
-                told + "-secret")).post("/oauth2/token", OidcClient.codeExchange(toldRequest,
-                OidcClient.param(toldCallback, "code")));
-        String homeSid = OidcClient.claims(OidcClient.json(toldTokens).get("id_token").asString()).get("sid").asString();
+        // An application that is told of logouts, signed in to through the same browser.
+        ToldApplication told = ToldApplication.signedInThrough(home.agent(), clients, issuer, "sessions");
+        String homeSid = told.sid();
         String officeRefresh = refreshTokenThrough(office);
         String handle = handleOf(office.agent().get("/account/sessions").body(), "Firefox on Linux");
 
@@ -154,7 +141,7 @@ abstract class WhereYouAreSignedInTest {
                 .param("a", anna.id())
                 .query((row, n) -> row.getString(1) + " " + row.getString(2) + " " + row.getString(3)).list())
                 .as("the told application gets a logout token for that session")
-                .containsExactly(told + " " + homeSid + " ended-by-person");
+                .containsExactly(told.clientId() + " " + homeSid + " ended-by-person");
         assertThat(audit(anna)).containsExactly(
                 "ended-by-person: 1 browser sessions, 2 authorizations, 1 applications told");
         // Its handle names nothing now.

@@ -1,0 +1,120 @@
+package se.portvakt.signin.password;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.task.TaskExecutor;
+import org.springframework.stereotype.Component;
+import org.springframework.ui.Model;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.account.PasswordChanged;
+import se.portvakt.audit.AuditEvent;
+import se.portvakt.audit.AuditLog;
+import se.portvakt.config.PortvaktProperties;
+import se.portvakt.delivery.mail.MailSender;
+import se.portvakt.delivery.mail.MailTemplates;
+import se.portvakt.password.PasswordHasher;
+import se.portvakt.password.PasswordPolicy;
+import se.portvakt.signin.SignInFlow;
+import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.Step;
+import se.portvakt.signin.StepContext;
+import se.portvakt.signin.StepResult;
+
+/**
+ * "Choose a new password": the sign-in of an account whose owner said a sign-in was not theirs (decision 0034) stops
+ * here after its factors, since whoever it was may know the password. The reset page's rules and messages; the old
+ * password is refused. Setting it clears the requirement and does what every password change does (other sign-ins
+ * in progress, sessions and tokens end, the notice is mailed); then the sign-in goes on.
+ */
+@Component
+class NewPasswordStep implements SignInStep {
+
+    private static final Logger log = LoggerFactory.getLogger(NewPasswordStep.class);
+
+    private final AccountStore accounts;
+    private final PasswordPolicy policy;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final ApplicationEventPublisher events;
+    private final MailTemplates mail;
+    private final MailSender mailSender;
+    private final TaskExecutor background;
+    private final String issuer;
+
+    NewPasswordStep(AccountStore accounts, PasswordPolicy policy, PasswordHasher hasher, AuditLog audit,
+            ApplicationEventPublisher events, MailTemplates mail, MailSender mailSender,
+            @Qualifier("applicationTaskExecutor") TaskExecutor background, PortvaktProperties properties) {
+        this.accounts = accounts;
+        this.policy = policy;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.events = events;
+        this.mail = mail;
+        this.mailSender = mailSender;
+        this.background = background;
+        this.issuer = properties.issuer();
+    }
+
+    @Override
+    public Step step() {
+        return Step.NEW_PASSWORD;
+    }
+
+    @Override
+    public String show(SignInFlow flow, StepContext context, Model model) {
+        // The controller hands a refusal over as "error"; this page lists it as the reset page lists its problems.
+        Object error = model.getAttribute("error");
+        if (error instanceof String key) {
+            model.addAttribute("problems", List.of(key));
+            model.addAttribute("error", null);
+        }
+        model.addAttribute("email", flow.email().value());
+        model.addAttribute("minLength", policy.minLength());
+        model.addAttribute("maxLength", policy.maxLength());
+        return "signin/new-password";
+    }
+
+    @Override
+    public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
+        Account account = accounts.findById(flow.accountId()).orElse(null);
+        if (account == null) {
+            return new StepResult.Advance(flow.atStep(Step.DONE)); // deleted meanwhile: the completion finds nothing
+        }
+        String password = form.getOrDefault("password", "");
+        List<String> problems = policy.check(password, account.email()).stream()
+                .map(PasswordPolicy.Violation::messageKey)
+                .toList();
+        if (!problems.isEmpty()) {
+            return new StepResult.Rejected(flow, problems.get(0));
+        }
+        if (!password.equals(form.get("confirm"))) {
+            return new StepResult.Rejected(flow, "password.rule.mismatch");
+        }
+        if (account.passwordHash().filter(old -> hasher.verify(password, old).matches()).isPresent()) {
+            // Whoever signed in may know this one: that is why a new one is asked for.
+            return new StepResult.Rejected(flow, "newpassword.same");
+        }
+        accounts.updatePasswordHash(account.id(), hasher.hash(password));
+        audit.record(new AuditEvent("password.changed", "success", account.id(), account.email().value(),
+                flow.clientId(), context.address(), "required after a report"));
+        events.publishEvent(new PasswordChanged(account, context.address(), flow.id(), null));
+        Locale locale = context.locale();
+        background.execute(() -> {
+            try {
+                mailSender.send(mail.compose("password-changed", "mail.password-changed.subject", account, locale,
+                        Map.of("link", issuer + "/signin")));
+            } catch (RuntimeException e) {
+                log.error("Could not send the password-changed notice", e);
+            }
+        });
+        return new StepResult.Advance(flow.atStep(Step.DONE));
+    }
+}
