@@ -48,6 +48,26 @@ public class FactorNotices {
         send(account, "mail.two-factor-off.subject", "mail.two-factor-off.text", locale);
     }
 
+    /** A way to confirm it is you was removed on My account (push: a Portvakt Authenticator device). */
+    public void factorRemoved(Account account, FactorKind kind, Locale locale) {
+        send(account, "mail.factor-removed.subject", "mail.factor-removed." + kind.name().toLowerCase(Locale.ROOT), locale);
+    }
+
+    /** A Portvakt Authenticator device was renamed on My account. */
+    public void deviceRenamed(Account account, Locale locale) {
+        send(account, "mail.device-renamed.subject", "mail.device-renamed.text", locale);
+    }
+
+    /** A new emergency code was saved on My account; the old one no longer works. */
+    public void emergencyCodeReplaced(Account account, Locale locale) {
+        send(account, "mail.emergency-code-replaced.subject", "mail.emergency-code-replaced.text", locale);
+    }
+
+    /** Two-factor authentication was turned off on My account (not with the emergency code). */
+    public void twoFactorTurnedOff(Account account, Locale locale) {
+        send(account, "mail.two-factor-off.subject", "mail.two-factor-off.account.text", locale);
+    }
+
     private void send(Account account, String subjectKey, String textKey, Locale locale) {
         background.execute(() -> {
             try {

@@ -63,6 +63,31 @@ public class FactorStore implements Purge {
                 .optional();
     }
 
+    /** An enrolled factor as My account lists it: its kind, the SMS number (else null), when added and last used. */
+    public record Enrolled(FactorKind kind, String phone, Instant createdAt, Instant lastUsedAt) {}
+
+    /** The account's factors with their dates, in the order of {@link FactorKind} (push devices: {@code Devices}). */
+    public java.util.List<Enrolled> details(String accountId) {
+        return jdbc.sql("SELECT kind, phone, created_at, last_used_at FROM account_factor WHERE account_id = :account")
+                .param("account", accountId)
+                .query((rs, row) -> new Enrolled(FactorKind.valueOf(rs.getString("kind")), rs.getString("phone"),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                        Optional.ofNullable(rs.getObject("last_used_at", OffsetDateTime.class))
+                                .map(OffsetDateTime::toInstant).orElse(null)))
+                .list()
+                .stream()
+                .sorted(java.util.Comparator.comparing(Enrolled::kind))
+                .toList();
+    }
+
+    /** Removes one factor of the account (My account); false when it had none of that kind. */
+    public boolean remove(String accountId, FactorKind kind) {
+        return jdbc.sql("DELETE FROM account_factor WHERE account_id = :account AND kind = :kind")
+                .param("account", accountId)
+                .param("kind", kind.name())
+                .update() == 1;
+    }
+
     /** Starts setting up a factor, replacing a set-up of the same kind that was not finished. */
     public void savePending(String accountId, FactorKind kind, String secret, String phone, Instant expiresAt) {
         transaction.executeWithoutResult(status -> {

@@ -33,7 +33,8 @@ class OverviewController {
             .withZone(ZoneOffset.UTC);
 
     /** The sections of My account that exist, in the order of the navigation (message keys under account.nav). */
-    static final List<String> SECTIONS = List.of("overview", "password", "sessions", "applications", "activity");
+    static final List<String> SECTIONS = List.of("overview", "password", "methods", "sessions", "applications",
+            "activity");
 
     private final SignInHistory history;
     private final MessageSource messages;

@@ -9,7 +9,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import se.portvakt.account.Account;
 import se.portvakt.password.PasswordPolicy;
@@ -33,9 +32,16 @@ class PasswordController {
 
     @RecentSignIn
     @GetMapping(PAGE)
-    String page(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request, Model model) {
-        if (request.getQueryString() != null) {
+    String page(@RequestAttribute(AccountGate.ACCOUNT) Account account,
+            @RequestParam(required = false) String changed, HttpServletRequest request, Model model) {
+        // The change's confirmation comes in "?changed=" (the server keeps no flash maps: web.NoFlashMaps).
+        boolean confirmation = ("changed".equals(changed) || "created".equals(changed))
+                && request.getParameterMap().size() == 1;
+        if (request.getQueryString() != null && !confirmation) {
             return "redirect:" + PAGE; // back from the confirmation ("?continue"): the plain address
+        }
+        if (confirmation) {
+            model.addAttribute("changed", changed);
         }
         return show(account, model);
     }
@@ -44,14 +50,12 @@ class PasswordController {
     @PostMapping(PAGE)
     String submit(@RequestAttribute(AccountGate.ACCOUNT) Account account,
             @RequestParam(required = false) String current, @RequestParam(required = false) String password,
-            @RequestParam(required = false) String confirm, HttpServletRequest request, Locale locale, Model model,
-            RedirectAttributes redirect) {
+            @RequestParam(required = false) String confirm, HttpServletRequest request, Locale locale, Model model) {
         PasswordChange.Outcome outcome = change.change(account, current, password, confirm, request.getRemoteAddr(),
                 request.getSession().getId(), locale);
         if (outcome instanceof PasswordChange.Outcome.Changed changed) {
             // To the page again, so that reloading the confirmation never posts the form a second time.
-            redirect.addFlashAttribute("changed", changed.created() ? "created" : "changed");
-            return "redirect:" + PAGE;
+            return "redirect:" + PAGE + "?changed=" + (changed.created() ? "created" : "changed");
         }
         if (outcome instanceof PasswordChange.Outcome.Refused refused) {
             model.addAttribute("problems", refused.problems());

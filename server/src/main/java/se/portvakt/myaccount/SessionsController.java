@@ -14,7 +14,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import se.portvakt.account.Account;
 import se.portvakt.myaccount.SignedInSessions.SignedIn;
@@ -45,6 +44,14 @@ class SessionsController {
     @GetMapping("/account/sessions")
     String sessions(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request, Locale locale,
             Model model) {
+        // A sign-out's confirmation comes in the query (the server keeps no flash maps: web.NoFlashMaps).
+        if ("1".equals(request.getParameter("ended"))) {
+            model.addAttribute("ended", 1);
+        }
+        String others = request.getParameter("ended-others");
+        if (others != null && others.matches("[0-9]{1,4}")) {
+            model.addAttribute("endedOthers", Integer.parseInt(others));
+        }
         List<Shown> shown = signedIn.of(account.id(), request.getSession()).stream()
                 .map(session -> words(session, locale))
                 .toList();
@@ -62,7 +69,7 @@ class SessionsController {
     @PostMapping("/account/sessions/end")
     String end(@RequestAttribute(AccountGate.ACCOUNT) Account account,
             @RequestParam(name = "session", required = false) String handle, HttpServletRequest request,
-            HttpServletResponse response, RedirectAttributes redirect, Locale locale, Model model) {
+            HttpServletResponse response, Locale locale, Model model) {
         Optional<String> other = signedIn.otherSessionNamed(account.id(), handle, request.getSession());
         if (other.isEmpty() || accountSessions.endOthers(account.id(), List.of(other.get()), Reason.ENDED_BY_PERSON,
                 request.getRemoteAddr()).browserSessions() == 0) {
@@ -70,19 +77,16 @@ class SessionsController {
             model.addAttribute("notFound", true);
             return sessions(account, request, locale, model);
         }
-        redirect.addFlashAttribute("ended", 1);
-        return "redirect:/account/sessions";
+        return "redirect:/account/sessions?ended=1";
     }
 
     /** Signs out every session of the person but this one. */
     @PostMapping("/account/sessions/end-others")
-    String endOthers(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request,
-            RedirectAttributes redirect) {
+    String endOthers(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request) {
         AccountSessions.Ended ended = accountSessions.endOthers(account.id(),
                 signedIn.othersThan(account.id(), request.getSession()), Reason.ENDED_BY_PERSON,
                 request.getRemoteAddr());
-        redirect.addFlashAttribute("endedOthers", ended.browserSessions());
-        return "redirect:/account/sessions";
+        return "redirect:/account/sessions?ended-others=" + ended.browserSessions();
     }
 
     private Shown words(SignedIn session, Locale locale) {

@@ -80,7 +80,7 @@ abstract class PasswordPageTest {
 
         HttpResponse<String> changed = browser.post(PAGE, Map.of("current", OLD, "password", NEW, "confirm", NEW));
 
-        assertThat(HttpAgent.location(changed)).endsWith(PAGE);
+        assertThat(HttpAgent.location(changed)).endsWith(PAGE + "?changed=changed");
         HttpResponse<String> confirmation = browser.get(HttpAgent.location(changed));
         assertThat(confirmation.body()).contains("Your password was changed. You were signed out everywhere else");
         assertThat(browser.get(PAGE).body()).as("shown once").doesNotContain("Your password was changed.");

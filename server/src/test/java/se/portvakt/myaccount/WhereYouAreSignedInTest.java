@@ -127,7 +127,7 @@ abstract class WhereYouAreSignedInTest {
         HttpResponse<String> ended = office.agent().post("/account/sessions/end", Map.of("session", handle));
 
         assertThat(ended.statusCode()).isEqualTo(302);
-        assertThat(HttpAgent.location(ended)).endsWith("/account/sessions");
+        assertThat(HttpAgent.location(ended)).endsWith("/account/sessions?ended=1");
         HttpResponse<String> page = office.agent().follow(ended);
         assertThat(page.body()).contains("That browser is signed out");
         assertThat(rows(page.body())).hasSize(1).allSatisfy(row -> assertThat(row).contains("This device"));
@@ -167,7 +167,7 @@ abstract class WhereYouAreSignedInTest {
 
         HttpResponse<String> ended = office.agent().post("/account/sessions/end-others", Map.of());
 
-        assertThat(HttpAgent.location(ended)).endsWith("/account/sessions");
+        assertThat(HttpAgent.location(ended)).endsWith("/account/sessions?ended-others=2");
         HttpResponse<String> page = office.agent().follow(ended);
         assertThat(page.body()).contains("Signed out of 2 other browsers");
         assertThat(rows(page.body())).hasSize(1).allSatisfy(row -> assertThat(row).contains("This device"));

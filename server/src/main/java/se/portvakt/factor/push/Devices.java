@@ -74,6 +74,15 @@ public class Devices implements Purge {
         return removed;
     }
 
+    /** Renames one device of this account (My account); false when the account has no device with this id. */
+    public boolean rename(String accountId, String deviceId, String name) {
+        return jdbc.sql("UPDATE authenticator_device SET name = :name WHERE id = :id AND account_id = :account")
+                .param("name", name)
+                .param("id", deviceId)
+                .param("account", accountId)
+                .update() == 1;
+    }
+
     /**
      * Removes all devices of the account (turning 2FA off), and with them everything push kept for it: pairing
      * codes, requests and a pause; audited. Returns the number of devices removed.
