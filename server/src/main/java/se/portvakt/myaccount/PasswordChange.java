@@ -4,13 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Service;
 
 import se.portvakt.account.Account;
@@ -18,9 +13,6 @@ import se.portvakt.account.AccountStore;
 import se.portvakt.account.PasswordChanged;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
-import se.portvakt.config.PortvaktProperties;
-import se.portvakt.delivery.mail.MailSender;
-import se.portvakt.delivery.mail.MailTemplates;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.password.PasswordPolicy;
 import se.portvakt.ratelimit.AttemptLimiter.Admission;
@@ -35,7 +27,6 @@ import se.portvakt.signin.password.PasswordAttempts;
 @Service
 class PasswordChange {
 
-    private static final Logger log = LoggerFactory.getLogger(PasswordChange.class);
     private static final String AUDIT_TYPE = "password.change";
 
     private final AccountStore accounts;
@@ -44,24 +35,15 @@ class PasswordChange {
     private final PasswordAttempts attempts;
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
-    private final MailTemplates mail;
-    private final MailSender mailSender;
-    private final TaskExecutor background;
-    private final String issuer;
 
     PasswordChange(AccountStore accounts, PasswordHasher hasher, PasswordPolicy policy, PasswordAttempts attempts,
-            AuditLog audit, ApplicationEventPublisher events, MailTemplates mail, MailSender mailSender,
-            @Qualifier("applicationTaskExecutor") TaskExecutor background, PortvaktProperties properties) {
+            AuditLog audit, ApplicationEventPublisher events) {
         this.accounts = accounts;
         this.hasher = hasher;
         this.policy = policy;
         this.attempts = attempts;
         this.audit = audit;
         this.events = events;
-        this.mail = mail;
-        this.mailSender = mailSender;
-        this.background = background;
-        this.issuer = properties.issuer();
     }
 
     /** What became of a change. */
@@ -118,16 +100,8 @@ class PasswordChange {
         accounts.updatePasswordHash(account.id(), hasher.hash(newPassword));
         audit.record(new AuditEvent("password.changed", "success", account.id(), email, null, address,
                 created ? "created on my account" : "my account"));
-        events.publishEvent(new PasswordChanged(account, address, null, sessionId));
-        background.execute(() -> {
-            try {
-                // The reset's notice (RecoveryMail): "every other place you were signed in was signed out" holds here too.
-                mailSender.send(mail.compose("password-changed", "mail.password-changed.subject", account, locale,
-                        Map.of("link", issuer + "/signin")));
-            } catch (RuntimeException e) {
-                log.error("Could not send the password-changed notice", e);
-            }
-        });
+        // Ends the other sessions and tokens, and mails the notice (delivery.mail.PasswordChangedNotice).
+        events.publishEvent(new PasswordChanged(account, address, null, sessionId, locale));
         return new Outcome.Changed(created);
     }
 }

@@ -43,9 +43,4 @@ class RecoveryMail {
         }
         return variables;
     }
-
-    MailMessage passwordChanged(Account account, String signInUrl, Locale locale) {
-        return templates.compose("password-changed", "mail.password-changed.subject", account, locale,
-                Map.of("link", signInUrl));
-    }
 }

@@ -203,14 +203,8 @@ class RecoveryService {
         audit.record(new AuditEvent("password.changed", "success", account.id(), account.email().value(), clientId,
                 clientAddress, "reset link"));
         String goesOn = browserFlowId != null && browserFlowId.equals(used.get().flowId()) ? browserFlowId : null;
-        events.publishEvent(new PasswordChanged(account, clientAddress, goesOn, null));
-        background.execute(() -> {
-            try {
-                mailSender.send(mail.passwordChanged(account, issuer + "/signin", locale));
-            } catch (RuntimeException e) {
-                log.error("Could not send the password-changed notice", e);
-            }
-        });
+        // Ends the other sessions, tokens and links, and mails the notice (delivery.mail.PasswordChangedNotice).
+        events.publishEvent(new PasswordChanged(account, clientAddress, goesOn, null, locale));
         return used;
     }
 }

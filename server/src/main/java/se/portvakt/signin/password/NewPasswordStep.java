@@ -1,14 +1,9 @@
 package se.portvakt.signin.password;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
@@ -17,9 +12,6 @@ import se.portvakt.account.AccountStore;
 import se.portvakt.account.PasswordChanged;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
-import se.portvakt.config.PortvaktProperties;
-import se.portvakt.delivery.mail.MailSender;
-import se.portvakt.delivery.mail.MailTemplates;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.password.PasswordPolicy;
 import se.portvakt.signin.SignInFlow;
@@ -37,30 +29,20 @@ import se.portvakt.signin.StepResult;
 @Component
 class NewPasswordStep implements SignInStep {
 
-    private static final Logger log = LoggerFactory.getLogger(NewPasswordStep.class);
 
     private final AccountStore accounts;
     private final PasswordPolicy policy;
     private final PasswordHasher hasher;
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
-    private final MailTemplates mail;
-    private final MailSender mailSender;
-    private final TaskExecutor background;
-    private final String issuer;
 
     NewPasswordStep(AccountStore accounts, PasswordPolicy policy, PasswordHasher hasher, AuditLog audit,
-            ApplicationEventPublisher events, MailTemplates mail, MailSender mailSender,
-            @Qualifier("applicationTaskExecutor") TaskExecutor background, PortvaktProperties properties) {
+            ApplicationEventPublisher events) {
         this.accounts = accounts;
         this.policy = policy;
         this.hasher = hasher;
         this.audit = audit;
         this.events = events;
-        this.mail = mail;
-        this.mailSender = mailSender;
-        this.background = background;
-        this.issuer = properties.issuer();
     }
 
     @Override
@@ -105,16 +87,8 @@ class NewPasswordStep implements SignInStep {
         accounts.updatePasswordHash(account.id(), hasher.hash(password));
         audit.record(new AuditEvent("password.changed", "success", account.id(), account.email().value(),
                 flow.clientId(), context.address(), "required after a report"));
-        events.publishEvent(new PasswordChanged(account, context.address(), flow.id(), null));
-        Locale locale = context.locale();
-        background.execute(() -> {
-            try {
-                mailSender.send(mail.compose("password-changed", "mail.password-changed.subject", account, locale,
-                        Map.of("link", issuer + "/signin")));
-            } catch (RuntimeException e) {
-                log.error("Could not send the password-changed notice", e);
-            }
-        });
+        // Ends every session and token, and mails the notice (delivery.mail.PasswordChangedNotice).
+        events.publishEvent(new PasswordChanged(account, context.address(), flow.id(), null, context.locale()));
         return new StepResult.Advance(flow.atStep(Step.DONE));
     }
 }
