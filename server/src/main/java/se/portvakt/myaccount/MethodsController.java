@@ -6,6 +6,16 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.context.MessageSource;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,33 +28,47 @@ import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.emergency.EmergencyCodes;
 import se.portvakt.factor.sms.PhoneNumbers;
+import se.portvakt.factor.totp.OtpauthUri;
+import se.portvakt.factor.totp.TotpFactor;
+import se.portvakt.factor.totp.TotpSecret;
 import se.portvakt.myaccount.TwoFactorMethods.Methods;
 import se.portvakt.myaccount.TwoFactorMethods.Outcome;
+import se.portvakt.web.QrCodeSvg;
 
 /**
  * My account's two-factor methods: viewing them needs only the session; removing one, renaming a device, a new
  * emergency code and turning 2FA off need a recent sign-in ({@link RecentSignIn}). Devices are named by their ids,
- * which only sign their own calls (the key is on the phone); one that is not the person's is "not found".
+ * which only sign their own calls (the key is on the phone); one that is not the person's is "not found". An
+ * authenticator app is added (or replaced, for a new phone) with the sign-in's key being set up ({@link TotpFactor}:
+ * the same pending key, its expiry, its first code accepted once), then the page says so (decision 0035).
  */
 @Controller
 class MethodsController {
 
     private static final String PAGE = "/account/methods";
     private static final String EMERGENCY = PAGE + "/emergency-code";
+    private static final String APP = PAGE + "/authenticator";
 
     private final TwoFactorMethods methods;
     private final EmergencyCodes codes;
+    private final TotpFactor totp;
+    private final MessageSource messages;
+    private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
+    private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
 
-    MethodsController(TwoFactorMethods methods, EmergencyCodes codes) {
+    MethodsController(TwoFactorMethods methods, EmergencyCodes codes, TotpFactor totp, MessageSource messages) {
         this.methods = methods;
         this.codes = codes;
+        this.totp = totp;
+        this.messages = messages;
     }
 
     /** A method as the page shows it, its times ready; {@code used} null when never used. */
     record Shown(String id, String name, String phone, String added, String used) {}
 
     /** What a change that went through says on the page it leads to ({@code ?done=}; flash maps are not kept). */
-    private static final java.util.Set<String> DONE = java.util.Set.of("removed", "renamed", "emergency", "turned-off");
+    private static final java.util.Set<String> DONE = java.util.Set.of("removed", "renamed", "emergency", "emergency-first",
+            "turned-off", "app-added", "app-replaced");
 
     @GetMapping(PAGE)
     String page(@RequestAttribute(AccountGate.ACCOUNT) Account account, @RequestParam(required = false) String done,
@@ -103,6 +127,74 @@ class MethodsController {
         }
     }
 
+    /** "Add an authenticator app" (or replace it): the QR code and key being set up, and a field for its first code. */
+    @RecentSignIn
+    @GetMapping(APP)
+    String authenticator(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request,
+            Locale locale, Model model) {
+        if (request.getQueryString() != null) {
+            return "redirect:" + APP;
+        }
+        return authenticatorPage(account, locale, model);
+    }
+
+    /**
+     * The app's first code: right, the key becomes the account's (replacing an older app) and two-factor
+     * authentication is on; a person who had none is then given an emergency code, as the sign-in does.
+     */
+    @RecentSignIn
+    @PostMapping(APP)
+    String addAuthenticator(@RequestAttribute(AccountGate.ACCOUNT) Account account,
+            @RequestParam(required = false) String code, HttpServletRequest request, HttpServletResponse response,
+            Locale locale, Model model) {
+        Methods before = methods.of(account.id());
+        String typed = code == null ? "" : code.replace(" ", "");
+        if (!typed.matches("[0-9]{6,8}") || !totp.confirmSetup(account.id(), typed)) {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            model.addAttribute("error", "twofactor.setup.code.invalid");
+            return authenticatorPage(account, locale, model);
+        }
+        boolean replaced = before.of(FactorKind.TOTP).isPresent();
+        methods.appAdded(account, replaced, request.getRemoteAddr(), locale);
+        if (!before.on()) {
+            appPassed(request, response);
+        }
+        if (before.of(FactorKind.EMERGENCY_CODE).isEmpty()) {
+            return "redirect:" + EMERGENCY; // 2FA just turned on: an emergency code for a lost phone, shown once
+        }
+        return "redirect:" + PAGE + "?done=" + (replaced ? "app-replaced" : "app-added");
+    }
+
+    /**
+     * 2FA just turned on: the app's first code is a second factor passed now, as at the sign-in's set-up, so this
+     * session stays a two-factor one (else {@link AccountGate} would ask for the app it was just given).
+     */
+    private void appPassed(HttpServletRequest request, HttpServletResponse response) {
+        Authentication session = holder.getContext().getAuthentication();
+        java.util.List<GrantedAuthority> factors = new java.util.ArrayList<>(session.getAuthorities());
+        factors.add(FactorGrantedAuthority.withAuthority(FactorKind.TOTP.authority()).issuedAt(Instant.now())
+                .build());
+        UsernamePasswordAuthenticationToken passed = UsernamePasswordAuthenticationToken.authenticated(
+                session.getPrincipal(), null, factors);
+        passed.setDetails(session.getDetails());
+        SecurityContext context = holder.createEmptyContext();
+        context.setAuthentication(passed);
+        holder.setContext(context);
+        contexts.saveContext(context, request, response);
+    }
+
+    private String authenticatorPage(Account account, Locale locale, Model model) {
+        TotpSecret key = totp.setupKey(account.id());
+        String issuer = messages.getMessage("app.name", null, locale);
+        String qrLabel = messages.getMessage("twofactor.setup.qr", null, locale);
+        model.addAttribute("qr", QrCodeSvg.of(OtpauthUri.of(issuer, account.email().value(), key), qrLabel));
+        model.addAttribute("key", key.grouped());
+        model.addAttribute("replacing", methods.of(account.id()).of(FactorKind.TOTP).isPresent());
+        model.addAttribute("sections", OverviewController.SECTIONS);
+        model.addAttribute("section", "methods");
+        return "account/authenticator";
+    }
+
     /** A new emergency code, shown once; the old one works until "Done". */
     @RecentSignIn
     @GetMapping(EMERGENCY)
@@ -114,7 +206,7 @@ class MethodsController {
         if (!methods.of(account.id()).on()) {
             return "redirect:" + PAGE; // an emergency code without 2FA would be the only factor
         }
-        return emergencyPage(codes.issue(account.id()), model);
+        return emergencyPage(account, codes.issue(account.id()), model);
     }
 
     /** "Done": the box ticked and the code the one shown, it replaces the old code. */
@@ -123,6 +215,7 @@ class MethodsController {
     String saveEmergencyCode(@RequestAttribute(AccountGate.ACCOUNT) Account account,
             @RequestParam(required = false) String code, @RequestParam(required = false) String stored,
             HttpServletRequest request, HttpServletResponse response, Locale locale, Model model) {
+        boolean first = methods.of(account.id()).of(FactorKind.EMERGENCY_CODE).isEmpty();
         String error = !"on".equals(stored) ? "twofactor.emergency.tick"
                 : codes.confirmShown(account.id(), code == null ? "" : code) ? null : "twofactor.emergency.stale";
         if (error != null) {
@@ -130,14 +223,15 @@ class MethodsController {
             model.addAttribute("error", error);
             // The same code again if it is still the one waiting, so a code already copied stays the right one.
             boolean waiting = code != null && codes.isShown(account.id(), code);
-            return emergencyPage(waiting ? code : codes.issue(account.id()), model);
+            return emergencyPage(account, waiting ? code : codes.issue(account.id()), model);
         }
         methods.emergencyCodeReplaced(account, request.getRemoteAddr(), locale);
-        return "redirect:" + PAGE + "?done=emergency";
+        return "redirect:" + PAGE + "?done=" + (first ? "emergency-first" : "emergency");
     }
 
-    private String emergencyPage(String code, Model model) {
+    private String emergencyPage(Account account, String code, Model model) {
         model.addAttribute("code", code);
+        model.addAttribute("replaces", methods.of(account.id()).of(FactorKind.EMERGENCY_CODE).isPresent());
         model.addAttribute("sections", OverviewController.SECTIONS);
         model.addAttribute("section", "methods");
         return "account/emergency-code";

@@ -145,6 +145,13 @@ class TwoFactorMethods {
         return Outcome.TURNED_OFF;
     }
 
+    /** An authenticator app's first code was right ({@code TotpFactor#confirmSetup}): audited and mailed. */
+    void appAdded(Account account, boolean replaced, String address, Locale locale) {
+        audit.record(new AuditEvent("factor.added", "success", account.id(), account.email().value(), null, address,
+                replaced ? "totp, replacing the old app, on My account" : "totp, on My account"));
+        notices.factorAdded(account, FactorKind.TOTP, locale);
+    }
+
     /** The new emergency code was saved: audited and mailed (the old one was replaced by {@code EmergencyCodes}). */
     void emergencyCodeReplaced(Account account, String address, Locale locale) {
         audit.record(new AuditEvent("factor.added", "success", account.id(), account.email().value(), null, address,

@@ -62,6 +62,10 @@ abstract class MethodsNeedARecentSignInTest {
         }
         assertThat(HttpAgent.location(person.browser().get(MethodsPageTest.PAGE + "/emergency-code")))
                 .endsWith("/signin/reauthenticate");
+        assertThat(HttpAgent.location(person.browser().get(MethodsPageTest.PAGE + "/authenticator")))
+                .endsWith("/signin/reauthenticate");
+        assertThat(HttpAgent.location(person.browser().post(MethodsPageTest.PAGE + "/authenticator",
+                Map.of("code", "123456")))).endsWith("/signin/reauthenticate");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM account_factor WHERE account_id = :a")
                 .param("a", person.account().id()).query(Integer.class).single()).isEqualTo(3);
         assertThat(person.phone().call("/pending", Map.of()).statusCode()).as("still paired").isEqualTo(200);
