@@ -125,9 +125,22 @@ public class FactorStore implements Purge {
      * @param lastStep for TOTP, the time step of the code that confirmed it (so that code cannot sign in again)
      */
     public boolean confirm(String accountId, FactorKind kind, Long lastStep) {
+        return confirm(accountId, kind, lastStep, null);
+    }
+
+    /**
+     * Finishes setting up this SMS number: as {@link #confirm}, but only while the number being set up is still
+     * {@code phone} (the one the code went to), not one another page put in its place meanwhile.
+     */
+    public boolean confirmNumber(String accountId, String phone) {
+        return phone != null && confirm(accountId, FactorKind.SMS, null, phone);
+    }
+
+    private boolean confirm(String accountId, FactorKind kind, Long lastStep, String phone) {
         Boolean confirmed = transaction.execute(status -> {
             Optional<Pending> pending = pending(accountId, kind);
-            if (pending.isEmpty() || deletePending(accountId, kind) != 1) {
+            if (pending.isEmpty() || (phone != null && !phone.equals(pending.get().phone()))
+                    || deletePending(accountId, kind, phone) != 1) {
                 return false;
             }
             jdbc.sql("DELETE FROM account_factor WHERE account_id = :account AND kind = :kind")
@@ -209,6 +222,18 @@ public class FactorStore implements Purge {
                 """)
                 .param("now", utc(now))
                 .param("batch", batchSize)
+                .update();
+    }
+
+    /** Deletes the set-up of this kind; with {@code phone}, only while it is still that number. */
+    private int deletePending(String accountId, FactorKind kind, String phone) {
+        if (phone == null) {
+            return deletePending(accountId, kind);
+        }
+        return jdbc.sql("DELETE FROM pending_factor WHERE account_id = :account AND kind = :kind AND phone = :phone")
+                .param("account", accountId)
+                .param("kind", kind.name())
+                .param("phone", phone)
                 .update();
     }
 

@@ -45,7 +45,7 @@ import se.portvakt.web.QrCodeSvg;
 @Controller
 class MethodsController {
 
-    private static final String PAGE = "/account/methods";
+    static final String PAGE = "/account/methods";
     private static final String EMERGENCY = PAGE + "/emergency-code";
     private static final String APP = PAGE + "/authenticator";
 
@@ -68,7 +68,8 @@ class MethodsController {
 
     /** What a change that went through says on the page it leads to ({@code ?done=}; flash maps are not kept). */
     private static final java.util.Set<String> DONE = java.util.Set.of("removed", "renamed", "emergency", "emergency-first",
-            "turned-off", "app-added", "app-replaced");
+            "turned-off", "app-added", "app-replaced",
+            "sms-added", "sms-replaced");
 
     @GetMapping(PAGE)
     String page(@RequestAttribute(AccountGate.ACCOUNT) Account account, @RequestParam(required = false) String done,
@@ -250,6 +251,7 @@ class MethodsController {
                         time(device.lastUsedAt())))
                 .toList());
         model.addAttribute("maxName", TwoFactorMethods.NAME_LENGTH);
+        model.addAttribute("smsAllowed", shown.smsAllowed());
         model.addAttribute("sections", OverviewController.SECTIONS);
         model.addAttribute("section", "methods");
         return "account/methods";

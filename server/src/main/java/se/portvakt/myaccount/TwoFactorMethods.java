@@ -69,6 +69,14 @@ class TwoFactorMethods {
         boolean on() {
             return !factors.isEmpty() || !devices.isEmpty();
         }
+
+        /**
+         * An SMS number can be added beside an authenticator app or a device, or in place of the person's number: it
+         * is a backup, never the only method of a person who had none (decision 0038).
+         */
+        boolean smsAllowed() {
+            return of(FactorKind.TOTP).isPresent() || !devices.isEmpty() || of(FactorKind.SMS).isPresent();
+        }
     }
 
     /** What became of a change. */
@@ -150,6 +158,13 @@ class TwoFactorMethods {
         audit.record(new AuditEvent("factor.added", "success", account.id(), account.email().value(), null, address,
                 replaced ? "totp, replacing the old app, on My account" : "totp, on My account"));
         notices.factorAdded(account, FactorKind.TOTP, locale);
+    }
+
+    /** The code sent to a new SMS number was right ({@code SmsNumberSetup}): audited and mailed. */
+    void numberAdded(Account account, boolean replaced, String address, Locale locale) {
+        audit.record(new AuditEvent("factor.added", "success", account.id(), account.email().value(), null, address,
+                replaced ? "sms, replacing the old number, on My account" : "sms, on My account"));
+        notices.factorAdded(account, FactorKind.SMS, locale);
     }
 
     /** The new emergency code was saved: audited and mailed (the old one was replaced by {@code EmergencyCodes}). */

@@ -1,5 +1,6 @@
 package se.portvakt.signin;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -20,7 +21,8 @@ import se.portvakt.ratelimit.AttemptLimiter.Counted;
 import se.portvakt.ratelimit.AttemptLimiter.Limit;
 
 /**
- * The limits and the audit trail shared by every page that checks a code (second factors and their set-up):
+ * The limits and the audit trail shared by every page that checks a code (second factors and their set-up, at the
+ * sign-in and on My account):
  * wrong codes count per account, across all kinds, so switching method does not buy more guesses; and per
  * client address.
  */
@@ -57,6 +59,9 @@ public class SecondFactorAttempts {
 
         /** The code is wrong, or no longer works; the page says {@code messageKey}. */
         record Wrong(String messageKey) implements Verdict {}
+
+        /** Nothing was checked: the account or the address is at its limit until {@code retryAfter} has passed. */
+        record Locked(Duration retryAfter) implements Verdict {}
     }
 
     /**
@@ -82,20 +87,38 @@ public class SecondFactorAttempts {
      */
     public StepResult check(SignInFlow flow, StepContext context, FactorKind kind, Supplier<Verdict> check,
             Supplier<StepResult> onRight) {
-        Admission admission = limiter.admit(new Counted(perAccount, flow.accountId()),
-                new Counted(perAddress, context.address()));
-        if (admission instanceof Admission.Blocked blocked) {
-            record(flow, context, kind, "locked", null);
+        Verdict verdict = counted(flow.accountId(), flow.email().value(), flow.clientId(), context.address(),
+                auditType(flow, kind), check);
+        if (verdict instanceof Verdict.Locked locked) {
             metrics.outcome("locked");
-            return new StepResult.Locked(flow, blocked.retryAfter(), "twofactor.locked");
+            return new StepResult.Locked(flow, locked.retryAfter(), "twofactor.locked");
         }
-        if (check.get() instanceof Verdict.Wrong wrong) {
-            record(flow, context, kind, "failure", wrong.messageKey());
+        if (verdict instanceof Verdict.Wrong wrong) {
             metrics.outcome("failure");
             return new StepResult.Rejected(flow.failedOnce(), wrong.messageKey());
         }
-        limiter.release(admission);
         return onRight.get();
+    }
+
+    /**
+     * {@link #check} for a page outside a sign-in (My account): the same counters per account and per address, the
+     * attempt counted before {@code check} runs; {@link Verdict.Locked} when nothing was checked. Wrong codes and
+     * locks are audited as {@code auditType} ({@code clientId} null: no application).
+     */
+    public Verdict counted(String accountId, String email, String clientId, String address, String auditType,
+            Supplier<Verdict> check) {
+        Admission admission = limiter.admit(new Counted(perAccount, accountId), new Counted(perAddress, address));
+        if (admission instanceof Admission.Blocked blocked) {
+            audit.record(new AuditEvent(auditType, "locked", accountId, email, clientId, address, null));
+            return new Verdict.Locked(blocked.retryAfter());
+        }
+        Verdict verdict = check.get();
+        if (verdict instanceof Verdict.Wrong wrong) {
+            audit.record(new AuditEvent(auditType, "failure", accountId, email, clientId, address, wrong.messageKey()));
+            return verdict;
+        }
+        limiter.release(admission);
+        return verdict;
     }
 
     /** A right code: the factor is passed now. */
@@ -105,9 +128,12 @@ public class SecondFactorAttempts {
     }
 
     private void record(SignInFlow flow, StepContext context, FactorKind kind, String outcome, String detail) {
+        audit.record(new AuditEvent(auditType(flow, kind), outcome, flow.accountId(), flow.email().value(),
+                flow.clientId(), context.address(), detail));
+    }
+
+    private static String auditType(SignInFlow flow, FactorKind kind) {
         String name = kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
-        String type = SET_UP_STEPS.contains(flow.step()) ? "factor.setup." + name : "signin." + name;
-        audit.record(new AuditEvent(type, outcome, flow.accountId(), flow.email().value(), flow.clientId(),
-                context.address(), detail));
+        return SET_UP_STEPS.contains(flow.step()) ? "factor.setup." + name : "signin." + name;
     }
 }

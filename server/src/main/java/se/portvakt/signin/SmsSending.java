@@ -27,11 +27,23 @@ public final class SmsSending {
         if (sending instanceof SmsCodes.Sending.Sent) {
             return new StepResult.Advance(flow);
         }
-        if (sending instanceof SmsCodes.Sending.TooSoon tooSoon) {
-            return tooSoon.limitReached()
-                    ? new StepResult.Locked(flow, tooSoon.retryAfter(), "twofactor.sms.too-many")
-                    : new StepResult.Rejected(flow, "twofactor.sms.too-soon");
+        if (sending instanceof SmsCodes.Sending.TooSoon tooSoon && tooSoon.limitReached()) {
+            return new StepResult.Locked(flow, tooSoon.retryAfter(), messageKey(sending));
         }
-        return new StepResult.Rejected(flow, "twofactor.sms.failed");
+        return new StepResult.Rejected(flow, messageKey(sending));
+    }
+
+    /**
+     * What the page says when the text did not go (null when it went): a limit reached (the message takes the
+     * minutes to wait), the short pause between two codes, or the provider's trouble.
+     */
+    public static String messageKey(SmsCodes.Sending sending) {
+        if (sending instanceof SmsCodes.Sending.Sent) {
+            return null;
+        }
+        if (sending instanceof SmsCodes.Sending.TooSoon tooSoon) {
+            return tooSoon.limitReached() ? "twofactor.sms.too-many" : "twofactor.sms.too-soon";
+        }
+        return "twofactor.sms.failed";
     }
 }

@@ -117,12 +117,18 @@ public class TwoFactorRoute {
 
     /** Sends a code by SMS and notes it in the audit log; what came of it is for the page to say. */
     public SmsCodes.Sending sendCode(SignInFlow flow, Purpose purpose, String phone, StepContext context) {
-        SmsCodes.Sending sending = smsCodes.send(flow.accountId(), purpose, phone, context.locale());
+        return sendCode(flow.accountId(), flow.email().value(), flow.clientId(), context.address(), context.locale(),
+                purpose, phone);
+    }
+
+    /** {@link #sendCode(SignInFlow, Purpose, String, StepContext)} outside a sign-in ({@code clientId} null). */
+    public SmsCodes.Sending sendCode(String accountId, String email, String clientId, String address,
+            java.util.Locale locale, Purpose purpose, String phone) {
+        SmsCodes.Sending sending = smsCodes.send(accountId, purpose, phone, locale);
         String outcome = sending instanceof SmsCodes.Sending.Sent ? "success"
                 : sending instanceof SmsCodes.Sending.TooSoon ? "limited" : "failure";
         String detail = sending instanceof SmsCodes.Sending.Failed failed ? failed.reason() : purpose.name();
-        audit.record(new AuditEvent("sms.code", outcome, flow.accountId(), flow.email().value(), flow.clientId(),
-                context.address(), detail));
+        audit.record(new AuditEvent("sms.code", outcome, accountId, email, clientId, address, detail));
         return sending;
     }
 }

@@ -105,7 +105,7 @@ class MethodsInBrowserTest {
         look(browser, "account-methods-removed" + words.suffix());
     }
 
-    private static void look(Browser browser, String name) {
+    static void look(Browser browser, String name) {
         for (Screen screen : Screen.values()) {
             browser.resize(screen);
             browser.checkScreen(name, screen);

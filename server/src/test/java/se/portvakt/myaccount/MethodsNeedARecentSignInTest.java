@@ -66,6 +66,21 @@ abstract class MethodsNeedARecentSignInTest {
                 .endsWith("/signin/reauthenticate");
         assertThat(HttpAgent.location(person.browser().post(MethodsPageTest.PAGE + "/authenticator",
                 Map.of("code", "123456")))).endsWith("/signin/reauthenticate");
+        // Adding or changing the SMS number: both pages and both forms; no text is sent, nothing is set up.
+        String mobile = "+46" + se.portvakt.testing.TwoFactorPerson.uniqueMobile().substring(1);
+        assertThat(HttpAgent.location(person.browser().get(MethodsPageTest.PAGE + "/sms")))
+                .endsWith("/signin/reauthenticate");
+        assertThat(HttpAgent.location(person.browser().post(MethodsPageTest.PAGE + "/sms",
+                Map.of("country", "SE", "phone", mobile)))).endsWith("/signin/reauthenticate");
+        assertThat(HttpAgent.location(person.browser().get(MethodsPageTest.PAGE + "/sms-code")))
+                .endsWith("/signin/reauthenticate");
+        assertThat(HttpAgent.location(person.browser().post(MethodsPageTest.PAGE + "/sms-code",
+                Map.of("code", "123456")))).endsWith("/signin/reauthenticate");
+        assertThat(new se.portvakt.testing.TwoFactorPerson(jdbc).textsTo(mobile)).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM pending_factor WHERE account_id = :a AND kind = 'SMS'")
+                .param("a", person.account().id()).query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT phone FROM account_factor WHERE account_id = :a AND kind = 'SMS'")
+                .param("a", person.account().id()).query(String.class).single()).isEqualTo(person.e164());
         assertThat(jdbc.sql("SELECT COUNT(*) FROM account_factor WHERE account_id = :a")
                 .param("a", person.account().id()).query(Integer.class).single()).isEqualTo(3);
         assertThat(person.phone().call("/pending", Map.of()).statusCode()).as("still paired").isEqualTo(200);

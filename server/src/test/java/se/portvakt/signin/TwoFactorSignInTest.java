@@ -19,6 +19,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
+import se.portvakt.factor.FactorKind;
+import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.totp.TotpSecret;
 import se.portvakt.password.PasswordHasher;
@@ -59,6 +61,9 @@ abstract class TwoFactorSignInTest {
 
     @Autowired
     SmsCodes smsCodes;
+
+    @Autowired
+    FactorStore factors;
 
     @Test
     void aPersonWithout2faIsAskedAndCanBeRemindedLater() {
@@ -202,6 +207,30 @@ abstract class TwoFactorSignInTest {
         HttpResponse<String> sent = browser.post("/signin/sms-backup", Map.of("country", "SE", "phone", own));
         assertThat(HttpAgent.location(sent)).as(sent.body()).endsWith("/signin/sms-backup-code");
         assertThat(phone.textsTo(TwoFactorPerson.e164(own))).isEqualTo(1);
+    }
+
+    @Test
+    void aCodeConfirmsOnlyTheNumberItWasSentTo() {
+        TwoFactorPerson phone = new TwoFactorPerson(jdbc);
+        Account person = TestPeople.newcomer(accounts, "changed.number", hasher.hash(PASSWORD));
+        HttpAgent browser = TestPeople.browser(issuer);
+        password(browser, OidcClient.web(), person);
+        phone.toSmsBackup(browser);
+        String first = TwoFactorPerson.uniqueMobile();
+        assertThat(HttpAgent.location(browser.post("/signin/sms-backup", Map.of("country", "SE", "phone", first))))
+                .endsWith("/signin/sms-backup-code");
+        String code = phone.smsCodeTo(TwoFactorPerson.e164(first));
+
+        // Another sign-in of the same person takes another number meanwhile, whose text waits for the pause.
+        factors.savePending(person.id(), FactorKind.SMS, null, TwoFactorPerson.e164(TwoFactorPerson.uniqueMobile()),
+                Instant.now().plusSeconds(600));
+
+        browser.get("/signin/sms-backup-code");
+        HttpResponse<String> refused = browser.post("/signin/sms-backup-code", Map.of("code", code));
+        assertThat(refused.body()).as("the first number's code does not confirm the second number")
+                .contains("That code has expired or was used.");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM account_factor WHERE account_id = :a AND kind = 'SMS'")
+                .param("a", person.id()).query(Integer.class).single()).isZero();
     }
 
     @Test

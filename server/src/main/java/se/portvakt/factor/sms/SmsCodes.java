@@ -167,16 +167,26 @@ public class SmsCodes implements Purge {
 
     /** Checks a code typed by the person against the last one sent for this purpose, spending it when right. */
     public Check check(String accountId, Purpose purpose, String input) {
+        return check(accountId, purpose, input, null);
+    }
+
+    /**
+     * {@link #check(String, Purpose, String)}, counting only a code sent to {@code phone} (when not null): a number
+     * being set up is confirmed only by a code that went to it.
+     */
+    public Check check(String accountId, Purpose purpose, String input, String phone) {
         String typed = input == null ? "" : input.replaceAll("\\s", "");
         Instant now = Instant.now();
         Optional<Waiting> waiting = jdbc.sql("""
                 SELECT id, code_hash, code_salt FROM sms_code
                 WHERE account_id = :account AND purpose = :purpose AND used_at IS NULL AND expires_at > :now
-                  AND attempts < :max
+                  AND attempts < :max AND (:anyPhone = 1 OR phone = :phone)
                 ORDER BY created_at DESC FETCH FIRST 1 ROWS ONLY
                 """)
                 .param("account", accountId)
                 .param("purpose", purpose.name())
+                .param("anyPhone", phone == null ? 1 : 0)
+                .param("phone", phone == null ? "" : phone)
                 .param("now", utc(now))
                 .param("max", settings.smsAttemptsPerCode())
                 .query((rs, row) -> new Waiting(rs.getString("id"),

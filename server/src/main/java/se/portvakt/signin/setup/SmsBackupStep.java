@@ -1,40 +1,32 @@
 package se.portvakt.signin.setup;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
-import se.portvakt.factor.FactorKind;
-import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.PhoneNumbers;
-import se.portvakt.factor.sms.SmsCodes.Purpose;
+import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.signin.SignInFlow;
 import se.portvakt.signin.SignInStep;
+import se.portvakt.signin.SmsNumberSetup;
 import se.portvakt.signin.SmsSending;
 import se.portvakt.signin.Step;
 import se.portvakt.signin.StepContext;
 import se.portvakt.signin.StepResult;
-import se.portvakt.signin.TwoFactorRoute;
 
 /**
  * Step 4c, "Enable SMS as a backup method": optional. The number (country +46 unless another is picked) is read
- * as E.164 and confirmed with a code sent to it before it is saved.
+ * as E.164 and confirmed with a code sent to it before it is saved ({@link SmsNumberSetup}).
  */
 @Component
 class SmsBackupStep implements SignInStep {
 
-    private static final Duration SETUP_TIME = Duration.ofHours(1);
+    private final SmsNumberSetup setup;
 
-    private final FactorStore factors;
-    private final TwoFactorRoute route;
-
-    SmsBackupStep(FactorStore factors, TwoFactorRoute route) {
-        this.factors = factors;
-        this.route = route;
+    SmsBackupStep(SmsNumberSetup setup) {
+        this.setup = setup;
     }
 
     @Override
@@ -56,12 +48,12 @@ class SmsBackupStep implements SignInStep {
         if ("skip".equals(form.get("action"))) {
             return new StepResult.Advance(flow.atStep(Step.EMERGENCY_CODE_SAVE));
         }
-        Optional<String> phone = PhoneNumbers.parse(form.get("country"), form.get("phone"));
-        if (phone.isEmpty()) {
+        Optional<SmsCodes.Sending> sending = setup.start(SmsNumberSetup.Who.of(flow, context), form.get("country"),
+                form.get("phone"));
+        if (sending.isEmpty()) {
             return new StepResult.Rejected(flow, "twofactor.sms-backup.invalid");
         }
-        factors.savePending(flow.accountId(), FactorKind.SMS, null, phone.get(), Instant.now().plus(SETUP_TIME));
-        StepResult sent = SmsSending.outcome(route.sendCode(flow, Purpose.CONFIRM_NUMBER, phone.get(), context), flow);
+        StepResult sent = SmsSending.outcome(sending.get(), flow);
         return sent instanceof StepResult.Advance ? new StepResult.Advance(flow.atStep(Step.SMS_BACKUP_CODE)) : sent;
     }
 }
