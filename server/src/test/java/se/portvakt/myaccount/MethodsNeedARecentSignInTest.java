@@ -66,6 +66,13 @@ abstract class MethodsNeedARecentSignInTest {
                 .endsWith("/signin/reauthenticate");
         assertThat(HttpAgent.location(person.browser().post(MethodsPageTest.PAGE + "/authenticator",
                 Map.of("code", "123456")))).endsWith("/signin/reauthenticate");
+        for (String path : java.util.List.of(AddDeviceTest.DEVICE, AddDeviceTest.PAIRED)) {
+            assertThat(HttpAgent.location(person.browser().post(path, Map.of()))).as(path)
+                    .endsWith("/signin/reauthenticate");
+        }
+        assertThat(HttpAgent.location(person.browser().get(AddDeviceTest.DEVICE))).endsWith("/signin/reauthenticate");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM authenticator_pairing WHERE account_id = :a")
+                .param("a", person.account().id()).query(Integer.class).single()).as("no pairing code").isEqualTo(1);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM account_factor WHERE account_id = :a")
                 .param("a", person.account().id()).query(Integer.class).single()).isEqualTo(3);
         assertThat(person.phone().call("/pending", Map.of()).statusCode()).as("still paired").isEqualTo(200);
