@@ -33,7 +33,8 @@ import se.portvakt.signin.Reauthentication;
  * through the sign-in and back; this gate asks what only Portvakt knows: whether the account still exists (if not,
  * the browser is signed out, calmly) and whether the session passed the second factor of a person who has set up
  * 2FA (if not, the sign-in's step-up asks for it and comes back here). A page that changes the account
- * ({@link RecentSignIn}) also needs a recent sign-in, else the person confirms who they are first (decision 0032). The
+ * ({@link RecentSignIn}) also needs a recent sign-in, else the person confirms who they are first (decision 0032); a
+ * page that finishes pairing a device ({@link FinishesPairing}) checks the second factor itself (decision 0039). The
  * pages read the person from {@link #ACCOUNT}, never from a parameter.
  */
 @Configuration(proxyBeanMethods = false)
@@ -78,7 +79,8 @@ class AccountGate implements WebMvcConfigurer, HandlerInterceptor {
             response.sendRedirect(request.getContextPath() + "/signed-out");
             return false;
         }
-        if (!factors.enrolled(account.get().id()).isEmpty() && !FactorRequirement.TWO_FACTORS.isMetBy(session)) {
+        if (!factors.enrolled(account.get().id()).isEmpty() && !FactorRequirement.TWO_FACTORS.isMetBy(session)
+                && !(handler instanceof HandlerMethod page && page.hasMethodAnnotation(FinishesPairing.class))) {
             requestCache.saveRequest(request, response);
             response.sendRedirect(request.getContextPath() + STEP_UP_PAGE);
             return false;

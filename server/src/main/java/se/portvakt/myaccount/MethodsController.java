@@ -7,15 +7,6 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.MessageSource;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.FactorGrantedAuthority;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.core.context.SecurityContextHolderStrategy;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
-import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -53,8 +44,6 @@ class MethodsController {
     private final EmergencyCodes codes;
     private final TotpFactor totp;
     private final MessageSource messages;
-    private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
-    private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
 
     MethodsController(TwoFactorMethods methods, EmergencyCodes codes, TotpFactor totp, MessageSource messages) {
         this.methods = methods;
@@ -69,7 +58,7 @@ class MethodsController {
     /** What a change that went through says on the page it leads to ({@code ?done=}; flash maps are not kept). */
     private static final java.util.Set<String> DONE = java.util.Set.of("removed", "renamed", "emergency", "emergency-first",
             "turned-off", "app-added", "app-replaced",
-            "sms-added", "sms-replaced");
+            "sms-added", "sms-replaced", "device-added");
 
     @GetMapping(PAGE)
     String page(@RequestAttribute(AccountGate.ACCOUNT) Account account, @RequestParam(required = false) String done,
@@ -158,30 +147,12 @@ class MethodsController {
         boolean replaced = before.of(FactorKind.TOTP).isPresent();
         methods.appAdded(account, replaced, request.getRemoteAddr(), locale);
         if (!before.on()) {
-            appPassed(request, response);
+            FactorPassedNow.record(FactorKind.TOTP, request, response);
         }
         if (before.of(FactorKind.EMERGENCY_CODE).isEmpty()) {
             return "redirect:" + EMERGENCY; // 2FA just turned on: an emergency code for a lost phone, shown once
         }
         return "redirect:" + PAGE + "?done=" + (replaced ? "app-replaced" : "app-added");
-    }
-
-    /**
-     * 2FA just turned on: the app's first code is a second factor passed now, as at the sign-in's set-up, so this
-     * session stays a two-factor one (else {@link AccountGate} would ask for the app it was just given).
-     */
-    private void appPassed(HttpServletRequest request, HttpServletResponse response) {
-        Authentication session = holder.getContext().getAuthentication();
-        java.util.List<GrantedAuthority> factors = new java.util.ArrayList<>(session.getAuthorities());
-        factors.add(FactorGrantedAuthority.withAuthority(FactorKind.TOTP.authority()).issuedAt(Instant.now())
-                .build());
-        UsernamePasswordAuthenticationToken passed = UsernamePasswordAuthenticationToken.authenticated(
-                session.getPrincipal(), null, factors);
-        passed.setDetails(session.getDetails());
-        SecurityContext context = holder.createEmptyContext();
-        context.setAuthentication(passed);
-        holder.setContext(context);
-        contexts.saveContext(context, request, response);
     }
 
     private String authenticatorPage(Account account, Locale locale, Model model) {

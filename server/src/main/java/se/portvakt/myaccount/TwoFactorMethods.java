@@ -167,6 +167,13 @@ class TwoFactorMethods {
         notices.factorAdded(account, FactorKind.SMS, locale);
     }
 
+    /** A Portvakt Authenticator device was paired on My account: audited and mailed, as the sign-in's set-up is. */
+    void deviceAdded(Account account, String address, Locale locale) {
+        audit.record(new AuditEvent("factor.added", "success", account.id(), account.email().value(), null, address,
+                "push, on My account"));
+        notices.factorAdded(account, FactorKind.PUSH, locale);
+    }
+
     /** The new emergency code was saved: audited and mailed (the old one was replaced by {@code EmergencyCodes}). */
     void emergencyCodeReplaced(Account account, String address, Locale locale) {
         audit.record(new AuditEvent("factor.added", "success", account.id(), account.email().value(), null, address,

@@ -95,7 +95,8 @@ class AddAuthenticatorAppInBrowserTest {
         look(browser, "account-authenticator-replaced" + words.suffix());
     }
 
-    private static void look(Browser browser, String name) {
+    /** The page at each screen size, saved and checked by axe-core. */
+    static void look(Browser browser, String name) {
         for (Screen screen : Screen.values()) {
             browser.resize(screen);
             browser.checkScreen(name, screen);

@@ -81,6 +81,13 @@ abstract class MethodsNeedARecentSignInTest {
                 .param("a", person.account().id()).query(Integer.class).single()).isZero();
         assertThat(jdbc.sql("SELECT phone FROM account_factor WHERE account_id = :a AND kind = 'SMS'")
                 .param("a", person.account().id()).query(String.class).single()).isEqualTo(person.e164());
+        for (String path : java.util.List.of(AddDeviceTest.DEVICE, AddDeviceTest.PAIRED)) {
+            assertThat(HttpAgent.location(person.browser().post(path, Map.of()))).as(path)
+                    .endsWith("/signin/reauthenticate");
+        }
+        assertThat(HttpAgent.location(person.browser().get(AddDeviceTest.DEVICE))).endsWith("/signin/reauthenticate");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM authenticator_pairing WHERE account_id = :a")
+                .param("a", person.account().id()).query(Integer.class).single()).as("no pairing code").isEqualTo(1);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM account_factor WHERE account_id = :a")
                 .param("a", person.account().id()).query(Integer.class).single()).isEqualTo(3);
         assertThat(person.phone().call("/pending", Map.of()).statusCode()).as("still paired").isEqualTo(200);

@@ -1,18 +1,13 @@
 package se.portvakt.signin.push;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
-import se.portvakt.config.PortvaktProperties;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.push.Device;
-import se.portvakt.factor.push.PairingCode;
 import se.portvakt.factor.push.Pairings;
 import se.portvakt.signin.FactorAdded;
 import se.portvakt.signin.SecondFactorAttempts;
@@ -23,7 +18,6 @@ import se.portvakt.signin.StepContext;
 import se.portvakt.signin.StepResult;
 import se.portvakt.signin.TwoFactorRoute;
 import se.portvakt.signin.WaitingStep;
-import se.portvakt.web.QrCodeSvg;
 
 /**
  * Step 4a, "Scan the QR code with Portvakt Authenticator to add your account": a pairing code as a QR code and
@@ -38,17 +32,15 @@ class PairingStep implements SignInStep, WaitingStep {
     private final FactorAdded added;
     private final SecondFactorAttempts attempts;
     private final TwoFactorRoute route;
-    private final MessageSource messages;
-    private final String issuer;
+    private final PairingPage page;
 
     PairingStep(Pairings pairings, FactorAdded added, SecondFactorAttempts attempts, TwoFactorRoute route,
-            MessageSource messages, PortvaktProperties properties) {
+            PairingPage page) {
         this.pairings = pairings;
         this.added = added;
         this.attempts = attempts;
         this.route = route;
-        this.messages = messages;
-        this.issuer = properties.issuer();
+        this.page = page;
     }
 
     @Override
@@ -58,12 +50,7 @@ class PairingStep implements SignInStep, WaitingStep {
 
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
-        PairingCode code = pairings.issue(flow.accountId(), flow.id());
-        String link = code.link(issuer);
-        model.addAttribute("qr", QrCodeSvg.of(link, messages.getMessage("push.pair.qr", null, context.locale())));
-        model.addAttribute("link", link);
-        model.addAttribute("code", code.displayed());
-        model.addAttribute("ttlMinutes", Math.max(1, Duration.between(Instant.now(), code.expiresAt()).plusSeconds(30).toMinutes()));
+        page.show(pairings.issue(flow.accountId(), flow.id()), context.locale(), model);
         return "signin/authenticator-pairing";
     }
 
