@@ -41,7 +41,8 @@ final class LoadGenerator {
               --warmup 10s          not counted (default 10s)
               --duration 30s        measured window (default 30s)
               --max-ops N           stop after N measured operations in total (default 1000000)
-              --email, --password   account for signin/refresh (demo: erik.lind@company.com)
+              --email, --password   account for signin/refresh (demo: erik.lind@company.com); with %d in the
+                                    email, virtual user N uses the address with N (one account each)
               --client, --secret    web client (demo: flex-hrm / flex-hrm-demo-secret)
               --redirect-uri URI    the web client's redirect URI
               --machine-client, --machine-secret, --machine-scope   (demo: payroll-sync / payroll-sync-demo-secret / hr.read)
@@ -154,7 +155,7 @@ final class LoadGenerator {
         for (int i = 0; i < concurrency; i++) {
             Browser browser = new Browser(base, nodeHeader);
             browsers.add(browser);
-            users.add(push != null ? push.user(i + 1, browser) : operationFor(browser));
+            users.add(push != null ? push.user(i + 1, browser) : operationFor(browser, i + 1));
         }
         int partCount = parts().size();
         int counted = countedParts();
@@ -344,11 +345,13 @@ final class LoadGenerator {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
 
-    private Operation operationFor(Browser browser) throws Exception {
+    private Operation operationFor(Browser browser, int user) throws Exception {
+        // With %d in --email, virtual user N signs in as that address with N (each its own account).
+        String email = String.format(opt("email", "erik.lind@company.com"), user);
         switch (scenario) {
             case "signin":
                 return () -> {
-                    signInAndExchange(browser);
+                    signInAndExchange(browser, email);
                     return null;
                 };
             case "client-credentials": {
@@ -365,7 +368,7 @@ final class LoadGenerator {
                 };
             }
             case "refresh": {
-                String[] refresh = {token(signInAndExchange(browser), "refresh_token")};
+                String[] refresh = {token(signInAndExchange(browser, email), "refresh_token")};
                 if (refresh[0] == null) {
                     throw new IllegalStateException("the code exchange gave no refresh_token (is offline_access allowed?)");
                 }
@@ -442,10 +445,10 @@ final class LoadGenerator {
     }
 
     /** The whole browser journey plus the client's code exchange; returns the token response body. */
-    private String signInAndExchange(Browser b) throws Exception {
+    private String signInAndExchange(Browser b, String email) throws Exception {
         String client = opt("client", "flex-hrm");
         Authorization authorization = newAuthorization();
-        HttpResponse<String> r = throughPassword(b, authorization, opt("email", "erik.lind@company.com"));
+        HttpResponse<String> r = throughPassword(b, authorization, email);
         if (Browser.location(r).endsWith("/signin/two-factor")) {
             // The 2FA prompt, once per account: "Remind me later" keeps it away for the rest of the run.
             expect(b.get(Browser.location(r)), 200, "GET /signin/two-factor");
