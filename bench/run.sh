@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=bench/target/portvakt-bench.jar
 if [[ ! -f $jar || ${BENCH_REBUILD:-0} == 1 ]]; then
-  ./mvnw -q -pl bench package -DskipTests
+  ./mvnw -q -pl bench -am package -DskipTests
 fi
 echo "loadavg at start: $(cut -d' ' -f1-3 /proc/loadavg)  ($(nproc) CPUs)" >&2
 exec java ${BENCH_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -9,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,14 +30,38 @@ final class Browser {
     private final Map<String, String> cookies = new LinkedHashMap<>();
     private String csrf;
     long requests;
+    /** The response header that names the node behind a proxy which answered (null: not recorded). */
+    private final String nodeHeader;
+    /** The nodes that answered since {@link #forgetNodes()}, in order of first answer, and the last one. */
+    final Set<String> nodes = new LinkedHashSet<>();
+    String lastNode = "";
+    /** The request being sent, as "METHOD /path", kept after it fails without an answer. */
+    String lastRequest = "";
 
     Browser(URI base) {
+        this(base, null);
+    }
+
+    Browser(URI base, String nodeHeader) {
         this.base = base;
+        this.nodeHeader = nodeHeader;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+    }
+
+    void forgetNodes() {
+        nodes.clear();
+        lastNode = "";
+    }
+
+    private void noteNode(HttpResponse<?> response) {
+        if (nodeHeader != null) {
+            lastNode = response.headers().firstValue(nodeHeader).orElse("no " + nodeHeader);
+            nodes.add(lastNode);
+        }
     }
 
     void clearCookies() {
@@ -74,7 +100,10 @@ final class Browser {
                 .header("Authorization", "Basic " + basic)
                 .POST(HttpRequest.BodyPublishers.ofString(form(fields))).build();
         requests++;
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        lastRequest = request.method() + " " + request.uri().getPath();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        noteNode(response);
+        return response;
     }
 
     private HttpRequest.Builder request(String pathOrUrl) {
@@ -93,7 +122,9 @@ final class Browser {
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         requests++;
+        lastRequest = request.method() + " " + request.uri().getPath();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        noteNode(response);
         for (String setCookie : response.headers().allValues("Set-Cookie")) {
             String pair = setCookie.split(";", 2)[0];
             int eq = pair.indexOf('=');

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,7 +41,8 @@ final class LoadGenerator {
               --warmup 10s          not counted (default 10s)
               --duration 30s        measured window (default 30s)
               --max-ops N           stop after N measured operations in total (default 1000000)
-              --email, --password   account for signin/refresh (demo: erik.lind@company.com)
+              --email, --password   account for signin/refresh (demo: erik.lind@company.com); with %d in the
+                                    email, virtual user N uses the address with N (one account each)
               --client, --secret    web client (demo: flex-hrm / flex-hrm-demo-secret)
               --redirect-uri URI    the web client's redirect URI
               --machine-client, --machine-secret, --machine-scope   (demo: payroll-sync / payroll-sync-demo-secret / hr.read)
@@ -51,6 +53,12 @@ final class LoadGenerator {
               --device-state FILE   push-approval: the phones' keys (default: portvakt-bench-devices.json in the
                                     temp directory); people paired earlier on the same database are reused
               --label TEXT          free text printed with the results (e.g. how the server was started)
+              --node-header NAME    a response header naming the node behind a proxy that answered (scripts/cluster.sh
+                                    sets X-Portvakt-Node): each failure is reported with the node that gave the
+                                    failing answer (or the request that got none), and the operations that
+                                    succeeded with the nodes that served them
+              --timeline on         also prints the operations that succeeded and failed in each second of the
+                                    measured window (where a fault is injected)
               --server-pid PID      the server's process id (same machine): also reports the CPU time the
                                     server and this generator spent per operation, and the rate that CPU
                                     cost allows on this machine's cores with nothing else running""";
@@ -63,6 +71,9 @@ final class LoadGenerator {
     private final String scenario;
     private final AtomicLong errors = new AtomicLong();
     private final Map<String, AtomicLong> errorKinds = new ConcurrentHashMap<>();
+    /** Failures in the measured window by reason, and successes there by the nodes that served them. */
+    private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> succeededOn = new ConcurrentHashMap<>();
 
     private LoadGenerator(String scenario, Map<String, String> opts) {
         this.scenario = scenario;
@@ -138,9 +149,13 @@ final class LoadGenerator {
         String loadBefore = loadAverage();
 
         List<Operation> users = new ArrayList<>();
+        List<Browser> browsers = new ArrayList<>();
+        String nodeHeader = opts.get("node-header");
         PushApproval push = scenario.equals(PushApproval.SCENARIO) ? new PushApproval(this, base) : null;
         for (int i = 0; i < concurrency; i++) {
-            users.add(push != null ? push.user(i + 1, new Browser(base)) : operationFor(new Browser(base)));
+            Browser browser = new Browser(base, nodeHeader);
+            browsers.add(browser);
+            users.add(push != null ? push.user(i + 1, browser) : operationFor(browser, i + 1));
         }
         int partCount = parts().size();
         int counted = countedParts();
@@ -162,6 +177,9 @@ final class LoadGenerator {
                 part.add(new Samples());
             }
         }
+        int slots = (int) Math.max(1, duration.toSeconds() + 1);
+        AtomicLongArray okPerSecond = new AtomicLongArray(slots);
+        AtomicLongArray failedPerSecond = new AtomicLongArray(slots);
         CountDownLatch done = new CountDownLatch(concurrency);
         List<Thread> threads = new ArrayList<>();
         for (int u = 0; u < concurrency; u++) {
@@ -176,18 +194,33 @@ final class LoadGenerator {
                         boolean measured = begin >= measureFrom;
                         boolean ok = true;
                         long[] timed = null;
+                        Browser browser = browsers.get(user);
+                        browser.forgetNodes();
                         try {
                             timed = users.get(user).run();
                         } catch (Exception | AssertionError e) {
                             ok = false;
+                            String reason = reason(e);
                             if (measured) {
                                 errors.incrementAndGet();
+                                // An answer's failure names the node that gave it; one without an answer, the request.
+                                String where = e instanceof AssertionError ? "[" + browser.lastNode + "] "
+                                        : "[no answer to " + browser.lastRequest + "] ";
+                                failures.computeIfAbsent(nodeHeader == null ? reason : where + reason,
+                                        k -> new AtomicLong()).incrementAndGet();
                             }
-                            errorKinds.computeIfAbsent(String.valueOf(e.getMessage()).lines().findFirst().orElse("?"),
-                                    k -> new AtomicLong()).incrementAndGet();
+                            errorKinds.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
                             Thread.sleep(10); // a failing server must not turn this into a busy loop
                         }
                         long took = System.nanoTime() - begin;
+                        int second = (int) ((begin - measureFrom) / 1_000_000_000L);
+                        if (measured && second < slots) {
+                            (ok ? okPerSecond : failedPerSecond).incrementAndGet(second);
+                        }
+                        if (measured && ok && nodeHeader != null) {
+                            succeededOn.computeIfAbsent(String.join("+", new java.util.TreeSet<>(browser.nodes)),
+                                    k -> new AtomicLong()).incrementAndGet();
+                        }
                         if (measured && ok) {
                             long latency = timed == null ? took : 0;
                             for (int p = 0; timed != null && p < partCount; p++) {
@@ -211,6 +244,7 @@ final class LoadGenerator {
         long serverPid = Long.parseLong(opt("server-pid", "-1"));
         Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
         String loadAtMeasureStart = loadAverage();
+        java.time.Instant measuringStart = java.time.Instant.now();
         long serverCpuStart = cpuMillis(serverPid);
         long clientCpuStart = cpuMillis(ProcessHandle.current().pid());
         Thread.sleep(Math.max(0, (measureUntil - System.nanoTime()) / 1_000_000));
@@ -265,6 +299,27 @@ final class LoadGenerator {
                             + " beside it and nothing else (upper bounds from CPU time, not measured rates)%n",
                     cpus * 1000 / serverPerOp, unit, cpus, cpus * 1000 / (serverPerOp + clientPerOp), unit);
         }
+        if (!failures.isEmpty()) {
+            System.out.printf("failures      %d in the measured window, by reason%s:%n", errors.get(),
+                    nodeHeader == null ? "" : " (in brackets the node that gave the failing answer, its " + nodeHeader + ")");
+            failures.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> System.out.println("              " + e.getValue() + "x " + e.getKey()));
+        }
+        if (!succeededOn.isEmpty()) {
+            StringBuilder on = new StringBuilder();
+            succeededOn.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> on.append(on.isEmpty() ? "" : ", ").append(e.getKey()).append(": ").append(e.getValue()));
+            System.out.printf("succeeded on  %s (the nodes that answered an operation's requests)%n", on);
+        }
+        if ("on".equals(opts.get("timeline"))) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < slots; i++) {
+                line.append(i % 10 == 0 ? (i == 0 ? "" : "\n              ") + String.format("%3ds ", i) : " ")
+                        .append(okPerSecond.get(i)).append('/').append(failedPerSecond.get(i));
+            }
+            System.out.printf("timeline      succeeded/failed by the second the operation began, from the measuring start"
+                    + " at %s:%n              %s%n", measuringStart, line);
+        }
         if (!errorKinds.isEmpty()) {
             System.out.println("errors seen (incl. warm-up):");
             errorKinds.entrySet().stream().limit(5).forEach(e -> System.out.println("  " + e.getValue() + "x " + e.getKey()));
@@ -278,16 +333,25 @@ final class LoadGenerator {
         return errors.get() > 0 && total == 0 ? 1 : 0;
     }
 
+    /** The first line of a failure's message, or the exception's class when it has none. */
+    private static String reason(Throwable e) {
+        String message = e.getMessage();
+        String first = message == null ? "" : message.lines().findFirst().orElse("");
+        return e instanceof AssertionError ? first : e.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
+    }
+
     private static double pct(long[] sorted, double p) {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
 
-    private Operation operationFor(Browser browser) throws Exception {
+    private Operation operationFor(Browser browser, int user) throws Exception {
+        // With %d in --email, virtual user N signs in as that address with N (each its own account).
+        String email = String.format(opt("email", "erik.lind@company.com"), user);
         switch (scenario) {
             case "signin":
                 return () -> {
-                    signInAndExchange(browser);
+                    signInAndExchange(browser, email);
                     return null;
                 };
             case "client-credentials": {
@@ -304,7 +368,7 @@ final class LoadGenerator {
                 };
             }
             case "refresh": {
-                String[] refresh = {token(signInAndExchange(browser), "refresh_token")};
+                String[] refresh = {token(signInAndExchange(browser, email), "refresh_token")};
                 if (refresh[0] == null) {
                     throw new IllegalStateException("the code exchange gave no refresh_token (is offline_access allowed?)");
                 }
@@ -381,10 +445,10 @@ final class LoadGenerator {
     }
 
     /** The whole browser journey plus the client's code exchange; returns the token response body. */
-    private String signInAndExchange(Browser b) throws Exception {
+    private String signInAndExchange(Browser b, String email) throws Exception {
         String client = opt("client", "flex-hrm");
         Authorization authorization = newAuthorization();
-        HttpResponse<String> r = throughPassword(b, authorization, opt("email", "erik.lind@company.com"));
+        HttpResponse<String> r = throughPassword(b, authorization, email);
         if (Browser.location(r).endsWith("/signin/two-factor")) {
             // The 2FA prompt, once per account: "Remind me later" keeps it away for the rest of the run.
             expect(b.get(Browser.location(r)), 200, "GET /signin/two-factor");

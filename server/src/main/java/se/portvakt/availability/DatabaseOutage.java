@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -53,10 +54,20 @@ final class DatabaseOutage extends OncePerRequestFilter {
 
     /**
      * The exception in the chain of causes that says the database cannot be reached (no connection within the
-     * pool's timeout, a connection that broke, a server that is shutting down or starting), or null.
+     * pool's timeout, a connection that broke, a server that is shutting down or starting), or null. When the
+     * rollback after such a failure fails too (the connection is closed by then), Spring throws the rollback's
+     * exception and keeps the first as its application exception: that one is looked at as well
+     * (scripts/cluster-faults.sh found it with PostgreSQL stopped under load).
      */
     static Throwable outageIn(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
+                    && rollback.getApplicationException() != failure) {
+                Throwable first = outageIn(rollback.getApplicationException());
+                if (first != null) {
+                    return first;
+                }
+            }
             if (t instanceof DataAccessResourceFailureException || t instanceof SQLTransientConnectionException
                     || t instanceof SQLNonTransientConnectionException || t instanceof SQLRecoverableException) {
                 return t;

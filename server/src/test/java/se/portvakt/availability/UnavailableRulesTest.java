@@ -6,10 +6,12 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.transaction.TransactionSystemException;
 
 /** Who gets JSON and who a page, which link "Try again" follows, and which failures count as an outage. */
 class UnavailableRulesTest {
@@ -48,6 +50,22 @@ class UnavailableRulesTest {
         assertThat(DatabaseOutage.outageIn(new UncategorizedSQLException("x", "SELECT 1",
                 new SQLException("syntax", "42601")))).isNull();
         assertThat(DatabaseOutage.outageIn(new IllegalStateException("a bug"))).isNull();
+    }
+
+    @Test
+    void aFailedRollbackAfterAnOutageIsAnOutage() {
+        // PostgreSQL stopped under load: a query fails on "terminating connection", then the rollback on the closed
+        // connection; Spring throws the rollback's failure and keeps the query's as the application exception.
+        TransactionSystemException rollback = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("Connection is closed"));
+        rollback.initApplicationException(new DataAccessResourceFailureException("terminating connection",
+                new SQLException("terminating connection due to administrator command", "57P01")));
+        assertThat(DatabaseOutage.outageIn(new RuntimeException(rollback))).isNotNull();
+
+        TransactionSystemException afterABug = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("Connection is closed"));
+        afterABug.initApplicationException(new IllegalStateException("a bug"));
+        assertThat(DatabaseOutage.outageIn(afterABug)).isNull();
     }
 
     @Test
