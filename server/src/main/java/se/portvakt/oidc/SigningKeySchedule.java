@@ -75,7 +75,8 @@ record SigningKeySchedule(List<Key> keys) {
 
     /** The keys in the JWK Set at {@code now}: every key not yet retired, waiting ones included. */
     List<JWK> published(Instant now) {
-        return keys.stream().filter(key -> key.publishedAt(now)).sorted(SIGNING_ORDER.reversed()).map(Key::jwk).toList();
+        return keys.stream().filter(key -> key.publishedAt(now)).sorted(SIGNING_ORDER.reversed())
+                .map(Key::jwk).toList();
     }
 
     /**
@@ -126,6 +127,7 @@ record SigningKeySchedule(List<Key> keys) {
 
     /** The newest key of this algorithm that is not retired, if any. */
     Optional<Key> newest(String algorithm, Instant now) {
-        return keys.stream().filter(key -> key.algorithm().equals(algorithm) && key.publishedAt(now)).max(SIGNING_ORDER);
+        return keys.stream().filter(key -> key.algorithm().equals(algorithm) && key.publishedAt(now))
+                .max(SIGNING_ORDER);
     }
 }

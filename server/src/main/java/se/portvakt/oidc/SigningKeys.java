@@ -67,10 +67,10 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge {
     /** The ID token's lifetime: fixed by Spring Authorization Server's {@code JwtGenerator}. */
     static final Duration ID_TOKEN_LIFETIME = Duration.ofMinutes(30);
 
-    /** How far past {@code exp} an application may still accept a token, for clocks that differ (up to 5 minutes is common). */
+    /** How far past {@code exp} an application may accept a token, for clocks that differ: 5 minutes is common. */
     static final Duration CLOCK_LEEWAY = Duration.ofMinutes(5);
 
-    /** How long a retired key is kept (out of the JWK Set) before housekeeping deletes it: the listing still shows it. */
+    /** How long a retired key is kept, out of the JWK Set, before housekeeping deletes it: the listing shows it. */
     static final Duration KEPT_AFTER_RETIRING = Duration.ofDays(1);
 
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
@@ -158,11 +158,11 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge {
     /** What a rotation did. */
     sealed interface Rotation {
 
-        /** {@code kid} is published now and signs from {@code signFrom}; {@code replaced} leave after {@code retireAfter}. */
+        /** {@code kid} is published, signs from {@code signFrom}; {@code replaced} retire after {@code retireAfter}. */
         record Rotated(String algorithm, String kid, Instant signFrom, List<String> replaced, Instant retireAfter)
                 implements Rotation {}
 
-        /** Refused: a rotation of this algorithm is under way, its key {@code kid} waiting to sign from {@code signFrom}. */
+        /** Refused: a rotation of this algorithm is under way, its key {@code kid} signing from {@code signFrom}. */
         record Underway(String algorithm, String kid, Instant signFrom) implements Rotation {}
 
         /** The automatic rotation found the key younger than {@code portvakt.signing-keys.rotate-every}. */
@@ -248,7 +248,8 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge {
      * The published and signing keys at one moment, reused until the next moment at which a key starts signing or
      * retires: the token endpoint asks for every token, and this spares it sorting the keys each time.
      */
-    private record Snapshot(SigningKeySchedule schedule, Instant from, Instant until, JWKSet published, JWKSet signing) {
+    private record Snapshot(SigningKeySchedule schedule, Instant from, Instant until, JWKSet published,
+            JWKSet signing) {
 
         static Snapshot of(SigningKeySchedule schedule, Instant now) {
             return new Snapshot(schedule, now, schedule.nextChangeAfter(now).orElse(null),
