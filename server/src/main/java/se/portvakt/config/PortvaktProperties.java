@@ -29,7 +29,8 @@ public record PortvaktProperties(
         @DefaultValue Geoip geoip,
         @DefaultValue Housekeeping housekeeping,
         @DefaultValue Audit audit,
-        @DefaultValue AccountPages account) {
+        @DefaultValue AccountPages account,
+        @DefaultValue SigningKeys signingKeys) {
 
     /** True when the issuer is served over TLS, so cookies must carry the Secure flag. */
     public boolean secureCookies() {
@@ -304,6 +305,44 @@ public record PortvaktProperties(
                 throw new RefusedSetting("portvakt.audit.retention is " + retention.toDays() + " days, but My account"
                         + " shows a person " + SHOWN.toDays() + " days of their activity.",
                         "Set portvakt.audit.retention to 90d or more (400d by default), or leave it out.");
+            }
+        }
+    }
+
+    /**
+     * Rotating the token signing keys (decision 0041): a new key is published in the JWK Set for {@code overlap}
+     * before it signs; the key it replaces stays published for {@code retireAfter} after that, then leaves.
+     *
+     * @param overlap how long a new key is published before it signs: longer than {@code reloadEvery} (so every
+     *     node publishes it first) and than applications cache the JWK Set without asking again
+     * @param reloadEvery how often each node reads the keys from the database, to publish another node's new key
+     * @param retireAfter how long a replaced key stays published after its successor starts signing; not set: the
+     *     longest lifetime of a token it signed plus 5 minutes of clock leeway (35 minutes with the default
+     *     lifetimes); shorter retires a leaked key sooner, at the price of tokens that stop verifying early
+     * @param rotateEvery rotate each algorithm's key automatically when it is this old; not set: only by the
+     *     operator ({@code POST /actuator/signingkeys})
+     */
+    public record SigningKeys(
+            @DefaultValue("1h") Duration overlap,
+            @DefaultValue("1m") Duration reloadEvery,
+            Duration retireAfter,
+            Duration rotateEvery) {
+
+        public SigningKeys {
+            if (overlap.compareTo(reloadEvery) <= 0) {
+                throw new RefusedSetting("portvakt.signing-keys.overlap (" + overlap + ") is not longer than"
+                        + " portvakt.signing-keys.reload-every (" + reloadEvery + "): a node could sign with a new"
+                        + " key before another node publishes it.",
+                        "Set the overlap longer than reload-every (1h and 1m by default), or leave both out.");
+            }
+            if (retireAfter != null && retireAfter.isNegative()) {
+                throw new RefusedSetting("portvakt.signing-keys.retire-after is negative.",
+                        "Set it to 0s or more, or leave it out (then it follows the token lifetimes).");
+            }
+            if (rotateEvery != null && rotateEvery.compareTo(overlap) <= 0) {
+                throw new RefusedSetting("portvakt.signing-keys.rotate-every (" + rotateEvery + ") is not longer than"
+                        + " the overlap (" + overlap + "): a key would be replaced before it signs.",
+                        "Set rotate-every longer than portvakt.signing-keys.overlap (90d, say), or leave it out.");
             }
         }
     }

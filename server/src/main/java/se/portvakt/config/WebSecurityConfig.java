@@ -33,11 +33,17 @@ class WebSecurityConfig {
     /** The client addresses that {@code /actuator/prometheus} answers; loopback when not set. */
     static final String METRICS_SETTING = "portvakt.metrics.allowed-addresses";
 
-    /** The client addresses that the operator's {@code /actuator/signout} answers; loopback when not set. */
+    /**
+     * The client addresses that the operator's {@code /actuator/signout} and {@code /actuator/signingkeys} answer;
+     * loopback when not set.
+     */
     static final String OPERATOR_SETTING = "portvakt.operator.allowed-addresses";
 
     /** The actuator endpoint with which an operator ends a person's sessions (decision 0025). */
     private static final String SIGN_OUT_ENDPOINT = "signout";
+
+    /** The actuator endpoint with which an operator lists and rotates the token signing keys (decision 0041). */
+    private static final String SIGNING_KEYS_ENDPOINT = "signingkeys";
 
     /** Where the CSRF token lives (the session); shared with the sign-in, which renews the token at sign-in. */
     @Bean
@@ -78,7 +84,7 @@ class WebSecurityConfig {
         // The operator's endpoint is called by a script, not a browser: no session to carry a CSRF token, and
         // nothing a page elsewhere could make a browser send there (it is served to the listed addresses only).
         http.csrf(csrf -> csrf.csrfTokenRepository(csrfTokens)
-                        .ignoringRequestMatchers(EndpointRequest.to(SIGN_OUT_ENDPOINT)))
+                        .ignoringRequestMatchers(EndpointRequest.to(SIGN_OUT_ENDPOINT, SIGNING_KEYS_ENDPOINT)))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/", "/signin", "/signin/**", "/signed-out", "/css/**", "/js/**", "/img/**",
                                 "/favicon.svg", "/favicon.ico", "/brand/**",
@@ -86,7 +92,7 @@ class WebSecurityConfig {
                                 "/authenticator", "/authenticator/**",
                                 "/actuator/health", "/actuator/health/**", "/actuator/prometheus", CaptchaWidget.CHALLENGE_PATH)
                         .permitAll()
-                        .requestMatchers(EndpointRequest.to(SIGN_OUT_ENDPOINT)).permitAll()
+                        .requestMatchers(EndpointRequest.to(SIGN_OUT_ENDPOINT, SIGNING_KEYS_ENDPOINT)).permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(exceptions -> exceptions
                         .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/signin")))
@@ -99,12 +105,13 @@ class WebSecurityConfig {
                 // The dev outbox shows live links and codes: only to the developer's own machine. Metrics tell
                 // strangers too much (sign-in failures, clients): only to the listed addresses, also on the
                 // management port when there is one (it has this chain too, and the socket's address). Ending a
-                // person's sessions is for the operator's own addresses, which need not be the monitoring's.
+                // person's sessions or rotating the signing keys is for the operator's own addresses, which need not be the
+                // monitoring's.
                 .addFilterBefore(new AddressGate(Map.of(
                         PathPatternRequestMatcher.pathPattern("/dev/outbox/**"), AddressRanges.LOOPBACK,
                         EndpointRequest.to("prometheus"),
                         AddressRanges.fromSetting(environment, METRICS_SETTING, AddressRanges.LOOPBACK),
-                        EndpointRequest.to(SIGN_OUT_ENDPOINT),
+                        EndpointRequest.to(SIGN_OUT_ENDPOINT, SIGNING_KEYS_ENDPOINT),
                         AddressRanges.fromSetting(environment, OPERATOR_SETTING, AddressRanges.LOOPBACK))),
                         AuthorizationFilter.class)
                 // A third-party CAPTCHA's script and frames are allowed on the pages only when it is configured.

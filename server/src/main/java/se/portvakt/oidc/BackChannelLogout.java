@@ -55,7 +55,7 @@ class BackChannelLogout {
     static final String AUDIT_TYPE = "logout.backchannel";
 
     /** Long enough for the application's clock to differ a little, short enough that a stolen token soon expires. */
-    private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(2);
+    static final Duration TOKEN_LIFETIME = Duration.ofMinutes(2);
     private static final int BATCH = 20;
     private static final Logger log = LoggerFactory.getLogger(BackChannelLogout.class);
 

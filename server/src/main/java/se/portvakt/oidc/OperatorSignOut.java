@@ -51,7 +51,8 @@ class OperatorSignOut {
         return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_OK);
     }
 
-    private static String operatorAddress() {
+    /** The address the operator's request came from, for the audit log. */
+    static String operatorAddress() {
         return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
                 ? attributes.getRequest().getRemoteAddr() : null;
     }

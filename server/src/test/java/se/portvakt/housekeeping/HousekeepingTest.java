@@ -100,6 +100,11 @@ abstract class HousekeepingTest {
                 new Kind("audit_event", "event_type", """
                         INSERT INTO audit_event (occurred_at, event_type, outcome) VALUES (:at, :key, 'TEST')""",
                         Duration.ofDays(-401), Duration.ofDays(-399)),
+                // A signing key a day after it left the JWK Set (inactive here, so that no node loads this stand-in).
+                new Kind("signing_key", "kid", """
+                        INSERT INTO signing_key (kid, algorithm, jwk, created_at, active, retire_after)
+                        VALUES (:key, 'RS256', 'not a key', :now, FALSE, :at)""",
+                        Duration.ofHours(-25), Duration.ofHours(-23)),
                 new Kind("oauth2_authorization", "id", """
                         INSERT INTO oauth2_authorization (id, registered_client_id, principal_name, authorization_grant_type,
                             access_token_value, access_token_expires_at, refresh_token_value, refresh_token_expires_at)

@@ -25,11 +25,18 @@ public final class TwoNodes implements AutoCloseable {
     }
 
     public static TwoNodes start() {
+        return start(Map.of());
+    }
+
+    /** Two nodes with these settings added on both (short times for a test of what happens over time, say). */
+    public static TwoNodes start(Map<String, String> settings) {
         TestDatabase database = new TestDatabase.Postgres();
         String name = TestDatabase.newName();
-        TestServer a = TestServer.start(database, name, OUTBOX);
+        Map<String, String> both = new HashMap<>(OUTBOX);
+        both.putAll(settings);
+        TestServer a = TestServer.start(database, name, both);
         try {
-            Map<String, String> sameIssuer = new HashMap<>(OUTBOX);
+            Map<String, String> sameIssuer = new HashMap<>(both);
             sameIssuer.put("portvakt.issuer", a.issuer());
             return new TwoNodes(database, name, a, TestServer.start(database, name, sameIssuer));
         } catch (RuntimeException e) {

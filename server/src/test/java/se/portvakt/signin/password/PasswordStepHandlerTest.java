@@ -230,7 +230,7 @@ abstract class PasswordStepHandlerTest {
         var settings = new PortvaktProperties(properties.issuer(), null, properties.password(), properties.signin(), limits,
                 properties.tokens(), properties.recovery(), properties.factors(), properties.sms(),
                 properties.twoFactor(), properties.authenticator(), properties.push(), properties.geoip(),
-                properties.housekeeping(), properties.audit(), properties.account());
+                properties.housekeeping(), properties.audit(), properties.account(), properties.signingKeys());
         return new PasswordStep(accounts, passwordHasher, new PasswordAttempts(limiter, settings), audit, metrics, route,
                 captcha);
     }
