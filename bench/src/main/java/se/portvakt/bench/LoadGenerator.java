@@ -227,7 +227,8 @@ final class LoadGenerator {
         String loadAtMeasureStart = loadAverage();
         long serverCpuStart = cpuMillis(serverPid);
         long clientCpuStart = cpuMillis(ProcessHandle.current().pid());
-        Thread.sleep(Math.max(0, (measureUntil - System.nanoTime()) / 1_000_000));
+        // Until the window ends, or sooner when --max-ops is reached.
+        done.await(Math.max(0, measureUntil - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
         long serverCpu = cpuMillis(serverPid) - serverCpuStart;
         long clientCpu = cpuMillis(ProcessHandle.current().pid()) - clientCpuStart;
         done.await();
