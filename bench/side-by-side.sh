@@ -161,6 +161,10 @@ with_load() { local l; l=$(val "$1.load"); [[ -n $l ]] && echo " (load $l)"; }
 errs() { local e; e=$(val "$1.errors"); [[ -n $e && $e != 0 ]] && echo ", $e errors"; }
 kc_si=$(val kc-signin.rate); pv_si=$(val pv-signin.rate); kc_cc=$(val kc-cc.rate); pv_cc=$(val pv-cc.rate); op_cc=$(val op-cc.rate)
 r_si=$(ratio "$pv_si" "$kc_si"); r_cc=$(ratio "$pv_cc" "$kc_cc"); r_op=$(ratio "$pv_cc" "$op_cc")
+# The same comparison by server CPU time per operation (less sensitive to what the neighbours do than a rate).
+c_si=$(ratio "$(val kc-signin.cpu)" "$(val pv-signin.cpu)"); c_cc=$(ratio "$(val kc-cc.cpu)" "$(val pv-cc.cpu)")
+c_op=$(ratio "$(val op-cc.cpu)" "$(val pv-cc.cpu)")
+kc_start=$(val kc-start.s); [[ -n $kc_start ]] && kc_start=$(printf '%.1f' "$kc_start")
 echo
 echo "=== side by side, $(date -u '+%Y-%m-%d') $began-$(date -u +%H:%M) UTC, $(nproc) CPUs; loadavg now $(load)"
 echo
@@ -168,10 +172,13 @@ echo "| | Keycloak 26.7.3 (production mode) | node-oidc-provider 9.13.3 | Portva
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 echo "| browser sign-in, $signin_users concurrent (Keycloak: 1 form; Portvakt: 3 forms) | ${kc_si:-?} /s$(with_load kc-signin)$(errs kc-signin) | | ${pv_si:-?} /s$(with_load pv-signin)$(errs pv-signin) | $r_si | >= 2x | $(verdict "$r_si" ">=2") |"
 echo "| client credentials, $cc_connections connections (RS256 JWT) | ${kc_cc:-?} /s$(with_load kc-cc)$(errs kc-cc) | ${op_cc:-?} /s$(with_load op-cc)$(errs op-cc) | ${pv_cc:-?} /s$(with_load pv-cc)$(errs pv-cc) | $r_cc of Keycloak; $r_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$r_cc" ">=3"); $(verdict "$r_op" ">=1") |"
-echo "| server CPU per operation (sign-in; client credentials) | $(val kc-signin.cpu) ms; $(val kc-cc.cpu) ms | $(val op-cc.cpu) ms | $(val pv-signin.cpu) ms; $(val pv-cc.cpu) ms | | | |"
-echo "| start until a bootstrap client can start a sign-in, fresh database | $(val kc-start.s) s (keycloak.sh: to discovery, realm not yet created) | | $(val pv-start.s) s (median of $starts) | | < 2.5 s | $(verdict "$(val pv-start.s)" "<2.5") |"
+echo "| server CPU per sign-in (cross-check: the ratio that CPU time allows) | $(val kc-signin.cpu) ms | | $(val pv-signin.cpu) ms | $c_si | >= 2x | $(verdict "$c_si" ">=2") by CPU |"
+echo "| server CPU per client-credentials request | $(val kc-cc.cpu) ms | $(val op-cc.cpu) ms | $(val pv-cc.cpu) ms | $c_cc of Keycloak; $c_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$c_cc" ">=3"); $(verdict "$c_op" ">=1") by CPU |"
+echo "| start until a bootstrap client can start a sign-in, fresh database | ${kc_start:-?} s (keycloak.sh: to discovery, realm not yet created) | | $(val pv-start.s) s (median of $starts) | | < 2.5 s | $(verdict "$(val pv-start.s)" "<2.5") |"
 echo "| resident after start | $(val kc-rss-start) MB | | $(val pv-rss-start) MB | | < 230 MB | $(verdict "$(val pv-rss-start)" "<230") |"
 echo "| resident after the load | $(val kc-rss-load) MB | $(val op-rss-load) MB | $(val pv-rss-load) MB | | < 300 MB | $(verdict "$(val pv-rss-load)" "<300") |"
 echo
 echo "warm-up $warmup, measured $duration, each server alone; loads are the 1-minute average at the start of each measured window."
+echo "A goal counts as met when the rate ratio meets it; the CPU rows say whether the CPU time per operation agrees"
+echo "(on a busy machine the rates follow the share of the CPU each server gets, the CPU time per operation less so)."
 echo "full output: ${out#$root/}/ and ${out#$root/}.txt"
