@@ -74,13 +74,11 @@ final class LoadGenerator {
     /** Sign-ins (signin scenario) that were shown the 2FA prompt, its third form. */
     private final AtomicLong twoFactorPrompts = new AtomicLong();
     private final AtomicLong signIns = new AtomicLong();
-    private final KeycloakSignIn keycloak;
 
     private LoadGenerator(String scenario, Map<String, String> opts) {
         this.scenario = scenario;
         this.opts = opts;
         this.base = URI.create(opt("base", "http://localhost:8080"));
-        this.keycloak = new KeycloakSignIn(this);
     }
 
     static int run(String[] args) throws Exception {
@@ -307,7 +305,7 @@ final class LoadGenerator {
     private Operation operationFor(Browser browser) throws Exception {
         switch (scenario) {
             case KeycloakSignIn.SCENARIO:
-                return keycloak.user(browser);
+                return new KeycloakSignIn(this).user(browser);
             case "signin":
                 return () -> {
                     signInAndExchange(browser);
