@@ -30,12 +30,14 @@ import java.util.regex.Pattern;
  * authorization endpoint, code exchange at the token endpoint: one operation, 8 HTTP requests, a fresh cookie
  * jar each time), {@code client-credentials} (one token request), {@code refresh} (one refresh_token grant;
  * each user signs in once before the warm-up to get its refresh token), {@code push-approval} (a sign-in with
- * push approval, whose latency is the server time of the approval round trip only: {@link PushApproval}).
+ * push approval, whose latency is the server time of the approval round trip only: {@link PushApproval}),
+ * {@code keycloak-signin} (Keycloak's one-form sign-in, for side-by-side runs: {@link KeycloakSignIn}).
+ * {@code client-credentials} also drives Keycloak and node-oidc-provider ({@code --token-path}).
  */
 final class LoadGenerator {
 
     static final String USAGE = """
-            usage: signin|client-credentials|refresh|push-approval [options]
+            usage: signin|client-credentials|refresh|push-approval|keycloak-signin [options]
               --base URL            server (default http://localhost:8080)
               --concurrency N       virtual users (default 1)
               --warmup 10s          not counted (default 10s)
@@ -45,7 +47,13 @@ final class LoadGenerator {
                                     email, virtual user N uses the address with N (one account each)
               --client, --secret    web client (demo: flex-hrm / flex-hrm-demo-secret)
               --redirect-uri URI    the web client's redirect URI
-              --machine-client, --machine-secret, --machine-scope   (demo: payroll-sync / payroll-sync-demo-secret / hr.read)
+              --machine-client, --machine-secret, --machine-scope   (demo: payroll-sync / payroll-sync-demo-secret / hr.read;
+                                    an empty scope sends none)
+              --token-path PATH     client-credentials: the token endpoint (default /oauth2/token; Keycloak
+                                    /realms/bench/protocol/openid-connect/token, node-oidc-provider /token)
+              --realm-path PATH     keycloak-signin: the realm (default /realms/bench; the defaults of --client,
+                                    --secret, --redirect-uri, --email, --password are ../shared/peers/keycloak.sh's:
+                                    rp / rpsecret / http://127.0.0.1:9999/cb / bench.user@example.com)
               --people PATTERN      push-approval: virtual user N signs in as PATTERN with %d = N, each with its own
                                     phone (default bench.push.%d@company.com: bench/push-people.yaml; start the
                                     server with --portvakt.bootstrap=file:bench/push-people.yaml and
@@ -74,6 +82,9 @@ final class LoadGenerator {
     /** Failures in the measured window by reason, and successes there by the nodes that served them. */
     private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> succeededOn = new ConcurrentHashMap<>();
+    /** Sign-ins (signin scenario) that were shown the 2FA prompt, its third form. */
+    private final AtomicLong twoFactorPrompts = new AtomicLong();
+    private final AtomicLong signIns = new AtomicLong();
 
     private LoadGenerator(String scenario, Map<String, String> opts) {
         this.scenario = scenario;
@@ -83,7 +94,8 @@ final class LoadGenerator {
 
     static int run(String[] args) throws Exception {
         String scenario = args[0];
-        if (!List.of("signin", "client-credentials", "refresh", PushApproval.SCENARIO).contains(scenario)) {
+        if (!List.of("signin", "client-credentials", "refresh", PushApproval.SCENARIO, KeycloakSignIn.SCENARIO)
+                .contains(scenario)) {
             System.err.println("unknown scenario " + scenario + "\n" + USAGE);
             return 2;
         }
@@ -247,7 +259,8 @@ final class LoadGenerator {
         java.time.Instant measuringStart = java.time.Instant.now();
         long serverCpuStart = cpuMillis(serverPid);
         long clientCpuStart = cpuMillis(ProcessHandle.current().pid());
-        Thread.sleep(Math.max(0, (measureUntil - System.nanoTime()) / 1_000_000));
+        // Until the window ends, or sooner when --max-ops is reached.
+        done.await(Math.max(0, measureUntil - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
         long serverCpu = cpuMillis(serverPid) - serverCpuStart;
         long clientCpu = cpuMillis(ProcessHandle.current().pid()) - clientCpuStart;
         done.await();
@@ -257,7 +270,7 @@ final class LoadGenerator {
         long[] all = Samples.sorted(latencies);
         int total = all.length;
         String unit = switch (scenario) {
-            case "signin" -> "sign-ins/s";
+            case "signin", KeycloakSignIn.SCENARIO -> "sign-ins/s";
             case PushApproval.SCENARIO -> "sign-ins with push approval/s";
             default -> "requests/s";
         };
@@ -267,6 +280,12 @@ final class LoadGenerator {
                 concurrency, warmup.toSeconds(), seconds);
         System.out.printf("completed     %d operations, %d errors%n", total, errors.get());
         System.out.printf("throughput    %.1f %s%n", total / seconds, unit);
+        if (scenario.equals("signin")) {
+            System.out.printf("journey       Portvakt: email form, password form, the 2FA prompt's \"Remind me later\" in %d of"
+                    + " %d sign-ins (incl. warm-up), code exchange%n", twoFactorPrompts.get(), signIns.get());
+        } else if (scenario.equals(KeycloakSignIn.SCENARIO)) {
+            System.out.println("journey       Keycloak: one login form (username and password), code exchange");
+        }
         if (total > 0 && partCount > 0) {
             System.out.printf("approval      median %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (server time: the sum of %s,"
                             + " each timed on loopback)%n", pct(all, 50), pct(all, 90), pct(all, 99), all[total - 1] / 1e6,
@@ -349,6 +368,8 @@ final class LoadGenerator {
         // With %d in --email, virtual user N signs in as that address with N (each its own account).
         String email = String.format(opt("email", "erik.lind@company.com"), user);
         switch (scenario) {
+            case KeycloakSignIn.SCENARIO:
+                return new KeycloakSignIn(this).user(browser);
             case "signin":
                 return () -> {
                     signInAndExchange(browser, email);
@@ -357,9 +378,12 @@ final class LoadGenerator {
             case "client-credentials": {
                 String client = opt("machine-client", "payroll-sync");
                 String secret = opt("machine-secret", "payroll-sync-demo-secret");
-                Map<String, String> form = Map.of("grant_type", "client_credentials", "scope", opt("machine-scope", "hr.read"));
+                String scope = opt("machine-scope", "hr.read");
+                Map<String, String> form = scope.isEmpty() ? Map.of("grant_type", "client_credentials")
+                        : Map.of("grant_type", "client_credentials", "scope", scope);
+                String tokenPath = opt("token-path", "/oauth2/token");
                 return () -> {
-                    HttpResponse<String> r = browser.postBasic("/oauth2/token", client, secret, form);
+                    HttpResponse<String> r = browser.postBasic(tokenPath, client, secret, form);
                     expect(r, 200, "client_credentials");
                     if (token(r.body(), "access_token") == null) {
                         throw new AssertionError("client_credentials: no access_token");
@@ -410,13 +434,19 @@ final class LoadGenerator {
     }
 
     Authorization newAuthorization() throws Exception {
+        return newAuthorization("/oauth2/authorize", opt("client", "flex-hrm"), redirectUri(),
+                "openid email profile offline_access");
+    }
+
+    /** An authorization request (code flow, PKCE S256) at {@code endpoint} of any server. */
+    Authorization newAuthorization(String endpoint, String client, String redirectUri, String scope) throws Exception {
         String state = random(16);
         String verifier = random(48);
         String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        String authorize = "/oauth2/authorize?response_type=code&client_id=" + Browser.enc(opt("client", "flex-hrm"))
-                + "&redirect_uri=" + Browser.enc(redirectUri())
-                + "&scope=" + Browser.enc("openid email profile offline_access")
+        String authorize = endpoint + "?response_type=code&client_id=" + Browser.enc(client)
+                + "&redirect_uri=" + Browser.enc(redirectUri)
+                + "&scope=" + Browser.enc(scope)
                 + "&state=" + state + "&nonce=" + random(16)
                 + "&code_challenge=" + challenge + "&code_challenge_method=S256";
         return new Authorization(authorize, state, verifier);
@@ -434,8 +464,16 @@ final class LoadGenerator {
      */
     String code(Browser b, Authorization authorization, HttpResponse<String> r) throws Exception {
         expectRedirect(r, "/oauth2/authorize");
-        r = b.get(Browser.location(r));
-        expectRedirect(r, redirectUri());
+        return code(b.get(Browser.location(r)), authorization, redirectUri());
+    }
+
+    /**
+     * The redirect to the client that ends a browser journey on any server.
+     *
+     * @return the authorization code it carries for this request's state
+     */
+    String code(HttpResponse<String> r, Authorization authorization, String redirectUri) {
+        expectRedirect(r, redirectUri);
         String location = Browser.location(r);
         Matcher code = Pattern.compile("[?&]code=([^&]+)").matcher(location);
         if (!location.contains("state=" + authorization.state()) || !code.find()) {
@@ -449,7 +487,9 @@ final class LoadGenerator {
         String client = opt("client", "flex-hrm");
         Authorization authorization = newAuthorization();
         HttpResponse<String> r = throughPassword(b, authorization, email);
+        signIns.incrementAndGet();
         if (Browser.location(r).endsWith("/signin/two-factor")) {
+            twoFactorPrompts.incrementAndGet();
             // The 2FA prompt, once per account: "Remind me later" keeps it away for the rest of the run.
             expect(b.get(Browser.location(r)), 200, "GET /signin/two-factor");
             r = b.postForm("/signin/two-factor", Map.of("action", "later"));

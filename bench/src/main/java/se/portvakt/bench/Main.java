@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * Entry point of {@code portvakt-bench.jar}:
  * <pre>
- *   java -jar bench/target/portvakt-bench.jar signin|client-credentials|refresh|push-approval [--base URL] [--concurrency N]
+ *   java -jar bench/target/portvakt-bench.jar signin|client-credentials|refresh|push-approval|keycloak-signin [--base URL] [--concurrency N]
  *        [--warmup 10s] [--duration 30s] [--max-ops N]
  *   java -jar bench/target/portvakt-bench.jar jmh [JMH options, e.g. -f 1 -wi 3 -i 5 Argon2]
  * </pre>
