@@ -225,7 +225,7 @@ class MethodsController {
             boolean waiting = code != null && codes.isShown(account.id(), code);
             return emergencyPage(account, waiting ? code : codes.issue(account.id()), model);
         }
-        methods.emergencyCodeReplaced(account, request.getRemoteAddr(), locale);
+        methods.emergencyCodeSaved(account, !first, request.getRemoteAddr(), locale);
         return "redirect:" + PAGE + "?done=" + (first ? "emergency-first" : "emergency");
     }
 

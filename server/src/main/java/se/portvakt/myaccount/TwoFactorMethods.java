@@ -152,11 +152,18 @@ class TwoFactorMethods {
         notices.factorAdded(account, FactorKind.TOTP, locale);
     }
 
-    /** The new emergency code was saved: audited and mailed (the old one was replaced by {@code EmergencyCodes}). */
-    void emergencyCodeReplaced(Account account, String address, Locale locale) {
+    /**
+     * The new emergency code was saved: audited and mailed, the mail saying the old one no longer works only when
+     * there was one ({@code replaced}; {@code EmergencyCodes} replaced it).
+     */
+    void emergencyCodeSaved(Account account, boolean replaced, String address, Locale locale) {
         audit.record(new AuditEvent("factor.added", "success", account.id(), account.email().value(), null, address,
-                "emergency_code, replacing the old one, on My account"));
-        notices.emergencyCodeReplaced(account, locale);
+                replaced ? "emergency_code, replacing the old one, on My account" : "emergency_code, on My account"));
+        if (replaced) {
+            notices.emergencyCodeReplaced(account, locale);
+        } else {
+            notices.emergencyCodeSaved(account, locale);
+        }
     }
 
     /** Only what a device id can be reaches the database (PostgreSQL refuses a NUL in text with an error). */
