@@ -21,14 +21,21 @@ import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 
 /**
- * My account's layout where it went wrong on a phone, in Chromium (saved under
- * {@code target/screenshots/}, checked by axe-core): a time is never broken across lines.
+ * My account's layout where it went wrong on a phone, in Chromium, in English and in Swedish (saved under
+ * {@code target/screenshots/}, checked by axe-core): a time is never broken across lines, buttons one under another
+ * have a gap between them, and the navigation's links wrap as whole rows, each link's words on one line.
  */
 @OnH2
 class MyAccountOnAPhoneInBrowserTest {
 
+    /** The least gap between two buttons one under another, in CSS pixels. */
+    private static final int GAP = 8;
+
     @RegisterExtension
     static final Browser browser = Browser.perTestClass();
+
+    @RegisterExtension
+    static final Browser swedish = Browser.perTestClass("sv");
 
     @Value("${portvakt.issuer}")
     String issuer;
@@ -83,6 +90,34 @@ class MyAccountOnAPhoneInBrowserTest {
         assertThat(broken).as("widths at which the time breaks").isEqualTo("");
     }
 
+    @Test
+    void buttonsOneUnderAnotherHaveAGapAndTheNavigationWrapsInWholeRows() {
+        look(browser, "phone.layout", "");
+    }
+
+    @Test
+    void knapparnaHarMellanrumOchNavigeringenBrytsIHelaRader() {
+        look(swedish, "telefon.layout", "-sv");
+    }
+
+    private void look(Browser browser, String who, String suffix) {
+        signedIn(browser, who);
+        for (Screen screen : Screen.values()) {
+            browser.resize(screen);
+            browser.open("/account/methods");
+            browser.waitForPath("/account/methods");
+            browser.checkScreen("account-methods-layout" + suffix, screen);
+            assertThat(tightButtons(browser)).as("methods page on a %s", screen).isEmpty();
+            assertThat(untidyNavigation(browser)).as("navigation on a %s", screen).isEmpty();
+
+            browser.open("/account/methods/authenticator");
+            browser.waitForPath("/account/methods/authenticator");
+            browser.checkScreen("account-authenticator-layout" + suffix, screen);
+            assertThat(tightButtons(browser)).as("app set-up on a %s", screen).isEmpty();
+        }
+        browser.resize(Screen.DESKTOP);
+    }
+
     /** A person with every method, signed in over HTTP; the browser takes the session. */
     private void signedIn(Browser browser, String who) {
         Person person = MethodsPageTest.person(issuer, accounts, hasher, jdbc, pairings, who, OidcClient.web());
@@ -92,5 +127,51 @@ class MyAccountOnAPhoneInBrowserTest {
         browser.driver().manage().addCookie(new Cookie("PORTVAKT_SESSION", person.browser().cookie("PORTVAKT_SESSION")));
         browser.open("/account");
         browser.waitForPath("/account");
+    }
+
+    /** Pairs of buttons (or links drawn as buttons) one under another in the page's column with less than GAP between. */
+    @SuppressWarnings("unchecked")
+    private static List<String> tightButtons(Browser browser) {
+        return (List<String>) browser.driver().executeScript("""
+                const shown = [...document.querySelectorAll('main > .button, main > form > button, main > form > .button')]
+                  .filter(e => e.offsetParent !== null)
+                  .map(e => ({name: e.textContent.trim(), rect: e.getBoundingClientRect()}))
+                  .sort((a, b) => a.rect.top - b.rect.top);
+                const tight = [];
+                for (let i = 1; i < shown.length; i++) {
+                  const gap = shown[i].rect.top - shown[i - 1].rect.bottom;
+                  if (gap < arguments[0]) tight.push(shown[i - 1].name + ' / ' + shown[i].name + ': ' + gap);
+                }
+                return tight;
+                """, GAP);
+    }
+
+    /**
+     * What is untidy in the navigation: a link whose words are broken over lines, or a row of links that stops short
+     * of the row's end (a long link alone on a line beside a gap).
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> untidyNavigation(Browser browser) {
+        return (List<String>) browser.driver().executeScript("""
+                const list = document.querySelector('nav.sections ul').getBoundingClientRect();
+                const links = [...document.querySelectorAll('nav.sections a')];
+                const untidy = links.filter(a => {
+                  const range = document.createRange();
+                  range.selectNodeContents(a);
+                  const tops = [...range.getClientRects()].map(rect => rect.top);
+                  return Math.max(...tops) - Math.min(...tops) > 12;
+                }).map(a => 'broken: ' + a.textContent.trim());
+                const rows = new Map();
+                for (const a of links) {
+                  const rect = a.getBoundingClientRect();
+                  const top = Math.round(rect.top);
+                  if (!rows.has(top) || rows.get(top).right < rect.right) rows.set(top, {name: a.textContent.trim(),
+                      right: rect.right});
+                }
+                for (const row of rows.values()) {
+                  if (list.right - row.right > 2) untidy.push('row ends short after ' + row.name);
+                }
+                return untidy;
+                """);
     }
 }
