@@ -71,7 +71,7 @@ class ActivityController {
     }
 
     /** One event as the page shows it, its words ready; the handle only on events that can be reported. */
-    record Shown(String handle, String sentence, String time, String device, String address) {}
+    record Shown(String handle, String sentence, ShownTime time, String device, String address) {}
 
     @GetMapping("/account/activity")
     String activity(@RequestAttribute(AccountGate.ACCOUNT) Account account,
@@ -144,7 +144,7 @@ class ActivityController {
             device = StringUtils.capitalize(messages.getMessage(browser.messageKey(), browser.arguments(), locale));
         }
         return new Shown(event.reportable() ? activity.handle(event.id(), accountId, request.getSession()) : null,
-                sentence(event, locale), OverviewController.TIME.format(event.at()), device,
+                sentence(event, locale), ShownTime.of(event.at()), device,
                 event.address() == null ? null : ShownAddress.of(event.address()));
     }
 

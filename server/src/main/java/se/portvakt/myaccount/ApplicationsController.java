@@ -40,7 +40,7 @@ class ApplicationsController {
     }
 
     /** One application as the page shows it. */
-    record Shown(String clientId, String name, String logoUrl, String since, String lastUsed) {}
+    record Shown(String clientId, String name, String logoUrl, ShownTime since, ShownTime lastUsed) {}
 
     @GetMapping("/account/applications")
     String applications(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request,
@@ -78,7 +78,7 @@ class ApplicationsController {
     private Shown words(Application application) {
         Optional<Brand> brand = brands.of(application.clientId());
         return new Shown(application.clientId(), brand.map(Brand::displayName).orElse(application.clientName()),
-                brand.map(Brand::logoUrl).orElse(null), OverviewController.TIME.format(application.since()),
-                application.lastUsed() == null ? null : OverviewController.TIME.format(application.lastUsed()));
+                brand.map(Brand::logoUrl).orElse(null), ShownTime.of(application.since()),
+                application.lastUsed() == null ? null : ShownTime.of(application.lastUsed()));
     }
 }

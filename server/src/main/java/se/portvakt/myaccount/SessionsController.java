@@ -39,7 +39,7 @@ class SessionsController {
     }
 
     /** One session as the page shows it, its words ready. */
-    record Shown(String handle, boolean current, String device, String address, String started, String lastActive) {}
+    record Shown(String handle, boolean current, String device, String address, ShownTime started, ShownTime lastActive) {}
 
     @GetMapping("/account/sessions")
     String sessions(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request, Locale locale,
@@ -95,6 +95,6 @@ class SessionsController {
                 // At the start of a line: "An unknown browser", "A browser on Linux".
                 StringUtils.capitalize(messages.getMessage(browser.messageKey(), browser.arguments(), locale)),
                 session.address() == null ? null : ShownAddress.of(session.address()),
-                OverviewController.TIME.format(session.started()), OverviewController.TIME.format(session.lastActive()));
+                ShownTime.of(session.started()), ShownTime.of(session.lastActive()));
     }
 }

@@ -2,7 +2,13 @@ package se.portvakt.myaccount;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -23,10 +29,14 @@ import se.portvakt.testing.OnH2;
 /**
  * My account's layout where it went wrong on a phone, in Chromium, in English and in Swedish (saved under
  * {@code target/screenshots/}, checked by axe-core): a time is never broken across lines, buttons one under another
- * have a gap between them, and the navigation's links wrap as whole rows, each link's words on one line.
+ * have a gap between them, and the navigation's links wrap as whole rows, each link's words on one line; and times
+ * are shown in the browser's time zone (decision 0040), in UTC without JavaScript.
  */
 @OnH2
 class MyAccountOnAPhoneInBrowserTest {
+
+    /** A time as the page's markup holds it: its datetime and its text. */
+    private static final Pattern TIME = Pattern.compile("<time class=\"time\" datetime=\"([^\"]+)\">([^<]+)</time>");
 
     /** The least gap between two buttons one under another, in CSS pixels. */
     private static final int GAP = 8;
@@ -98,6 +108,72 @@ class MyAccountOnAPhoneInBrowserTest {
     @Test
     void knapparnaHarMellanrumOchNavigeringenBrytsIHelaRader() {
         look(swedish, "telefon.layout", "-sv");
+    }
+
+    @Test
+    void timesAreShownInTheBrowsersTimeZoneAndInUtcWithoutJavaScript() {
+        timesInTheBrowsersZone(browser, "phone.zone", "", "Previous sign-in: ");
+    }
+
+    @Test
+    void tiderVisasIWebbläsarensTidszon() {
+        timesInTheBrowsersZone(swedish, "telefon.zon", "-sv", "Föregående inloggning: ");
+    }
+
+    /** Decision 0040: each page's times rewritten in the browser's zone (Tokyo: +9, no summer time), UTC kept. */
+    private void timesInTheBrowsersZone(Browser browser, String who, String suffix, String previous) {
+        signedIn(browser, who);
+        ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+        DateTimeFormatter local = DateTimeFormatter.ofPattern("yyyy-MM-dd'\u00a0'HH:mm").withZone(tokyo);
+        browser.driver().executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", tokyo.getId()));
+        try {
+            for (String page : List.of("/account", "/account/sessions", "/account/activity", "/account/methods")) {
+                browser.open(page);
+                browser.waitForPath(page);
+                List<Map<String, String>> times = times(browser);
+                assertThat(times).as(page).isNotEmpty();
+                for (Map<String, String> time : times) {
+                    Instant at = Instant.parse(time.get("datetime"));
+                    assertThat(time.get("text")).as(page).startsWith(local.format(at)).doesNotContain("UTC");
+                    assertThat(time.get("title")).as(page).isEqualTo(OverviewController.TIME.format(at));
+                }
+            }
+            browser.resize(Screen.PHONE);
+            browser.open("/account");
+            browser.waitForText(previous);
+            browser.checkScreen("account-overview-local-time" + suffix, Screen.PHONE);
+            browser.resize(Screen.DESKTOP);
+            browser.open("/account/methods");
+            browser.checkScreen("account-methods-local-time" + suffix, Screen.DESKTOP);
+
+            // Without JavaScript the server's UTC text stays.
+            browser.driver().executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", true));
+            try {
+                for (String page : List.of("/account", "/account/methods")) {
+                    browser.open(page);
+                    browser.waitForPath(page);
+                    List<MatchResult> times = TIME.matcher(browser.driver().getPageSource()).results().toList();
+                    assertThat(times).as(page).isNotEmpty();
+                    for (MatchResult time : times) {
+                        assertThat(time.group(2).replace("&nbsp;", "\u00a0")).as(page)
+                                .isEqualTo(OverviewController.TIME.format(Instant.parse(time.group(1))));
+                    }
+                }
+            } finally {
+                browser.driver().executeCdpCommand("Emulation.setScriptExecutionDisabled", Map.of("value", false));
+            }
+        } finally {
+            browser.driver().executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ""));
+        }
+    }
+
+    /** The page's times as they are shown: each {@code <time>}'s datetime, text and title. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, String>> times(Browser browser) {
+        return (List<Map<String, String>>) browser.driver().executeScript("""
+                return [...document.querySelectorAll('time')].map(t => ({datetime: t.getAttribute('datetime'),
+                    text: t.textContent, title: t.title}));
+                """);
     }
 
     private void look(Browser browser, String who, String suffix) {
