@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,8 +27,8 @@ import se.portvakt.oidc.ApplicationAccess.Application;
 @Controller
 class ApplicationsController {
 
-    /** The session attribute that carries the removed application's name to the page the removal leads to. */
-    private static final String REMOVED = ApplicationsController.class.getName() + ".REMOVED";
+    /** The removed application's name, said once on the page the removal leads to ({@link SaidOnce}). */
+    private static final String REMOVED = "application-removed";
 
     private final ApplicationAccess access;
     private final Brands brands;
@@ -45,11 +44,8 @@ class ApplicationsController {
     @GetMapping("/account/applications")
     String applications(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request,
             Model model) {
-        // Said once, on the page the removal leads to (Portvakt keeps no flash attributes: NoFlashMaps).
-        HttpSession session = request.getSession();
-        Object removed = session.getAttribute(REMOVED);
+        Object removed = SaidOnce.take(request, REMOVED);
         if (removed != null) {
-            session.removeAttribute(REMOVED);
             model.addAttribute("removed", removed);
         }
         List<Shown> shown = access.of(account.id()).stream().map(this::words).toList();
@@ -71,7 +67,7 @@ class ApplicationsController {
             model.addAttribute("notFound", true);
             return applications(account, request, model);
         }
-        request.getSession().setAttribute(REMOVED, words(removed.get()).name());
+        SaidOnce.put(request, REMOVED, words(removed.get()).name());
         return "redirect:/account/applications";
     }
 
