@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.openqa.selenium.Cookie;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -197,19 +196,15 @@ class MyAccountOnAPhoneInBrowserTest {
     /** A person with every method, signed in over HTTP; the browser takes the session. */
     private void signedIn(Browser browser, String who) {
         Person person = MethodsPageTest.person(issuer, accounts, hasher, jdbc, pairings, who, OidcClient.web());
-        browser.resize(Screen.DESKTOP);
-        browser.open("/signin");
-        browser.clearCookies();
-        browser.driver().manage().addCookie(new Cookie("PORTVAKT_SESSION", person.browser().cookie("PORTVAKT_SESSION")));
-        browser.open("/account");
-        browser.waitForPath("/account");
+        MethodsInBrowserTest.atMyAccount(browser, person);
     }
 
-    /** Pairs of buttons (or links drawn as buttons) one under another in the page's column with less than GAP between. */
+    /** Buttons (or links drawn as buttons) one under another in the page's column with less than GAP between them. */
     @SuppressWarnings("unchecked")
     private static List<String> tightButtons(Browser browser) {
         return (List<String>) browser.driver().executeScript("""
-                const shown = [...document.querySelectorAll('main > .button, main > form > button, main > form > .button')]
+                const buttons = 'main > .button, main > form > button, main > form > .button';
+                const shown = [...document.querySelectorAll(buttons)]
                   .filter(e => e.offsetParent !== null)
                   .map(e => ({name: e.textContent.trim(), rect: e.getBoundingClientRect()}))
                   .sort((a, b) => a.rect.top - b.rect.top);
