@@ -63,6 +63,11 @@ public class FactorNotices {
         send(account, "mail.emergency-code-replaced.subject", "mail.emergency-code-replaced.text", locale);
     }
 
+    /** The first emergency code was saved on My account (there was no old one to stop working). */
+    public void emergencyCodeSaved(Account account, Locale locale) {
+        send(account, "mail.emergency-code-saved.subject", "mail.emergency-code-saved.text", locale);
+    }
+
     /** Two-factor authentication was turned off on My account (not with the emergency code). */
     public void twoFactorTurnedOff(Account account, Locale locale) {
         send(account, "mail.two-factor-off.subject", "mail.two-factor-off.account.text", locale);

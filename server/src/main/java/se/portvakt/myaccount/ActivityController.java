@@ -71,7 +71,7 @@ class ActivityController {
     }
 
     /** One event as the page shows it, its words ready; the handle only on events that can be reported. */
-    record Shown(String handle, String sentence, String time, String device, String address) {}
+    record Shown(String handle, String sentence, ShownTime time, String device, String address) {}
 
     @GetMapping("/account/activity")
     String activity(@RequestAttribute(AccountGate.ACCOUNT) Account account,
@@ -144,14 +144,14 @@ class ActivityController {
             device = StringUtils.capitalize(messages.getMessage(browser.messageKey(), browser.arguments(), locale));
         }
         return new Shown(event.reportable() ? activity.handle(event.id(), accountId, request.getSession()) : null,
-                sentence(event, locale), OverviewController.TIME.format(event.at()), device,
+                sentence(event, locale), ShownTime.of(event.at()), device,
                 event.address() == null ? null : ShownAddress.of(event.address()));
     }
 
     /**
-     * The event in words: {@code activity.event.<type>.<outcome>.<detail>} for the few whose detail says what (the
-     * method added), else {@code .<type>.<outcome>}, else {@code .<type>}; an event type this version does not know
-     * (a later version's, left in the database) gets a neutral sentence, never an error.
+     * The event in words: {@code activity.event.<type>.<outcome>.<what>} for the few whose detail says what (the
+     * method added or removed: {@link #what}), else {@code .<type>.<outcome>}, else {@code .<type>}; an event type
+     * this version does not know (a later version's, left in the database) gets a neutral sentence, never an error.
      */
     private String sentence(Event event, Locale locale) {
         String key = "activity.event." + event.type() + "." + event.outcome();
@@ -162,8 +162,9 @@ class ActivityController {
                     : messages.getMessage(key, new Object[] {clients.displayName(event.clientId()), factors}, locale);
         }
         List<String> keys = new ArrayList<>();
-        if (event.detail() != null && event.detail().matches("[a-z_]{1,30}")) {
-            keys.add(key + "." + event.detail());
+        String what = what(event.detail());
+        if (what != null) {
+            keys.add(key + "." + what);
         }
         keys.add(key);
         keys.add("activity.event." + event.type());
@@ -174,6 +175,19 @@ class ActivityController {
             }
         }
         return messages.getMessage("activity.event.unknown", null, locale);
+    }
+
+    /**
+     * What the detail names: its part before the first comma ("totp" of "totp, replacing the old app, on My account",
+     * as My account writes it; the sign-in writes the bare "totp"), when that is a word of a message key; else null.
+     */
+    private static String what(String detail) {
+        if (detail == null) {
+            return null;
+        }
+        int comma = detail.indexOf(',');
+        String first = comma < 0 ? detail : detail.substring(0, comma);
+        return first.matches("[a-z_]{1,30}") ? first : null;
     }
 
     /** The factors of a sign-in (their authorities, as the audit log names them) in words: "your password and ...". */

@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,8 +27,8 @@ import se.portvakt.oidc.ApplicationAccess.Application;
 @Controller
 class ApplicationsController {
 
-    /** The session attribute that carries the removed application's name to the page the removal leads to. */
-    private static final String REMOVED = ApplicationsController.class.getName() + ".REMOVED";
+    /** The removed application's name, said once on the page the removal leads to ({@link SaidOnce}). */
+    private static final String REMOVED = "application-removed";
 
     private final ApplicationAccess access;
     private final Brands brands;
@@ -40,16 +39,13 @@ class ApplicationsController {
     }
 
     /** One application as the page shows it. */
-    record Shown(String clientId, String name, String logoUrl, String since, String lastUsed) {}
+    record Shown(String clientId, String name, String logoUrl, ShownTime since, ShownTime lastUsed) {}
 
     @GetMapping("/account/applications")
     String applications(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request,
             Model model) {
-        // Said once, on the page the removal leads to (Portvakt keeps no flash attributes: NoFlashMaps).
-        HttpSession session = request.getSession();
-        Object removed = session.getAttribute(REMOVED);
+        Object removed = SaidOnce.take(request, REMOVED);
         if (removed != null) {
-            session.removeAttribute(REMOVED);
             model.addAttribute("removed", removed);
         }
         List<Shown> shown = access.of(account.id()).stream().map(this::words).toList();
@@ -71,14 +67,14 @@ class ApplicationsController {
             model.addAttribute("notFound", true);
             return applications(account, request, model);
         }
-        request.getSession().setAttribute(REMOVED, words(removed.get()).name());
+        SaidOnce.put(request, REMOVED, words(removed.get()).name());
         return "redirect:/account/applications";
     }
 
     private Shown words(Application application) {
         Optional<Brand> brand = brands.of(application.clientId());
         return new Shown(application.clientId(), brand.map(Brand::displayName).orElse(application.clientName()),
-                brand.map(Brand::logoUrl).orElse(null), OverviewController.TIME.format(application.since()),
-                application.lastUsed() == null ? null : OverviewController.TIME.format(application.lastUsed()));
+                brand.map(Brand::logoUrl).orElse(null), ShownTime.of(application.since()),
+                application.lastUsed() == null ? null : ShownTime.of(application.lastUsed()));
     }
 }

@@ -53,7 +53,7 @@ class MethodsController {
     }
 
     /** A method as the page shows it, its times ready; {@code used} null when never used. */
-    record Shown(String id, String name, String phone, String added, String used) {}
+    record Shown(String id, String name, String phone, ShownTime added, ShownTime used) {}
 
     /** What a change that went through says on the page it leads to ({@code ?done=}; flash maps are not kept). */
     private static final java.util.Set<String> DONE = java.util.Set.of("removed", "renamed", "emergency", "emergency-first",
@@ -197,7 +197,7 @@ class MethodsController {
             boolean waiting = code != null && codes.isShown(account.id(), code);
             return emergencyPage(account, waiting ? code : codes.issue(account.id()), model);
         }
-        methods.emergencyCodeReplaced(account, request.getRemoteAddr(), locale);
+        methods.emergencyCodeSaved(account, !first, request.getRemoteAddr(), locale);
         return "redirect:" + PAGE + "?done=" + (first ? "emergency-first" : "emergency");
     }
 
@@ -233,8 +233,8 @@ class MethodsController {
                 time(factor.createdAt()), time(factor.lastUsedAt()));
     }
 
-    private static String time(Instant instant) {
-        return instant == null ? null : OverviewController.TIME.format(instant);
+    private static ShownTime time(Instant instant) {
+        return instant == null ? null : ShownTime.of(instant);
     }
 
     /** The name kept: trimmed, not blank, at most the column's length, no control characters. */

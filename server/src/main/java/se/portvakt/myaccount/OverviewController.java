@@ -45,7 +45,7 @@ class OverviewController {
     }
 
     /** What the page says of the previous sign-in, its words ready to show. */
-    record PreviousSignIn(String time, String browser, String address) {}
+    record PreviousSignIn(ShownTime time, String browser, String address) {}
 
     @GetMapping("/account")
     String overview(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request, Locale locale,
@@ -66,7 +66,7 @@ class OverviewController {
 
     private PreviousSignIn words(SignIn signIn, Locale locale) {
         BrowserAndSystem browser = BrowserAndSystem.of(signIn.userAgent());
-        return new PreviousSignIn(TIME.format(signIn.at()),
+        return new PreviousSignIn(ShownTime.of(signIn.at()),
                 messages.getMessage(browser.messageKey(), browser.arguments(), locale),
                 ShownAddress.of(signIn.address()));
     }

@@ -21,6 +21,8 @@ import se.portvakt.password.PasswordPolicy;
 class PasswordController {
 
     private static final String PAGE = "/account/password";
+    /** The confirmation of a change, said once ({@link SaidOnce}). */
+    private static final String CHANGED = "password";
 
     private final PasswordChange change;
     private final PasswordPolicy policy;
@@ -32,15 +34,12 @@ class PasswordController {
 
     @RecentSignIn
     @GetMapping(PAGE)
-    String page(@RequestAttribute(AccountGate.ACCOUNT) Account account,
-            @RequestParam(required = false) String changed, HttpServletRequest request, Model model) {
-        // The change's confirmation comes in "?changed=" (the server keeps no flash maps: web.NoFlashMaps).
-        boolean confirmation = ("changed".equals(changed) || "created".equals(changed))
-                && request.getParameterMap().size() == 1;
-        if (request.getQueryString() != null && !confirmation) {
-            return "redirect:" + PAGE; // back from the confirmation ("?continue"): the plain address
+    String page(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request, Model model) {
+        if (request.getQueryString() != null) {
+            return "redirect:" + PAGE; // back from the confirmation ("?continue"), or a link with a query
         }
-        if (confirmation) {
+        Object changed = SaidOnce.take(request, CHANGED); // "changed" or "created", said once after the change
+        if (changed != null) {
             model.addAttribute("changed", changed);
         }
         return show(account, model);
@@ -55,7 +54,8 @@ class PasswordController {
                 request.getSession().getId(), locale);
         if (outcome instanceof PasswordChange.Outcome.Changed changed) {
             // To the page again, so that reloading the confirmation never posts the form a second time.
-            return "redirect:" + PAGE + "?changed=" + (changed.created() ? "created" : "changed");
+            SaidOnce.put(request, CHANGED, changed.created() ? "created" : "changed");
+            return "redirect:" + PAGE;
         }
         if (outcome instanceof PasswordChange.Outcome.Refused refused) {
             model.addAttribute("problems", refused.problems());

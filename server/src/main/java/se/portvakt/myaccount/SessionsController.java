@@ -28,6 +28,10 @@ import se.portvakt.oidc.AccountSessions.Reason;
 @Controller
 class SessionsController {
 
+    /** The confirmations of a sign-out, said once ({@link SaidOnce}). */
+    private static final String ENDED = "session-ended";
+    private static final String ENDED_OTHERS = "sessions-ended";
+
     private final SignedInSessions signedIn;
     private final AccountSessions accountSessions;
     private final MessageSource messages;
@@ -39,18 +43,20 @@ class SessionsController {
     }
 
     /** One session as the page shows it, its words ready. */
-    record Shown(String handle, boolean current, String device, String address, String started, String lastActive) {}
+    record Shown(String handle, boolean current, String device, String address, ShownTime started,
+            ShownTime lastActive) {}
 
     @GetMapping("/account/sessions")
     String sessions(@RequestAttribute(AccountGate.ACCOUNT) Account account, HttpServletRequest request, Locale locale,
             Model model) {
-        // A sign-out's confirmation comes in the query (the server keeps no flash maps: web.NoFlashMaps).
-        if ("1".equals(request.getParameter("ended"))) {
+        // A sign-out's confirmation, said once on the page it leads to.
+        Object ended = SaidOnce.take(request, ENDED);
+        if (ended != null) {
             model.addAttribute("ended", 1);
         }
-        String others = request.getParameter("ended-others");
-        if (others != null && others.matches("[0-9]{1,4}")) {
-            model.addAttribute("endedOthers", Integer.parseInt(others));
+        Object endedOthers = SaidOnce.take(request, ENDED_OTHERS);
+        if (endedOthers != null) {
+            model.addAttribute("endedOthers", endedOthers);
         }
         List<Shown> shown = signedIn.of(account.id(), request.getSession()).stream()
                 .map(session -> words(session, locale))
@@ -77,7 +83,8 @@ class SessionsController {
             model.addAttribute("notFound", true);
             return sessions(account, request, locale, model);
         }
-        return "redirect:/account/sessions?ended=1";
+        SaidOnce.put(request, ENDED, true);
+        return "redirect:/account/sessions";
     }
 
     /** Signs out every session of the person but this one. */
@@ -86,7 +93,8 @@ class SessionsController {
         AccountSessions.Ended ended = accountSessions.endOthers(account.id(),
                 signedIn.othersThan(account.id(), request.getSession()), Reason.ENDED_BY_PERSON,
                 request.getRemoteAddr());
-        return "redirect:/account/sessions?ended-others=" + ended.browserSessions();
+        SaidOnce.put(request, ENDED_OTHERS, ended.browserSessions());
+        return "redirect:/account/sessions";
     }
 
     private Shown words(SignedIn session, Locale locale) {
@@ -95,6 +103,6 @@ class SessionsController {
                 // At the start of a line: "An unknown browser", "A browser on Linux".
                 StringUtils.capitalize(messages.getMessage(browser.messageKey(), browser.arguments(), locale)),
                 session.address() == null ? null : ShownAddress.of(session.address()),
-                OverviewController.TIME.format(session.started()), OverviewController.TIME.format(session.lastActive()));
+                ShownTime.of(session.started()), ShownTime.of(session.lastActive()));
     }
 }

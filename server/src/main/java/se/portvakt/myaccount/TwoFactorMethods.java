@@ -1,26 +1,21 @@
 package se.portvakt.myaccount;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import se.portvakt.account.Account;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
-import se.portvakt.client.Clients;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorNotices;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.push.Device;
 import se.portvakt.factor.push.Devices;
+import se.portvakt.signin.TwoFactorRequiredBy;
 
 /**
  * The person's two-factor methods as My account shows and changes them: the authenticator app, each Portvakt
@@ -31,27 +26,22 @@ import se.portvakt.factor.push.Devices;
 @Component
 class TwoFactorMethods {
 
-    /** How far back a sign-in to an application counts as using it (decision 0035). */
-    static final Duration IN_USE = Duration.ofDays(90);
-
     /** The longest device name kept (the column's size). */
     static final int NAME_LENGTH = 100;
 
     private final FactorStore factors;
     private final Devices devices;
-    private final Clients clients;
+    private final TwoFactorRequiredBy requiredBy;
     private final FactorNotices notices;
     private final AuditLog audit;
-    private final JdbcClient jdbc;
 
-    TwoFactorMethods(FactorStore factors, Devices devices, Clients clients, FactorNotices notices, AuditLog audit,
-            JdbcClient jdbc) {
+    TwoFactorMethods(FactorStore factors, Devices devices, TwoFactorRequiredBy requiredBy, FactorNotices notices,
+            AuditLog audit) {
         this.factors = factors;
         this.devices = devices;
-        this.clients = clients;
+        this.requiredBy = requiredBy;
         this.notices = notices;
         this.audit = audit;
-        this.jdbc = jdbc;
     }
 
     /** What the account has: the factors of {@code account_factor} and the paired devices. */
@@ -94,24 +84,9 @@ class TwoFactorMethods {
         return new Methods(factors.details(accountId), devices.of(accountId));
     }
 
-    /**
-     * The name of an application that requires two factors and that the person uses (decision 0035): one holding an
-     * authorization of the person (a refresh token, a consent), or signed in to within {@link #IN_USE}.
-     */
+    /** An application the person uses that requires two factors, by name (decision 0035; {@link TwoFactorRequiredBy}). */
     Optional<String> requiringApplication(String accountId) {
-        List<String> used = jdbc.sql("""
-                SELECT c.client_id FROM oauth2_registered_client c
-                WHERE c.id IN (SELECT registered_client_id FROM oauth2_authorization WHERE principal_name = :account)
-                   OR c.id IN (SELECT registered_client_id FROM oauth2_authorization_consent WHERE principal_name = :account)
-                   OR c.client_id IN (SELECT client_id FROM audit_event WHERE account_id = :account
-                                      AND event_type = 'signin' AND outcome = 'success' AND occurred_at > :since)
-                ORDER BY c.client_id
-                """)
-                .param("account", accountId)
-                .param("since", OffsetDateTime.ofInstant(Instant.now().minus(IN_USE), ZoneOffset.UTC))
-                .query(String.class)
-                .list();
-        return used.stream().filter(clients::requiresTwoFactor).findFirst().map(clients::displayName);
+        return requiredBy.applicationOf(accountId);
     }
 
     Outcome removeApp(Account account, String address, Locale locale) {
@@ -174,11 +149,18 @@ class TwoFactorMethods {
         notices.factorAdded(account, FactorKind.PUSH, locale);
     }
 
-    /** The new emergency code was saved: audited and mailed (the old one was replaced by {@code EmergencyCodes}). */
-    void emergencyCodeReplaced(Account account, String address, Locale locale) {
+    /**
+     * The new emergency code was saved: audited and mailed, the mail saying the old one no longer works only when
+     * there was one ({@code replaced}; {@code EmergencyCodes} replaced it).
+     */
+    void emergencyCodeSaved(Account account, boolean replaced, String address, Locale locale) {
         audit.record(new AuditEvent("factor.added", "success", account.id(), account.email().value(), null, address,
-                "emergency_code, replacing the old one, on My account"));
-        notices.emergencyCodeReplaced(account, locale);
+                replaced ? "emergency_code, replacing the old one, on My account" : "emergency_code, on My account"));
+        if (replaced) {
+            notices.emergencyCodeReplaced(account, locale);
+        } else {
+            notices.emergencyCodeSaved(account, locale);
+        }
     }
 
     /** Only what a device id can be reaches the database (PostgreSQL refuses a NUL in text with an error). */

@@ -6,7 +6,6 @@ import static se.portvakt.testing.Browser.link;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -69,12 +68,7 @@ class AddAuthenticatorAppInBrowserTest {
 
     private void walk(Browser browser, String who, Words words) {
         Person person = MethodsPageTest.person(issuer, accounts, hasher, jdbc, pairings, who, OidcClient.web());
-        browser.resize(Screen.DESKTOP);
-        browser.open("/signin");
-        browser.clearCookies();
-        browser.driver().manage().addCookie(new Cookie("PORTVAKT_SESSION", person.browser().cookie("PORTVAKT_SESSION")));
-        browser.open("/account");
-        browser.waitForPath("/account");
+        MethodsInBrowserTest.atMyAccount(browser, person);
         browser.click(link(words.section()));
         browser.waitForPath("/account/methods");
         browser.click(link(words.move()));

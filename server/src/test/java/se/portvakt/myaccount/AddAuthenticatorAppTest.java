@@ -97,6 +97,14 @@ abstract class AddAuthenticatorAppTest {
         assertThat(browser.get(HttpAgent.location(saved)).body()).contains("Your emergency code is saved",
                 "Two-factor authentication is on", "Authenticator app (codes)", "Move the authenticator app to a new phone");
         assertThat(kinds(person)).containsExactly("EMERGENCY_CODE", "TOTP");
+        // The first code replaced none: its mail and audit row say so, not that an old one stopped working.
+        assertThat(helper.mailSubjectsTo(person.email().value(), "Your emergency code was saved"))
+                .contains("Your emergency code was saved").doesNotContain("A new emergency code was made");
+        assertThat(jdbc.sql("SELECT text_body FROM dev_outbox WHERE recipient = :to AND subject = :s")
+                .param("to", person.email().value()).param("s", "Your emergency code was saved")
+                .query(String.class).single())
+                .contains("A one-time emergency code was saved for your account").doesNotContain("old one");
+        assertThat(audited(person, "emergency_code, on My account")).isEqualTo(1);
 
         // The next sign-in to an application asks for the app's code, and oathtool's (the new key's) is accepted.
         HttpAgent next = TestPeople.browser(issuer);

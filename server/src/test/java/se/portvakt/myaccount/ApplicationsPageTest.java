@@ -107,7 +107,8 @@ abstract class ApplicationsPageTest {
                         + "WHERE principal_name = :a AND registered_client_id = "
                         + "(SELECT id FROM oauth2_registered_client WHERE client_id = 'test-web')")
                 .param("a", anna.id()).query(Timestamp.class).single().toInstant();
-        assertThat(rowOf(page.body(), "Test web app")).contains("Since " + OverviewController.TIME.format(since));
+        assertThat(rowOf(page.body(), "Test web app").replaceAll("<[^>]+>", ""))
+                .contains("Since " + OverviewController.TIME.format(since));
         assertThat(refresh(web).statusCode()).isEqualTo(200);
         assertThat(refresh(nativeApp).statusCode()).isEqualTo(200);
         assertThat(browser.get("/account").body()).as("the navigation links to it")

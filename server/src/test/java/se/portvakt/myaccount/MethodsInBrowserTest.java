@@ -74,12 +74,7 @@ class MethodsInBrowserTest {
 
     private void walk(Browser browser, String who, Words words) {
         Person person = MethodsPageTest.person(issuer, accounts, hasher, jdbc, pairings, who, OidcClient.web());
-        browser.resize(Screen.DESKTOP);
-        browser.open("/signin");
-        browser.clearCookies();
-        browser.driver().manage().addCookie(new Cookie("PORTVAKT_SESSION", person.browser().cookie("PORTVAKT_SESSION")));
-        browser.open("/account");
-        browser.waitForPath("/account");
+        atMyAccount(browser, person);
         browser.click(link(words.section()));
         browser.waitForPath("/account/methods");
         browser.waitForText(words.on());
@@ -103,6 +98,17 @@ class MethodsInBrowserTest {
         browser.driver().findElements(button(words.remove())).get(2).click();
         browser.waitForText(words.removed());
         look(browser, "account-methods-removed" + words.suffix());
+    }
+
+    /** The browser takes the session of the person (signed in over HTTP) and opens My account. */
+    static void atMyAccount(Browser browser, Person person) {
+        browser.resize(Screen.DESKTOP);
+        browser.open("/signin");
+        browser.clearCookies();
+        String session = person.browser().cookie("PORTVAKT_SESSION");
+        browser.driver().manage().addCookie(new Cookie("PORTVAKT_SESSION", session));
+        browser.open("/account");
+        browser.waitForPath("/account");
     }
 
     static void look(Browser browser, String name) {

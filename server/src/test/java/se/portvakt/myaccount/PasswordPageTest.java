@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -80,10 +81,16 @@ abstract class PasswordPageTest {
 
         HttpResponse<String> changed = browser.post(PAGE, Map.of("current", OLD, "password", NEW, "confirm", NEW));
 
-        assertThat(HttpAgent.location(changed)).endsWith(PAGE + "?changed=changed");
+        assertThat(HttpAgent.location(changed)).as("the confirmation kept in the session").endsWith(PAGE);
         HttpResponse<String> confirmation = browser.get(HttpAgent.location(changed));
         assertThat(confirmation.body()).contains("Your password was changed. You were signed out everywhere else");
         assertThat(browser.get(PAGE).body()).as("shown once").doesNotContain("Your password was changed.");
+        // A link that would say so without a change leads to the plain page.
+        for (String crafted : List.of("?changed=changed", "?changed=created")) {
+            HttpResponse<String> link = browser.get(PAGE + crafted);
+            assertThat(HttpAgent.location(link)).endsWith(PAGE);
+            assertThat(browser.follow(link).body()).doesNotContain("Your password was");
+        }
         assertThat(browser.get("/account").statusCode()).as("this session stays").isEqualTo(200);
         assertThat(HttpAgent.location(laptop.get("/account"))).as("the other browser is signed out").endsWith("/signin");
         HttpResponse<String> refreshed = refresh(refreshToken);

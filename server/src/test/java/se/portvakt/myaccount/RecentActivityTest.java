@@ -159,6 +159,41 @@ abstract class RecentActivityTest {
     }
 
     @Test
+    void aMethodAddedOrRemovedOnMyAccountIsNamedAsAtTheSignIn() {
+        Account anna = person("activity.named");
+        // Oldest first, with the details My account's changes write (TwoFactorMethods, and the SMS number's and the
+        // device's additions), then the sign-in's bare ones.
+        record(anna, "factor.added", "success", "totp, on My account");
+        record(anna, "factor.added", "success", "totp, replacing the old app, on My account");
+        record(anna, "factor.added", "success", "emergency_code, replacing the old one, on My account");
+        record(anna, "factor.added", "success", "sms, on My account");
+        record(anna, "factor.added", "success", "push, on My account");
+        record(anna, "factor.removed", "success", "totp, on My account");
+        record(anna, "factor.removed", "success", "sms, on My account");
+        record(anna, "factor.removed", "success", "push, on My account");
+        record(anna, "factor.removed", "success",
+                "two-factor authentication turned off on My account: its last method, sms, removed");
+        record(anna, "factor.added", "success", "emergency_code");
+        record(anna, "factor.added", "success", "something, a later version's");
+        Browser office = browser(CHROME_ON_WINDOWS);
+        signInAtMyAccount(office, anna);
+
+        List<String> english = sentences(rows(office.agent().get(PAGE).body()));
+        List<String> swedish = sentences(rows(office.agent().header("Accept-Language", "sv").get(PAGE).body()));
+
+        assertThat(english).containsExactly("Signed in with your password", "New two-factor method added",
+                "New emergency code saved", "Two-factor authentication turned off", "Portvakt Authenticator removed",
+                "SMS number removed", "Authenticator app removed", "Portvakt Authenticator added",
+                "New SMS number added", "New emergency code saved", "Authenticator app added",
+                "Authenticator app added");
+        assertThat(swedish).containsExactly("Inloggad med ditt lösenord", "Ny tvåfaktorsmetod tillagd",
+                "Ny nödkod sparad", "Tvåfaktorsautentisering avstängd", "Portvakt Authenticator borttagen",
+                "Sms-nummer borttaget", "Autentiseringsapp borttagen", "Portvakt Authenticator tillagd",
+                "Nytt sms-nummer tillagt", "Ny nödkod sparad", "Autentiseringsapp tillagd",
+                "Autentiseringsapp tillagd");
+    }
+
+    @Test
     void badPageCursorsShowTheNewestPageNeverAnError() {
         Account anna = person("activity.cursor");
         Browser office = browser(CHROME_ON_WINDOWS);

@@ -395,6 +395,50 @@ abstract class TwoFactorSignInTest {
         assertThat(browser.get("/signin/no-such-step").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void aPersonOfAnApplicationRequiring2faCannotTurnItOffWithTheEmergencyCode() {
+        // Decision 0035, as on My account: the person set 2FA up signing in to the application that requires it.
+        Account person = TestPeople.newcomer(accounts, "lost.phone.strict", hasher.hash(PASSWORD));
+        OidcClient.Request strict = new OidcClient.Request("test-strict", "http://localhost:8081/strict/callback",
+                "openid email");
+        HttpAgent setUp = TestPeople.browser(issuer);
+        password(setUp, strict, person);
+        Enrolled enrolled = new TwoFactorPerson(jdbc).enrol(setUp, null);
+
+        // Later, signing in to another application with the emergency code.
+        HttpAgent browser = TestPeople.browser(issuer);
+        OidcClient.Request request = OidcClient.web();
+        password(browser, request, person);
+        browser.post("/signin/authenticator-code", Map.of("action", "other"));
+        browser.post("/signin/other-method", Map.of("method", "EMERGENCY_CODE"));
+        assertThat(HttpAgent.location(browser.post("/signin/emergency-code", Map.of("code", enrolled.emergencyCode()))))
+                .endsWith("/signin/emergency-code-used");
+        String page = browser.get("/signin/emergency-code-used").body();
+        assertThat(page).contains("Lost your phone? Set up two-factor authentication again: Test app that requires 2FA "
+                + "requires it, so you cannot turn it off.", "Set up two-factor authentication again")
+                .doesNotContain("Turn off two-factor authentication", "value=\"off\"");
+        assertThat(browser.header("Accept-Language", "sv").get("/signin/emergency-code-used").body())
+                .contains("Konfigurera tvåfaktorsautentisering igen: Test app that requires 2FA kräver den")
+                .doesNotContain("Stäng av tvåfaktorsautentisering");
+        browser.header("Accept-Language", "en");
+
+        // "Off" posted all the same is refused and audited; the app stays.
+        HttpResponse<String> off = browser.post("/signin/emergency-code-used", Map.of("action", "off"));
+
+        assertThat(off.statusCode()).isEqualTo(200);
+        assertThat(off.body()).contains("An application you use requires two-factor authentication, so you cannot "
+                + "turn it off.", "Save your one-time emergency code");
+        assertThat(jdbc.sql("SELECT kind FROM account_factor WHERE account_id = :a ORDER BY kind")
+                .param("a", person.id()).query(String.class).list()).as("the app stays (the used code is spent)")
+                .containsExactly("TOTP");
+        assertThat(audit(person, "factor.removed")).containsExactly("refused");
+        // The way on is unchanged: the new code saved, back to the application.
+        String newCode = TwoFactorPerson.emergencyCodeOn(off.body());
+        HttpResponse<String> done = browser.post("/signin/emergency-code-used",
+                Map.of("code", newCode, "stored", "on", "action", "done"));
+        assertThat(HttpAgent.location(done)).contains("/oauth2/authorize");
+    }
+
     /** The person signs in and sets up 2FA: the app, the SMS backup ({@code mobile}, or none) and the emergency code. */
     private Enrolled setUp(Account person, String mobile) {
         HttpAgent browser = TestPeople.browser(issuer);

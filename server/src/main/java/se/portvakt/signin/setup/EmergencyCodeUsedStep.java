@@ -17,10 +17,12 @@ import se.portvakt.signin.SignInStep;
 import se.portvakt.signin.Step;
 import se.portvakt.signin.StepContext;
 import se.portvakt.signin.StepResult;
+import se.portvakt.signin.TwoFactorRequiredBy;
 
 /**
  * After signing in with the emergency code: it is spent, so a new one is shown to save; or the person sets up
- * the authenticator app again (a new phone), or turns two-factor authentication off.
+ * the authenticator app again (a new phone), or turns two-factor authentication off, unless an application the person
+ * uses requires two factors (decision 0035, as on My account): then "off" is not offered, and refused if posted.
  */
 @Component
 class EmergencyCodeUsedStep implements SignInStep {
@@ -31,15 +33,17 @@ class EmergencyCodeUsedStep implements SignInStep {
     private final AccountStore accounts;
     private final FactorNotices notices;
     private final AuditLog audit;
+    private final TwoFactorRequiredBy requiredBy;
 
     EmergencyCodeUsedStep(EmergencyCodes codes, FactorStore factors, Devices devices, AccountStore accounts,
-            FactorNotices notices, AuditLog audit) {
+            FactorNotices notices, AuditLog audit, TwoFactorRequiredBy requiredBy) {
         this.codes = codes;
         this.factors = factors;
         this.devices = devices;
         this.accounts = accounts;
         this.notices = notices;
         this.audit = audit;
+        this.requiredBy = requiredBy;
     }
 
     @Override
@@ -49,6 +53,7 @@ class EmergencyCodeUsedStep implements SignInStep {
 
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
+        model.addAttribute("requiredBy", requiredBy.applicationOf(flow.accountId(), flow.clientId()).orElse(null));
         return EmergencyCodeSaveStep.show(codes, flow, model, true);
     }
 
@@ -57,6 +62,12 @@ class EmergencyCodeUsedStep implements SignInStep {
         String action = form.getOrDefault("action", "");
         if (action.equals("setup")) {
             return new StepResult.Advance(flow.atStep(Step.AUTHENTICATOR_SETUP));
+        }
+        if (action.equals("off") && requiredBy.applicationOf(flow.accountId(), flow.clientId()).isPresent()) {
+            audit.record(new AuditEvent("factor.removed", "refused", flow.accountId(), flow.email().value(),
+                    flow.clientId(), context.address(),
+                    "turn off with the emergency code: an application requires two-factor authentication"));
+            return new StepResult.Rejected(flow, "twofactor.used.required");
         }
         if (action.equals("off")) {
             factors.removeAll(flow.accountId());
