@@ -131,9 +131,13 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
         idLast.add(values.get(0));
         Grant grant = REDEEMING.get();
         if (grant == null) {
-            if (update(UPDATE, idLast) == 0) {
-                getJdbcOperations().update(INSERT, new ArgumentPreparedStatementSetter(values.toArray()));
-            }
+            // One transaction for both statements: a new authorization (each code flow's) is an UPDATE that finds
+            // nothing and an INSERT, which on their own were two commits (decision 0045).
+            transactions.executeWithoutResult(status -> {
+                if (update(UPDATE, idLast) == 0) {
+                    getJdbcOperations().update(INSERT, new ArgumentPreparedStatementSetter(values.toArray()));
+                }
+            });
             return;
         }
         if (!Boolean.TRUE.equals(transactions.execute(status -> spend(grant, authorization, idLast)))) {

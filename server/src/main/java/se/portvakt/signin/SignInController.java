@@ -246,12 +246,15 @@ class SignInController {
     private SignInFlow begin(HttpServletRequest request, SignInFlow flow) {
         flows.insert(flow);
         request.getSession().setAttribute(FLOW_ATTRIBUTE, flow.id());
+        request.setAttribute(SignInJourney.FLOW_READ, flow);
         SignInLocales.choose(request.getSession(), flow.id(), flow.requestParameter("ui_locales"));
         return flow;
     }
 
     private Optional<SignInFlow> current(HttpServletRequest request) {
-        return flowId(request).flatMap(id -> flows.find(id, Instant.now()));
+        Optional<SignInFlow> flow = flowId(request).flatMap(id -> flows.find(id, Instant.now()));
+        flow.ifPresent(read -> request.setAttribute(SignInJourney.FLOW_READ, read));
+        return flow;
     }
 
     /** The id of the flow this browser's session points at, whether or not it has expired. */

@@ -48,8 +48,19 @@ public class SignInJourney {
         return current(request).map(SignInFlow::id);
     }
 
-    /** The application this browser's sign-in in progress is for, for the audit log. */
+    /**
+     * The request attribute with the flow this request already read (or began): a flow's application never changes,
+     * so the page's brand needs no second read of its row (decision 0045).
+     */
+    static final String FLOW_READ = "portvakt.signin.flow-read";
+
+    /** The application this browser's sign-in in progress is for, for the audit log and the page's brand. */
     public Optional<String> currentClientId(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        Object id = session == null ? null : session.getAttribute(SignInController.FLOW_ATTRIBUTE);
+        if (request.getAttribute(FLOW_READ) instanceof SignInFlow read && read.id().equals(id)) {
+            return Optional.ofNullable(read.clientId());
+        }
         return current(request).map(SignInFlow::clientId);
     }
 

@@ -1,0 +1,175 @@
+package se.portvakt.performance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import se.portvakt.account.AccountStore;
+import se.portvakt.password.PasswordHasher;
+import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.JdbcWork;
+import se.portvakt.testing.OidcClient;
+import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.TestPeople;
+
+/**
+ * The database work of one sign-in on PostgreSQL (issue 14, section 2): the 3-form journey of the authorization code
+ * flow (email, password, back to the application) and the application's code exchange, {@value #SIGN_INS} times, each
+ * in a new browser. Counts transactions and statements on the JDBC side per request, and rows per table from
+ * PostgreSQL's {@code pg_stat_user_tables} of this test's own schema, and writes the account to
+ * {@code target/db-work-per-sign-in.txt}. Not a timing: the counts are the same on a quiet and a busy machine, and the
+ * bounds below keep the reductions made (decision 0045) from coming back unnoticed.
+ */
+@OnPostgres
+@Import(JdbcWork.Config.class)
+class DatabaseWorkPerSignInTest {
+
+    private static final int SIGN_INS = 20;
+    private static final String PASSWORD = "a long enough password";
+
+    @Value("${portvakt.issuer}")
+    String issuer;
+
+    @Autowired
+    AccountStore accounts;
+
+    @Autowired
+    PasswordHasher hasher;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void oneSignInWithTheCodeExchange() throws Exception {
+        String email = TestPeople.account(accounts, "dbwork", hasher.hash(PASSWORD)).email().value();
+        signIn(email, new LinkedHashMap<>()); // warm-up: first-use work (key loading, caches) is not per sign-in
+        settle();
+        Map<String, Long> tablesBefore = tableCounters();
+        Map<String, JdbcWork.Snapshot> perStep = new LinkedHashMap<>();
+        JdbcWork.Snapshot before = JdbcWork.now();
+        for (int i = 0; i < SIGN_INS; i++) {
+            signIn(email, perStep);
+        }
+        JdbcWork.Snapshot all = JdbcWork.now().since(before);
+        settle();
+        Map<String, Long> tables = minus(tableCounters(), tablesBefore);
+
+        StringBuilder report = new StringBuilder("Database work per sign-in on PostgreSQL, mean of " + SIGN_INS
+                + " sign-ins (3-form journey + code exchange)\n\n");
+        report.append(String.format("per sign-in: %.1f transactions, %.1f statements, %.1f rows written (JDBC)%n",
+                all.transactions() / (double) SIGN_INS, all.statementCount() / (double) SIGN_INS,
+                all.rowsWritten() / (double) SIGN_INS));
+        long inserted = sum(tables, ".ins"), updated = sum(tables, ".upd"), deleted = sum(tables, ".del");
+        report.append(String.format("pg_stat_user_tables: %.1f rows written (%.1f inserted, %.1f updated, %.1f deleted),"
+                + " %.1f index scans%n%n", (inserted + updated + deleted) / (double) SIGN_INS, inserted / (double) SIGN_INS,
+                updated / (double) SIGN_INS, deleted / (double) SIGN_INS, sum(tables, ".idx") / (double) SIGN_INS));
+        tables.forEach((key, n) -> {
+            if (!key.endsWith(".idx") || n > 0) {
+                report.append(String.format("    %-45s %6.2f%n", key, n / (double) SIGN_INS));
+            }
+        });
+        report.append("\nper request (totals over ").append(SIGN_INS).append(" sign-ins):\n");
+        perStep.forEach((step, work) -> report.append(step).append(": ").append(work).append('\n'));
+        Path file = Path.of("target", "db-work-per-sign-in.txt");
+        Files.writeString(file, report);
+        System.out.println(report);
+
+        // Background pollers (back-channel logout, outbox) add a few transactions anywhere: a margin of 10 in all.
+        assertThat(all.transactions()).as(report.toString()).isPositive().isLessThanOrEqualTo(47L * SIGN_INS + 10);
+        assertThat(all.rowsWritten()).as(report.toString()).isLessThanOrEqualTo(28L * SIGN_INS);
+        // The page's brand comes from the flow the request read or began, not from a second read of its row.
+        assertThat(perStep.get("2 GET /signin").statements().get("SELECT * FROM signin_flow WHERE id = ?"))
+                .as(report.toString()).isNull();
+        assertThat(perStep.get("4 GET /signin/password").statements().get("SELECT * FROM signin_flow WHERE id = ?"))
+                .as(report.toString()).isEqualTo((long) SIGN_INS);
+        // The authorization with the code is saved in one transaction (an UPDATE finding nothing, then the INSERT).
+        assertThat(perStep.get("6 GET /oauth2/authorize (signed in)").transactions()).as(report.toString())
+                .isLessThanOrEqualTo(6L * SIGN_INS + 5);
+    }
+
+    private void signIn(String email, Map<String, JdbcWork.Snapshot> perStep) {
+        HttpAgent browser = TestPeople.browser(issuer);
+        OidcClient.Request request = OidcClient.web();
+        HttpResponse<String> toSignIn = step(perStep, "1 GET /oauth2/authorize", () -> browser.get(request.authorizationUrl()));
+        HttpResponse<String> identify = step(perStep, "2 GET /signin", () -> browser.get(HttpAgent.location(toSignIn)));
+        assertThat(identify.statusCode()).isEqualTo(200);
+        HttpResponse<String> toPassword = step(perStep, "3 POST /signin", () -> browser.post("/signin", Map.of("email", email)));
+        assertThat(HttpAgent.location(toPassword)).endsWith("/signin/password");
+        assertThat(step(perStep, "4 GET /signin/password", () -> browser.get("/signin/password")).statusCode()).isEqualTo(200);
+        HttpResponse<String> done = step(perStep, "5 POST /signin/password",
+                () -> browser.post("/signin/password", Map.of("password", PASSWORD)));
+        assertThat(HttpAgent.location(done)).contains("/oauth2/authorize");
+        HttpResponse<String> toClient = step(perStep, "6 GET /oauth2/authorize (signed in)",
+                () -> browser.get(HttpAgent.location(done)));
+        URI callback = URI.create(HttpAgent.location(toClient));
+        assertThat(callback.toString()).startsWith(request.redirectUri);
+        HttpAgent app = new HttpAgent(issuer).header("Authorization", OidcClient.basic("test-web", "test-web-secret"));
+        HttpResponse<String> tokens = step(perStep, "7 POST /oauth2/token",
+                () -> app.post("/oauth2/token", OidcClient.codeExchange(request, OidcClient.param(callback, "code"))));
+        assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+    }
+
+    private static <T> T step(Map<String, JdbcWork.Snapshot> perStep, String name, Supplier<T> request) {
+        JdbcWork.Snapshot before = JdbcWork.now();
+        T result = request.get();
+        JdbcWork.Snapshot work = JdbcWork.now().since(before);
+        perStep.merge(name, work, DatabaseWorkPerSignInTest::plus);
+        return result;
+    }
+
+    private static JdbcWork.Snapshot plus(JdbcWork.Snapshot a, JdbcWork.Snapshot b) {
+        Map<String, Long> statements = new LinkedHashMap<>(a.statements());
+        b.statements().forEach((sql, n) -> statements.merge(sql, n, Long::sum));
+        Map<String, Long> rows = new LinkedHashMap<>(a.rows());
+        b.rows().forEach((sql, n) -> rows.merge(sql, n, Long::sum));
+        return new JdbcWork.Snapshot(a.transactions() + b.transactions(), statements, rows);
+    }
+
+    /** PostgreSQL's backends report their counters when idle, at the latest after 10 s. */
+    private static void settle() throws InterruptedException {
+        Thread.sleep(11_000);
+    }
+
+    private Map<String, Long> tableCounters() {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        jdbc.query("SELECT pg_stat_clear_snapshot()", rs -> {});
+        jdbc.query("""
+                SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, COALESCE(idx_scan, 0) AS idx
+                FROM pg_stat_user_tables WHERE schemaname = current_schema() ORDER BY relname""", rs -> {
+            String table = rs.getString("relname");
+            counters.put(table + ".ins", rs.getLong("n_tup_ins"));
+            counters.put(table + ".upd", rs.getLong("n_tup_upd"));
+            counters.put(table + ".del", rs.getLong("n_tup_del"));
+            counters.put(table + ".idx", rs.getLong("idx"));
+        });
+        return counters;
+    }
+
+    private static Map<String, Long> minus(Map<String, Long> later, Map<String, Long> earlier) {
+        Map<String, Long> more = new LinkedHashMap<>();
+        later.forEach((key, n) -> {
+            long d = n - earlier.getOrDefault(key, 0L);
+            if (d != 0) {
+                more.put(key, d);
+            }
+        });
+        return more;
+    }
+
+    private static long sum(Map<String, Long> counters, String suffix) {
+        return counters.entrySet().stream().filter(e -> e.getKey().endsWith(suffix)).mapToLong(Map.Entry::getValue).sum();
+    }
+
+}
