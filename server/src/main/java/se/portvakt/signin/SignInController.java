@@ -196,11 +196,15 @@ class SignInController {
             if (advance.flow().step() == Step.DONE) {
                 return "redirect:" + completion.complete(advance.flow(), request, response);
             }
-            flows.update(advance.flow());
+            if (!flows.updateFrom(step, advance.flow())) {
+                return movedOn(request, advance.flow());
+            }
             return "redirect:" + advance.flow().step().url();
         }
         if (result instanceof StepResult.Rejected rejected) {
-            flows.update(rejected.flow());
+            if (!flows.updateFrom(step, rejected.flow())) {
+                return movedOn(request, rejected.flow());
+            }
             model.addAttribute("error", rejected.messageKey());
             // What was typed comes back, so a mistake costs one correction, not the whole form.
             model.addAttribute("form", firstValues(form));
@@ -214,6 +218,15 @@ class SignInController {
         model.addAttribute("retryMinutes", Math.max(1, (locked.retryAfter().toSeconds() + 59) / 60));
         model.addAttribute("form", firstValues(form)); // e.g. the phone number typed on the SMS backup page
         return handler.show(locked.flow(), context, model);
+    }
+
+    /**
+     * Another request of this sign-in (the same form sent twice at once, on any node) moved it on while this one was
+     * checked: this one's result is dropped, and the browser goes to the step the sign-in is at now, where the other
+     * request's answer leads too.
+     */
+    private String movedOn(HttpServletRequest request, SignInFlow dropped) {
+        return "redirect:" + current(request).orElse(dropped).step().url();
     }
 
     /** The account of this browser's signed-in session, if it is signed in and the account still exists. */

@@ -46,6 +46,21 @@ class SignInFlowStore implements Purge {
                 .update();
     }
 
+    /**
+     * {@link #update}, only while the stored flow is still at {@code readAt}, the step it was read at: false when
+     * another request (the same form sent twice at once, on this node or another) moved it on meanwhile, whose
+     * result must not be overwritten by this one's.
+     */
+    boolean updateFrom(Step readAt, SignInFlow flow) {
+        return jdbc.sql("""
+                UPDATE signin_flow SET step = :step, email = :email, account_id = :account, passed_factors = :factors,
+                                       attempts = :attempts
+                WHERE id = :id AND step = :readAt
+                """)
+                .params(parameters(flow, readAt))
+                .update() == 1;
+    }
+
     /** The flow with this id, unless it has expired. */
     Optional<SignInFlow> find(String id, Instant now) {
         return jdbc.sql("SELECT * FROM signin_flow WHERE id = :id")
@@ -103,6 +118,12 @@ class SignInFlowStore implements Purge {
                 .param("now", utc(now))
                 .param("batch", batchSize)
                 .update();
+    }
+
+    private static java.util.Map<String, Object> parameters(SignInFlow flow, Step readAt) {
+        var p = parameters(flow);
+        p.put("readAt", readAt.name());
+        return p;
     }
 
     private static java.util.Map<String, Object> parameters(SignInFlow flow) {

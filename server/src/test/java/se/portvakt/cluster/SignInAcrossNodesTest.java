@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.config.PortvaktProperties;
+import se.portvakt.factor.totp.TotpSecret;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.LimitWindows;
@@ -40,6 +42,10 @@ class SignInAcrossNodesTest {
 
     private static final String TOO_MANY = "Too many attempts. Try again in ";
     private static final String USED = "That code has expired or was used.";
+    private static final String TOO_MANY_CODES = "Too many wrong codes.";
+    private static final String SETUP_CODE_REFUSED = "That code does not match.";
+    private static final String EMERGENCY_REFUSED = "That emergency code is not right, or it was already used.";
+    private static final int RACERS = 20;
 
     @Test
     void aSignInWithEverySetUpPageAndTheTokensGoFromNodeToNode() throws Exception {
@@ -165,6 +171,113 @@ class SignInAcrossNodesTest {
             assertThat(browsers.stream().map(browser -> browser.served().get(browser.served().size() - 1)))
                     .as("the code submitted ten times on each node").filteredOn(nodes[0]::equals).hasSize(10);
         }
+    }
+
+    /**
+     * The set-up codes are submitted by one browser: a set-up belongs to its sign-in, so the realistic race is the
+     * same form sent again (a double click, a replay) while the first is being checked, here twenty times at once,
+     * alternating over both nodes. The emergency code is raced as the SMS code is: twenty sign-ins of the same person,
+     * ten begun on each node, submit it at the same moment.
+     */
+    @Test
+    void theSetUpCodesSentTwentyTimesOverBothNodesAndTheEmergencyCodeByTwentyBrowsersWorkOnce() throws Exception {
+        try (TwoNodes cluster = TwoNodes.start()) {
+            TestServer a = cluster.a();
+            String[] nodes = cluster.nodes();
+            LimitWindows.awayFromTheEnd(a.bean(PortvaktProperties.class).twoFactor().window(), Duration.ofMinutes(1));
+            PasswordHasher hasher = a.bean(PasswordHasher.class);
+            AccountStore accounts = a.bean(AccountStore.class);
+            JdbcClient jdbc = a.bean(JdbcClient.class);
+            TwoFactorPerson phone = new TwoFactorPerson(jdbc);
+
+            // The authenticator app's first code, sent twenty times at once by one browser at its set-up.
+            Account withApp = TestPeople.newcomer(accounts, "setup.app.race", hasher.hash(PASSWORD));
+            HttpAgent settingUp = cluster.browser();
+            toSecondStep(settingUp, withApp);
+            TotpSecret key = phone.toSetUpCode(settingUp);
+            List<HttpResponse<String>> confirmations = Race.post(Collections.nCopies(RACERS, settingUp),
+                    "/signin/authenticator-setup-code", Map.of("code", phone.codeNow(key, 0)));
+
+            assertOnceThenOn(confirmations, "/signin/sms-backup", SETUP_CODE_REFUSED);
+            assertRacedOverBoth(settingUp.served(), nodes);
+            assertThat(added(jdbc, withApp, "totp")).isEqualTo(1);
+            assertThat(settingUp.get("/signin/sms-backup").statusCode()).as("the sign-in went on to the SMS backup")
+                    .isEqualTo(200);
+            settingUp.post("/signin/sms-backup", Map.of("action", "skip"));
+            String saved = TwoFactorPerson.emergencyCodeOn(settingUp.get("/signin/emergency-code-save").body());
+            assertThat(HttpAgent.location(settingUp.post("/signin/emergency-code-save",
+                    Map.of("code", saved, "stored", "on", "action", "done")))).contains("/oauth2/authorize");
+
+            // The code sent to a new backup number, sent twenty times at once by one browser at its set-up.
+            Account withSms = TestPeople.newcomer(accounts, "setup.sms.race", hasher.hash(PASSWORD));
+            String mobile = TwoFactorPerson.uniqueMobile();
+            HttpAgent addingNumber = cluster.browser();
+            toSecondStep(addingNumber, withSms);
+            phone.toSmsBackup(addingNumber);
+            assertThat(HttpAgent.location(addingNumber.post("/signin/sms-backup", Map.of("country", "SE",
+                    "phone", mobile)))).endsWith("/signin/sms-backup-code");
+            assertThat(addingNumber.get("/signin/sms-backup-code").statusCode()).isEqualTo(200);
+            List<HttpResponse<String>> numbers = Race.post(Collections.nCopies(RACERS, addingNumber),
+                    "/signin/sms-backup-code", Map.of("code", phone.smsCodeTo(TwoFactorPerson.e164(mobile))));
+
+            assertOnceThenOn(numbers, "/signin/emergency-code-save", USED);
+            assertRacedOverBoth(addingNumber.served(), nodes);
+            assertThat(added(jdbc, withSms, "sms")).isEqualTo(1);
+            String emergencyCode = TwoFactorPerson.emergencyCodeOn(
+                    addingNumber.get("/signin/emergency-code-save").body());
+            assertThat(HttpAgent.location(addingNumber.post("/signin/emergency-code-save",
+                    Map.of("code", emergencyCode, "stored", "on", "action", "done")))).contains("/oauth2/authorize");
+
+            // The emergency code, submitted at once by twenty browsers at the emergency code page, ten on each node;
+            // another person's, since the refused copies above count as wrong codes of that account.
+            Account withCode = TestPeople.newcomer(accounts, "emergency.race", hasher.hash(PASSWORD));
+            HttpAgent enrolling = cluster.browser();
+            toSecondStep(enrolling, withCode);
+            String emergency = phone.enrol(enrolling, null).emergencyCode();
+            List<HttpAgent> browsers = new ArrayList<>();
+            for (int i = 0; i < RACERS; i++) {
+                browsers.add(atMethod(i % 2 == 0 ? cluster.browser() : cluster.browserFromB(),
+                        withCode, "EMERGENCY_CODE", "/signin/emergency-code"));
+            }
+            List<HttpResponse<String>> answers = Race.post(browsers, "/signin/emergency-code", Map.of("code", emergency));
+
+            assertThat(answers).filteredOn(HttpAgent::isRedirect).hasSize(1)
+                    .allSatisfy(r -> assertThat(HttpAgent.location(r)).endsWith("/signin/emergency-code-used"));
+            assertThat(answers).filteredOn(r -> !HttpAgent.isRedirect(r)).hasSize(RACERS - 1)
+                    .allSatisfy(r -> assertThat(r.body()).containsAnyOf(EMERGENCY_REFUSED, TOO_MANY_CODES))
+                    .anySatisfy(r -> assertThat(r.body()).contains(EMERGENCY_REFUSED));
+            assertThat(jdbc.sql("""
+                    SELECT count(*) FROM audit_event
+                    WHERE account_id = :a AND event_type = 'signin.emergency-code' AND outcome = 'success'
+                    """).param("a", withCode.id()).query(Integer.class).single()).isEqualTo(1);
+            assertThat(browsers.stream().map(browser -> browser.served().get(browser.served().size() - 1)))
+                    .as("the code submitted ten times on each node").filteredOn(nodes[0]::equals).hasSize(RACERS / 2);
+        }
+    }
+
+    /**
+     * One answer of the race moved the sign-in on to {@code next}; the others were refused with the page's message
+     * (or, past the account's limit of wrong codes, told to wait), or, arriving after it moved on, sent there too.
+     */
+    private static void assertOnceThenOn(List<HttpResponse<String>> answers, String next, String refused) {
+        assertThat(answers).filteredOn(HttpAgent::isRedirect).isNotEmpty()
+                .allSatisfy(r -> assertThat(HttpAgent.location(r)).endsWith(next));
+        assertThat(answers).filteredOn(r -> !HttpAgent.isRedirect(r))
+                .allSatisfy(r -> assertThat(r.body()).containsAnyOf(refused, TOO_MANY_CODES));
+    }
+
+    /** The race's requests went ten to each node. */
+    private static void assertRacedOverBoth(List<String> served, String[] nodes) {
+        assertThat(served.subList(served.size() - RACERS, served.size())).filteredOn(nodes[0]::equals)
+                .hasSize(RACERS / 2);
+    }
+
+    /** How many times this kind of factor was added to the account (audited once per set-up that succeeded). */
+    private static int added(JdbcClient jdbc, Account person, String kind) {
+        return jdbc.sql("""
+                SELECT count(*) FROM audit_event
+                WHERE account_id = :a AND event_type = 'factor.added' AND outcome = 'success' AND detail = :kind
+                """).param("a", person.id()).param("kind", kind).query(Integer.class).single();
     }
 
     @Test
