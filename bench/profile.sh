@@ -12,7 +12,9 @@
 #   - bench/JfrSummary.java's summary of the recording's samples in the measured window: shares by area (self and
 #     inclusive), the hottest methods, the native calls, allocation by class, garbage collections.
 #
-#   bench/profile.sh [--warmup 20s] [--duration 40s] [--users 8] [--port 18090] [--no-perf]
+#   bench/profile.sh [--warmup 20s] [--duration 40s] [--users 8] [--port 18090] [--no-perf] [--no-jfr]
+#   bench/profile.sh --warmup 90s                    # warm: the JIT has mostly finished (docs/performance.md)
+#   bench/profile.sh --warmup 90s --no-perf --no-jfr # the same load without profilers, for their cost
 #
 # Needs the JDK 25 that the production start uses (JAVA25_HOME or /usr/lib/jvm/*25*) for jcmd and JfrSummary.
 # The production start's AOT cache is made by an unmeasured start first when missing (without JFR).
@@ -20,11 +22,11 @@
 # bench/target/profile-<time>/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-warmup=20s; duration=40s; users=8; port=18090; use_perf=1
+warmup=20s; duration=40s; users=8; port=18090; use_perf=1; use_jfr=1
 while [[ $# -gt 0 ]]; do
   case $1 in
     --warmup) warmup=$2; shift 2;; --duration) duration=$2; shift 2;; --users) users=$2; shift 2;;
-    --port) port=$2; shift 2;; --no-perf) use_perf=0; shift;;
+    --port) port=$2; shift 2;; --no-perf) use_perf=0; shift;; --no-jfr) use_jfr=0; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -58,10 +60,13 @@ start() {
   done
 }
 stop() { kill "$pv" 2>/dev/null || true; wait "$pv" 2>/dev/null || true; }
+pv=""; gen=""
+trap '[[ -z $gen ]] || kill "$gen" 2>/dev/null || true; [[ -z $pv ]] || stop' EXIT
 # thread CPU of a process: "name ticks" per thread (utime + stime), names with digits folded into groups
 threads() {
   for f in /proc/"$1"/task/*/stat; do
-    sed -E 's/^[0-9]+ \((.*)\) [A-Za-z] (.*)$/\1|\2/' "$f" 2>/dev/null | awk -F'|' '{split($2, a, " "); print $1 "|" a[11] + a[12]}'
+    # a thread may end between the glob and the read
+    sed -E 's/^[0-9]+ \((.*)\) [A-Za-z] (.*)$/\1|\2/' "$f" 2>/dev/null | awk -F'|' '{split($2, a, " "); print $1 "|" a[11] + a[12]}' || true
   done | awk -F'|' '{
       n = $1
       if (n ~ /^http-nio/) g = "Tomcat threads (http-nio-*: the request threads, acceptor, poller)";
@@ -83,7 +88,9 @@ if [[ -z $cache || server/target/production/portvakt-server.jar -nt $cache || $j
   start "$out/first"; stop
 fi
 rec=$out/recording.jfr
-start "$out/server" "-XX:StartFlightRecording=filename=$rec,settings=profile,dumponexit=true -XX:FlightRecorderOptions=stackdepth=256"
+jfr_opts=""
+(( use_jfr )) && jfr_opts="-XX:StartFlightRecording=filename=$rec,settings=profile,dumponexit=true -XX:FlightRecorderOptions=stackdepth=256"
+start "$out/server" "$jfr_opts"
 echo "server pid $pv (loadavg $(load))"
 hz=$(getconf CLK_TCK)
 
@@ -105,7 +112,7 @@ fi
 threads "$pv" >"$out/threads-1"
 w1=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ); n1=$(date +%s%N); l1=$(load)
 wait "$gen" || true
-"$jdk/bin/jcmd" "$pv" JFR.dump filename="$out/window.jfr" >/dev/null 2>&1 || cp "$rec" "$out/window.jfr" 2>/dev/null || true
+(( ! use_jfr )) || "$jdk/bin/jcmd" "$pv" JFR.dump filename="$out/window.jfr" >/dev/null 2>&1 || cp "$rec" "$out/window.jfr" 2>/dev/null || true
 stop
 
 echo
@@ -131,9 +138,11 @@ if (( perf_ok )); then
 elif (( use_perf )); then
   echo "(perf could not record the server: $(tail -1 "$out/perf.log" 2>/dev/null))"
 fi
+if (( use_jfr )); then
 echo
-[[ -s $out/window.jfr ]] || { stop; cp "$rec" "$out/window.jfr"; }
+[[ -s $out/window.jfr ]] || cp "$rec" "$out/window.jfr"
 echo "== JFR (${out#$root/}/window.jfr, dumped right after the window), events in our window"
 "$jdk/bin/java" "$root/bench/JfrSummary.java" "$out/window.jfr" "$w0" "$w1" "$ops"
+fi
 echo
 echo "full output: ${out#$root/}.txt and ${out#$root/}/"
