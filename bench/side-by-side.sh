@@ -78,7 +78,7 @@ if [[ " $only " == *" keycloak "* ]]; then
     "$peers/keycloak.sh" stop || true
     for _ in $(seq 1 100); do [[ -z $(listener 18080) ]] && break; sleep 0.2; done
     "$peers/keycloak.sh" start 2>&1 | grep -v WARNING | tee "$out/keycloak-start.txt" | sed 's/^/    /' || true
-    curl -sf -o /dev/null "$realm" || { echo "Keycloak's realm bench is missing; see ${PEERS:-/tmp/peers}/kc.log" >&2; exit 1; }
+    curl -sf -o /dev/null "$realm" || { echo "Keycloak's realm bench is missing; see ${PEERS:-$(dirname "$(mktemp -u)")/peers}/kc.log (where keycloak.sh keeps it)" >&2; exit 1; }
   fi
   sed -n 's/.*ready in \([0-9.]*\) s.*/\1/p' "$out/keycloak-start.txt" >"$out/kc-start.s"
   kc=$(listener 18080)
