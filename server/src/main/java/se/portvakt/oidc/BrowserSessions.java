@@ -7,7 +7,10 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.session.SessionInformation;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.oauth2.server.authorization.web.OAuth2AuthorizationEndpointFilter;
+import org.springframework.security.web.authentication.session.NullAuthenticatedSessionStrategy;
 
 /**
  * The browser sessions of an account, as Spring Authorization Server asks for them (the ID token's {@code sid},
@@ -18,6 +21,19 @@ import org.springframework.security.core.session.SessionRegistry;
  * Sessions are created, renewed and removed by Spring Session; the registration methods here do nothing.
  */
 final class BrowserSessions implements SessionRegistry {
+
+    /**
+     * Spring Authorization Server asks the registry at every OpenID authorization request whether it knows the browser
+     * session, to register it if not: a read of the session's row for nothing, since Spring Session keeps the sessions
+     * and {@link #registerNewSession} does nothing. The authorization endpoint therefore does not ask.
+     */
+    static final ObjectPostProcessor<OAuth2AuthorizationEndpointFilter> NOTHING_TO_REGISTER = new ObjectPostProcessor<>() {
+        @Override
+        public <O extends OAuth2AuthorizationEndpointFilter> O postProcess(O filter) {
+            filter.setSessionAuthenticationStrategy(new NullAuthenticatedSessionStrategy());
+            return filter;
+        }
+    };
 
     private final JdbcClient jdbc;
 
