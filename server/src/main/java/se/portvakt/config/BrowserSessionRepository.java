@@ -27,7 +27,8 @@ import org.springframework.session.Session;
  *
  * <p><b>The last access written at most once a minute.</b> A request that changes nothing of the session's row but its
  * last access does not write it while the stored last access is less than {@link #LAST_ACCESS_WRITTEN_EVERY} old; when
- * the row is written anyway (a new session, a new id, the signed-in person), the last access goes with it. The idle
+ * the row is written anyway (a new session, a new id, the signed-in person), the last access goes with it; and a request
+ * can ask for it ({@link SessionLastAccess}). The idle
  * timeout then counts from a last access at most a minute early: a session ends between 29 and 30 minutes after its
  * last request (at a 30-minute timeout), never later. Attribute changes are written as before, in one transaction.
  */
@@ -45,8 +46,18 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
 
     private final FindByIndexNameSessionRepository<Session> stored;
 
-    /** The sessions this request saved (by id), and ids it changed or deleted (null): only inside {@link #requestScope()}. */
-    private final ThreadLocal<Map<String, BrowserSession>> savedInThisRequest = new ThreadLocal<>();
+    /** The current request and what it saved: only inside {@link #requestScope()}. */
+    private final ThreadLocal<ThisRequest> thisRequest = new ThreadLocal<>();
+
+    /**
+     * One request: the sessions it saved (by id), and the ids it changed or deleted (null).
+     */
+    private record ThisRequest(ServletRequest request, Map<String, BrowserSession> saved) {
+
+        boolean writesLastAccess() {
+            return Boolean.TRUE.equals(request.getAttribute(SessionLastAccess.WRITTEN));
+        }
+    }
 
     @SuppressWarnings("unchecked")
     BrowserSessionRepository(FindByIndexNameSessionRepository<? extends Session> stored) {
@@ -62,22 +73,25 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
 
     @Override
     public void save(BrowserSession session) {
+        ThisRequest request = thisRequest.get();
+        if (request != null && request.writesLastAccess()) {
+            session.withTheRow();
+        }
         stored.save(session.stored);
-        Map<String, BrowserSession> saved = savedInThisRequest.get();
-        if (saved != null) {
+        if (request != null) {
             if (!session.idWhenSaved.equals(session.getId())) {
-                saved.put(session.idWhenSaved, null);
+                request.saved().put(session.idWhenSaved, null);
             }
-            saved.put(session.getId(), session);
+            request.saved().put(session.getId(), session);
         }
         session.idWhenSaved = session.getId();
     }
 
     @Override
     public BrowserSession findById(String id) {
-        Map<String, BrowserSession> saved = savedInThisRequest.get();
-        if (saved != null && saved.containsKey(id)) {
-            BrowserSession session = saved.get(id);
+        ThisRequest request = thisRequest.get();
+        if (request != null && request.saved().containsKey(id)) {
+            BrowserSession session = request.saved().get(id);
             return session == null || session.isExpired() ? null : session;
         }
         Session found = stored.findById(id);
@@ -87,9 +101,9 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
     @Override
     public void deleteById(String id) {
         stored.deleteById(id);
-        Map<String, BrowserSession> saved = savedInThisRequest.get();
-        if (saved != null) {
-            saved.put(id, null);
+        ThisRequest request = thisRequest.get();
+        if (request != null) {
+            request.saved().put(id, null);
         }
     }
 
@@ -107,15 +121,15 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
      */
     Filter requestScope() {
         return (ServletRequest request, ServletResponse response, FilterChain chain) -> {
-            if (savedInThisRequest.get() != null) {
+            if (thisRequest.get() != null) {
                 chain.doFilter(request, response); // a forward or include inside the request
                 return;
             }
-            savedInThisRequest.set(new HashMap<>());
+            thisRequest.set(new ThisRequest(request, new HashMap<>()));
             try {
                 chain.doFilter(request, response);
             } finally {
-                savedInThisRequest.remove();
+                thisRequest.remove();
             }
         };
     }
@@ -211,7 +225,7 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
         }
 
         /** The row is written anyway: the last access goes with it. */
-        private void withTheRow() {
+        void withTheRow() {
             if (!stored.getLastAccessedTime().equals(lastAccessed)) {
                 stored.setLastAccessedTime(lastAccessed);
             }

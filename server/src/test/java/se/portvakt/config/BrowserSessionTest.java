@@ -2,9 +2,14 @@ package se.portvakt.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -16,14 +21,16 @@ import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
 import se.portvakt.testing.TestPeople;
 
 /**
  * The browser session's row as a signed-in person uses My account (decision 0047): its last access is written when it
- * moved a minute or more, the idle timeout (30 minutes) still ends the session, and what another node does to the row
- * between two requests is seen by the next one. The row's times are set in the database, as time passing would.
+ * moved a minute or more, the idle timeout (30 minutes) still ends the session, what another node does to the row
+ * between two requests is seen by the next one, and the ID token's {@code sid} still names the session that made the
+ * authorization. The row's times are set in the database, as time passing would.
  */
 abstract class BrowserSessionTest {
 
@@ -118,6 +125,34 @@ abstract class BrowserSessionTest {
         assertThat(out.statusCode()).isEqualTo(302);
         assertThat(sessionsOf(anna)).isZero();
         assertThat(HttpAgent.location(browser.get("/account"))).endsWith("/signin");
+    }
+
+    @Test
+    void theIdTokenNamesTheSessionThatMadeTheAuthorizationAlsoWithinAMinuteOfItsLastWrite() {
+        Account anna = person("session.sid");
+        HttpAgent office = signedInAtMyAccount(anna);
+        String officeSession = jdbc.sql("SELECT SESSION_ID FROM SPRING_SESSION WHERE PRINCIPAL_NAME = :a")
+                .param("a", anna.id()).query(String.class).single();
+        signedInAtMyAccount(anna); // another browser, signed in later: the account's newest session until office acts
+
+        OidcClient.Request request = OidcClient.web();
+        URI callback = OidcClient.authorize(office, request);
+        HttpResponse<String> tokens = new HttpAgent(issuer)
+                .header("Authorization", OidcClient.basic("test-web", "test-web-secret"))
+                .post("/oauth2/token", OidcClient.codeExchange(request, OidcClient.param(callback, "code")));
+
+        assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+        assertThat(OidcClient.claims(OidcClient.json(tokens).get("id_token").asString()).get("sid").asString())
+                .as("the sid of the session that made the authorization").isEqualTo(sid(officeSession));
+    }
+
+    private static String sid(String sessionId) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Account person(String who) {
