@@ -28,9 +28,9 @@ import org.springframework.session.Session;
  * <p><b>The last access written at most once a minute.</b> A request that changes nothing of the session's row but its
  * last access does not write it while the stored last access is less than {@link #LAST_ACCESS_WRITTEN_EVERY} old; when
  * the row is written anyway (a new session, a new id, the signed-in person), the last access goes with it; and a request
- * can ask for it ({@link SessionLastAccess}). The idle
- * timeout then counts from a last access at most a minute early: a session ends between 29 and 30 minutes after its
- * last request (at a 30-minute timeout), never later. Attribute changes are written as before, in one transaction.
+ * can ask for it ({@link SessionLastAccess}). The idle timeout then counts from a last access at most a minute early:
+ * a session ends between 29 and 30 minutes after its last request (at a 30-minute timeout), never later. Attribute
+ * changes are written as before, in one transaction.
  */
 final class BrowserSessionRepository implements FindByIndexNameSessionRepository<BrowserSessionRepository.BrowserSession> {
 
@@ -49,9 +49,7 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
     /** The current request and what it saved: only inside {@link #requestScope()}. */
     private final ThreadLocal<ThisRequest> thisRequest = new ThreadLocal<>();
 
-    /**
-     * One request: the sessions it saved (by id), and the ids it changed or deleted (null).
-     */
+    /** One request: the sessions it saved (by id), and the ids it changed or deleted (null). */
     private record ThisRequest(ServletRequest request, Map<String, BrowserSession> saved) {
 
         boolean writesLastAccess() {

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -143,30 +139,15 @@ abstract class BrowserSessionTest {
 
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
         assertThat(OidcClient.claims(OidcClient.json(tokens).get("id_token").asString()).get("sid").asString())
-                .as("the sid of the session that made the authorization").isEqualTo(sid(officeSession));
-    }
-
-    private static String sid(String sessionId) {
-        try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                .as("the sid of the session that made the authorization").isEqualTo(OidcClient.sid(officeSession));
     }
 
     private Account person(String who) {
         return TestPeople.account(accounts, who, hasher.hash(PASSWORD));
     }
 
-    /** A new browser, signed in with the password at My account. */
     private HttpAgent signedInAtMyAccount(Account person) {
-        HttpAgent browser = TestPeople.browser(issuer);
-        browser.get(HttpAgent.location(browser.get("/account")));
-        browser.post("/signin", Map.of("email", person.email().value()));
-        HttpResponse<String> page = browser.follow(browser.post("/signin/password", Map.of("password", PASSWORD)));
-        assertThat(page.uri().getPath()).as(page.body()).isEqualTo("/account");
-        return browser;
+        return TestPeople.signedInAtMyAccount(issuer, person, PASSWORD);
     }
 
     private Row row(Account person) {
