@@ -65,6 +65,9 @@ final class TokenSignatures implements JwtEncoder {
 
     private static final Logger log = LoggerFactory.getLogger(TokenSignatures.class);
 
+    /** Spring's wording, so that logs and errors read as they did with its encoder. */
+    private static final String FAILED = "An error occurred while attempting to encode the Jwt: ";
+
     private static final JwsHeader DEFAULT_HEADER = JwsHeader.with(SignatureAlgorithm.RS256).build();
 
     /** Keys rotate rarely; a bound keeps retired keys' signers from piling up in a long-running process. */
@@ -93,7 +96,7 @@ final class TokenSignatures implements JwtEncoder {
             return new Jwt(jwt.serialize(), claims.getIssuedAt(), claims.getExpiresAt(), headers.getHeaders(),
                     claims.getClaims());
         } catch (JOSEException | RuntimeException e) {
-            throw new JwtEncodingException("An error occurred while attempting to encode the Jwt: " + e.getMessage(), e);
+            throw new JwtEncodingException(FAILED + e.getMessage(), e);
         }
     }
 
@@ -101,8 +104,7 @@ final class TokenSignatures implements JwtEncoder {
     private JWK select(JwsHeader headers) {
         JWSAlgorithm algorithm = JWSAlgorithm.parse(headers.getAlgorithm().getName());
         if (!JWSAlgorithm.Family.RSA.contains(algorithm) && !JWSAlgorithm.Family.EC.contains(algorithm)) {
-            throw new JwtEncodingException("An error occurred while attempting to encode the Jwt: Unsupported algorithm '"
-                    + algorithm + "'");
+            throw new JwtEncodingException(FAILED + "Unsupported algorithm '" + algorithm + "'");
         }
         JWKMatcher matcher = new JWKMatcher.Builder()
                 .keyType(KeyType.forAlgorithm(algorithm))
@@ -116,16 +118,14 @@ final class TokenSignatures implements JwtEncoder {
         try {
             found = keys.get(new JWKSelector(matcher), null);
         } catch (Exception e) {
-            throw new JwtEncodingException("An error occurred while attempting to encode the Jwt: Failed to select a JWK"
-                    + " signing key -> " + e.getMessage(), e);
+            throw new JwtEncodingException(FAILED + "Failed to select a JWK signing key -> " + e.getMessage(), e);
         }
         if (found.isEmpty()) {
-            throw new JwtEncodingException(
-                    "An error occurred while attempting to encode the Jwt: Failed to select a JWK signing key");
+            throw new JwtEncodingException(FAILED + "Failed to select a JWK signing key");
         }
         if (found.size() > 1) {
-            throw new JwtEncodingException("An error occurred while attempting to encode the Jwt: Found multiple JWK"
-                    + " signing keys for algorithm '" + algorithm.getName() + "'");
+            throw new JwtEncodingException(
+                    FAILED + "Found multiple JWK signing keys for algorithm '" + algorithm.getName() + "'");
         }
         return found.get(0);
     }
@@ -150,7 +150,7 @@ final class TokenSignatures implements JwtEncoder {
         try {
             return JWSHeader.parse(json);
         } catch (java.text.ParseException e) {
-            throw new JwtEncodingException("An error occurred while attempting to encode the Jwt: " + e.getMessage(), e);
+            throw new JwtEncodingException(FAILED + e.getMessage(), e);
         }
     }
 
