@@ -86,7 +86,7 @@ public class JfrSummary {
     /** The kind of request a stack serves, from its outermost matching frame. */
     static final Map<String, String> KINDS = new LinkedHashMap<>();
     static {
-        KINDS.put("OAuth2TokenEndpointFilter", "token endpoint (the code exchange)");
+        KINDS.put("OAuth2TokenEndpointFilter", "token endpoint (code exchange, client credentials)");
         KINDS.put("OAuth2AuthorizationEndpointFilter", "authorization endpoint (/oauth2/authorize)");
         KINDS.put("SignInController.show", "sign-in pages shown (GET)");
         KINDS.put("SignInController.submit", "sign-in forms posted (POST: email, password, the 2FA prompt)");
@@ -124,6 +124,15 @@ public class JfrSummary {
         markers.put("the code spent once (GrantsSpentOnce)", "se.portvakt.oidc.GrantsSpentOnce");
         markers.put("browser sessions for the ID token's sid (BrowserSessions)", "se.portvakt.oidc.BrowserSessions");
         markers.put("the audit log (AuditLog.record)", "se.portvakt.audit.AuditLog");
+        markers.put("client authentication (OAuth2ClientAuthenticationFilter)", "OAuth2ClientAuthenticationFilter");
+        markers.put("client secret limits (ClientSecretAttempts)", "se.portvakt.oidc.ClientSecretAttempts");
+        markers.put("client secret check (ClientSecretEncoder: cache, Argon2id)", "se.portvakt.client.ClientSecretEncoder");
+        markers.put("registered client read (findByClientId)", ".findByClientId");
+        markers.put("the client-credentials grant (OAuth2ClientCredentialsAuthenticationProvider)", "OAuth2ClientCredentialsAuthenticationProvider");
+        markers.put("token generation (JwtGenerator)", "token.JwtGenerator");
+        markers.put("the token's claims (TokenClaims)", "se.portvakt.oidc.TokenClaims");
+        markers.put("the token response written (access token response handler)", "AccessTokenResponse");
+        markers.put("Spring Session's filter (SessionRepositoryFilter)", "SessionRepositoryFilter");
         markers.put("rate limits (AttemptLimiter)", "se.portvakt.ratelimit.");
         markers.put("Java serialization (session attributes)", "java.io.Object");
         markers.put("Jackson", "jackson.");

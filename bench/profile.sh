@@ -1,41 +1,55 @@
 #!/usr/bin/env bash
-# Where a browser sign-in's server CPU goes: starts Portvakt with its production start the way
-# bench/side-by-side.sh does (scripts/production-start.sh --spring.profiles.active=demo --server.port=18090
+# Where a browser sign-in's (or a client-credentials request's) server CPU goes: starts Portvakt with its
+# production start the way bench/side-by-side.sh does (scripts/production-start.sh --spring.profiles.active=demo --server.port=18090
 # --portvakt.two-factor.prompt-snooze=0s, a fresh working directory, so a fresh H2 database), with Java Flight
 # Recorder on from launch (settings=profile: a recording started later with jcmd deoptimizes compiled code and
-# inflates the crypto, see docs/performance.md), runs the sign-in load (bench/run.sh signin, 8 users), and prints:
-#   - the load generator's figures (rate, server CPU per sign-in);
+# inflates the crypto, see docs/performance.md), runs the load (bench/run.sh signin, 8 users; or with
+# --scenario client-credentials, 16 connections of the demo's payroll-sync client, RS256, as side-by-side.sh), and
+# prints:
+#   - the load generator's figures (rate, server CPU per operation);
 #   - the server's CPU time in the measured window by thread group (/proc/PID/task/*/stat: request threads,
-#     the serial collector's VM Thread, the JIT compilers, JFR, the rest), in ms per sign-in;
+#     the serial collector's VM Thread, the JIT compilers, JFR, the rest), in ms per operation;
 #   - with perf (if it may record the server): user-space CPU samples by shared object (libargon2, JIT-compiled
 #     code, libjvm = GC and compilers, libc), which JFR cannot see: Argon2id runs in native code through JNA;
 #   - bench/JfrSummary.java's summary of the recording's samples in the measured window: shares by area (self and
 #     inclusive), the hottest methods, the native calls, allocation by class, garbage collections.
 #
-#   bench/profile.sh [--warmup 20s] [--duration 40s] [--users 8] [--port 18090] [--no-perf] [--no-jfr]
+#   bench/profile.sh [--scenario signin|client-credentials] [--warmup 20s] [--duration 40s] [--users 8]
+#                    [--port 18090] [--no-perf] [--no-jfr] [-- more options for the load generator]
 #   bench/profile.sh --warmup 90s                    # warm: the JIT has mostly finished (docs/performance.md)
 #   bench/profile.sh --warmup 90s --no-perf --no-jfr # the same load without profilers, for their cost
+#   bench/profile.sh --scenario client-credentials --warmup 60s   # users default to 16 there
 #
+# PORTVAKT_JAR and PORTVAKT_APP_DIR (scripts/production-start.sh) profile another build, e.g. the one before a
+# change, beside this one.
 # Needs the JDK 25 that the production start uses (JAVA25_HOME or /usr/lib/jvm/*25*) for jcmd and JfrSummary.
 # The production start's AOT cache is made by an unmeasured start first when missing (without JFR).
 # Output: stdout and bench/target/profile-<time>.txt; the recording, perf data and server log under
 # bench/target/profile-<time>/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-warmup=20s; duration=40s; users=8; port=18090; use_perf=1; use_jfr=1
+warmup=20s; duration=40s; users=""; port=18090; use_perf=1; use_jfr=1; scenario=signin; extra=()
 while [[ $# -gt 0 ]]; do
   case $1 in
+    --scenario) scenario=$2; shift 2;;
+    --) shift; extra=("$@"); break;;
     --warmup) warmup=$2; shift 2;; --duration) duration=$2; shift 2;; --users) users=$2; shift 2;;
     --port) port=$2; shift 2;; --no-perf) use_perf=0; shift;; --no-jfr) use_jfr=0; shift;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
+case $scenario in
+  signin) unit=sign-in; units=sign-ins; users=${users:-8};;
+  client-credentials) unit=request; units=requests; users=${users:-16};;
+  *) echo "unknown scenario $scenario (signin, client-credentials)" >&2; exit 2;;
+esac
 secs() { local v=${1%s}; echo "${v%.*}"; }
 cd "$root"
 jdk=${JAVA25_HOME:-$(ls -d /usr/lib/jvm/*-2[5-9]* 2>/dev/null | sort -V -r | head -1)}
 [[ -x $jdk/bin/jcmd ]] || { echo "no JDK 25 (set JAVA25_HOME)" >&2; exit 2; }
 [[ -f bench/target/portvakt-bench.jar && ${BENCH_REBUILD:-0} != 1 ]] || ./mvnw -q -B -pl bench -am package -DskipTests
-jar=$(ls server/target/portvakt-server-*.jar 2>/dev/null | grep -v '\.original$' | head -1 || true)
+jar=${PORTVAKT_JAR:-$(ls server/target/portvakt-server-*.jar 2>/dev/null | grep -v '\.original$' | head -1 || true)}
+app=${PORTVAKT_APP_DIR:-server/target/production}
 [[ -n $jar ]] || ./mvnw -q -B -pl server -am -Paot package -DskipTests
 stamp=$(date +%Y%m%d-%H%M%S)
 out=$root/bench/target/profile-$stamp
@@ -80,10 +94,10 @@ threads() {
 }
 
 echo "profile run $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)), loadavg $(load)"
-echo "server: scripts/production-start.sh ${pv_args[*]}, JDK $jdk; load: bench/run.sh signin, $users users, warm-up $warmup, measured $duration"
+echo "server: scripts/production-start.sh ${pv_args[*]}, JDK $jdk; load: bench/run.sh $scenario ${extra[*]}, $users users, warm-up $warmup, measured $duration"
 echo "main at $(git rev-parse --short HEAD)"
-cache=$(ls server/target/production/portvakt-*.aot 2>/dev/null | head -1 || true)
-if [[ -z $cache || server/target/production/portvakt-server.jar -nt $cache || $jar -nt $cache ]]; then
+cache=$(ls "$app"/portvakt-*.aot 2>/dev/null | head -1 || true)
+if [[ -z $cache || $app/portvakt-server.jar -nt $cache || $jar -nt $cache ]]; then
   echo "unmeasured first start (extracts the jar, makes the AOT cache)"
   start "$out/first"; stop
 fi
@@ -94,8 +108,8 @@ start "$out/server" "$jfr_opts"
 echo "server pid $pv (loadavg $(load))"
 hz=$(getconf CLK_TCK)
 
-java -jar bench/target/portvakt-bench.jar signin --base "http://127.0.0.1:$port" --concurrency "$users" \
-    --warmup "$warmup" --duration "$duration" --server-pid "$pv" >"$out/signin.txt" 2>&1 &
+java -jar bench/target/portvakt-bench.jar "$scenario" --base "http://127.0.0.1:$port" --concurrency "$users" \
+    --warmup "$warmup" --duration "$duration" --server-pid "$pv" "${extra[@]}" >"$out/load.txt" 2>&1 &
 gen=$!
 # The measured window starts when the generator's JVM is up and the warm-up is over; our own window sits inside
 # it (1.5 s later, ending 1.5 s before it ends) so that it covers only measured load.
@@ -116,14 +130,14 @@ wait "$gen" || true
 stop
 
 echo
-echo "== the load generator (bench/run.sh signin)"
-sed 's/^/    /' "$out/signin.txt" | grep -v '^    (the load'
-rate=$(sed -n 's/^throughput *\([0-9.]*\).*/\1/p' "$out/signin.txt")
+echo "== the load generator (bench/run.sh $scenario)"
+sed 's/^/    /' "$out/load.txt" | grep -v '^    (the load'
+rate=$(sed -n 's/^throughput *\([0-9.]*\).*/\1/p' "$out/load.txt")
 window=$(awk -v a="$n0" -v b="$n1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')
 ops=$(awk -v r="$rate" -v w="$window" 'BEGIN { printf "%.0f", r * w }')
 echo
-echo "== our window: $w0 .. $w1 ($window s, loadavg $l0 at its start, $l1 at its end): ~$ops sign-ins at $rate /s"
-echo "   server CPU by thread group (utime + stime from /proc/$pv/task/*/stat), ms per sign-in and share:"
+echo "== our window: $w0 .. $w1 ($window s, loadavg $l0 at its start, $l1 at its end): ~$ops $units at $rate /s"
+echo "   server CPU by thread group (utime + stime from /proc/$pv/task/*/stat), ms per $unit and share:"
 LC_ALL=C join -t'|' -a1 -a2 -e0 -o 0,1.2,2.2 "$out/threads-0" "$out/threads-1" | awk -F'|' -v hz="$hz" -v ops="$ops" '
     { d = $3 - $2; if (d < 0) d = $3; ms[$1] = d * 1000 / hz; total += ms[$1] }
     END { for (g in ms) if (ms[g] > 0) printf "%10.2f ms %5.1f %%  %s\n", ms[g] / ops, 100 * ms[g] / total, g

@@ -105,11 +105,14 @@ public record PortvaktProperties(
      * Token lifetimes and signing.
      *
      * @param idTokenSigningAlgorithm RS256 (default) or ES256, for clients that do not choose
+     * @param signingProvider auto (default: the native AWS-LC provider when it loads, else the JDK's) or jdk
+     *     (decision 0049)
      */
     public record Tokens(
             @DefaultValue("5m") Duration accessTokenTtl,
             @DefaultValue("30d") Duration refreshTokenTtl,
-            @DefaultValue("RS256") String idTokenSigningAlgorithm) {}
+            @DefaultValue("RS256") String idTokenSigningAlgorithm,
+            @DefaultValue("auto") String signingProvider) {}
 
     /**
      * Second factors (journey steps 4 and 5).

@@ -23,7 +23,6 @@ import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
-import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationConsentService;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
@@ -174,9 +173,11 @@ class AuthorizationServerConfig {
         return new JdbcOAuth2AuthorizationConsentService(jdbcTemplate, clients);
     }
 
+    /** Spring's encoding, the signatures by the native provider when it loads (decision 0049). */
     @Bean
-    JwtEncoder jwtEncoder(JWKSource<SecurityContext> signingKeys) {
-        return new NimbusJwtEncoder(signingKeys);
+    JwtEncoder jwtEncoder(JWKSource<SecurityContext> signingKeys, PortvaktProperties properties) {
+        String setting = SignatureProvider.checked(properties.tokens().signingProvider());
+        return new TokenSignatures(signingKeys, () -> SignatureProvider.of(setting));
     }
 
     @Bean

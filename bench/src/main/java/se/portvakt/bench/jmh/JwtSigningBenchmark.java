@@ -1,11 +1,15 @@
 package se.portvakt.bench.jmh;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -34,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Signing (and verifying) an access-token-sized JWT with the server's two key types: RSA 2048 (RS256, the
  * default) and P-256 (ES256), through nimbus-jose-jwt as Spring Authorization Server does. A client
- * credentials request signs one token; a code exchange signs two (access token and ID token).
+ * credentials request signs one token; a code exchange signs two (access token and ID token). The {@code *Accp}
+ * benchmarks sign with the Amazon Corretto Crypto Provider (AWS-LC) instead of the JDK's provider (decision 0049);
+ * they fail when its native library does not load here.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,7 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class JwtSigningBenchmark {
 
     private RSASSASigner rsaSigner;
+    private RSASSASigner rsaSignerAccp;
     private ECDSASigner ecSigner;
+    private ECDSASigner ecSignerAccp;
     private RSASSAVerifier rsaVerifier;
     private ECDSAVerifier ecVerifier;
     private JWTClaimsSet claims;
@@ -60,6 +68,13 @@ public class JwtSigningBenchmark {
         ec = new ECKeyGenerator(Curve.P_256).keyID(UUID.randomUUID().toString()).generate();
         rsaSigner = new RSASSASigner(rsa);
         ecSigner = new ECDSASigner(ec);
+        AmazonCorrettoCryptoProvider.INSTANCE.assertHealthy();
+        // The private keys translated into the provider's own (native) form once, as the server's TokenSignatures
+        // does: handed a JDK key, the provider converts it at every signature, which costs most of the gain.
+        rsaSignerAccp = new RSASSASigner(translated("RSA", rsa.toPrivateKey()));
+        rsaSignerAccp.getJCAContext().setProvider(AmazonCorrettoCryptoProvider.INSTANCE);
+        ecSignerAccp = new ECDSASigner(translated("EC", ec.toPrivateKey()), Curve.P_256);
+        ecSignerAccp.getJCAContext().setProvider(AmazonCorrettoCryptoProvider.INSTANCE);
         rsaVerifier = new RSASSAVerifier(rsa.toPublicJWK());
         ecVerifier = new ECDSAVerifier(ec.toPublicJWK());
         Instant now = Instant.now();
@@ -73,18 +88,36 @@ public class JwtSigningBenchmark {
                 .jwtID(UUID.randomUUID().toString())
                 .claim("scope", List.of("hr.read"))
                 .build();
-        rsaSigned = signRs256();
-        ecSigned = signEs256();
+        rsaSigned = signRs256(rsaSigner);
+        ecSigned = signEs256(ecSigner);
+    }
+
+    private static PrivateKey translated(String type, PrivateKey key) throws JOSEException {
+        try {
+            return (PrivateKey) KeyFactory.getInstance(type, AmazonCorrettoCryptoProvider.INSTANCE).translateKey(key);
+        } catch (GeneralSecurityException e) {
+            throw new JOSEException(e.getMessage(), e);
+        }
     }
 
     @Benchmark
     public String rs256Sign() throws JOSEException {
-        return signRs256().serialize();
+        return signRs256(rsaSigner).serialize();
+    }
+
+    @Benchmark
+    public String rs256SignAccp() throws JOSEException {
+        return signRs256(rsaSignerAccp).serialize();
     }
 
     @Benchmark
     public String es256Sign() throws JOSEException {
-        return signEs256().serialize();
+        return signEs256(ecSigner).serialize();
+    }
+
+    @Benchmark
+    public String es256SignAccp() throws JOSEException {
+        return signEs256(ecSignerAccp).serialize();
     }
 
     @Benchmark
@@ -97,15 +130,15 @@ public class JwtSigningBenchmark {
         return ecSigned.verify(ecVerifier);
     }
 
-    private SignedJWT signRs256() throws JOSEException {
+    private SignedJWT signRs256(RSASSASigner signer) throws JOSEException {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(rsa.getKeyID()).build(), claims);
-        jwt.sign(rsaSigner);
+        jwt.sign(signer);
         return jwt;
     }
 
-    private SignedJWT signEs256() throws JOSEException {
+    private SignedJWT signEs256(ECDSASigner signer) throws JOSEException {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(ec.getKeyID()).build(), claims);
-        jwt.sign(ecSigner);
+        jwt.sign(signer);
         return jwt;
     }
 }
