@@ -38,9 +38,10 @@
 # The checks (exit 1 when one fails):
 #   errors      no sign-in of the soak's window failed, and HAProxy answered no 5xx
 #   rate        the rate achieved is at least 95 % of the target
-#   memory      "flat": per node, the least-squares slope of resident memory over the last two thirds of the
-#               window is under 10 MB per 10 minutes (judged with at least 3 samples there); the same for the heap
-#               live after a major collection when the window saw at least 2 major collections in that node
+#   memory      "flat": per node, the slope of resident memory over the last two thirds of the window (Theil-Sen:
+#               the median of the slopes between every two samples) is under 10 MB per 10 minutes (judged with at
+#               least 3 samples there); the same for the heap live after a major collection when the window saw at
+#               least 2 major collections in that node
 #   tables      at every sample, spring_session and signin_flow hold at most 1.25 x the sign-ins of
 #               (lifetime + housekeeping interval + 1 minute) at the highest rate run: what the lifetimes allow
 # Output: the report on stdout and in bench/target/soak-<time>.txt; logs, samples and the cluster's folder under
@@ -76,7 +77,7 @@ db_user=${SPRING_DATASOURCE_USERNAME:-postgres}
 db_host=${BASH_REMATCH[1]}; db_port=${BASH_REMATCH[3]:-5432}; db_name=${BASH_REMATCH[4]}
 psql_on() {
   local db=$1; shift
-  PGPASSWORD=${SPRING_DATASOURCE_PASSWORD:-} PGCONNECT_TIMEOUT=5 psql -X -q -h "$db_host" -p "$db_port" -U "$db_user" \
+  PGPASSWORD=${SPRING_DATASOURCE_PASSWORD:-} PGCONNECT_TIMEOUT=20 psql -X -q -h "$db_host" -p "$db_port" -U "$db_user" \
     -d "$db" -tA "$@"
 }
 psql_on postgres -c 'select 1' >/dev/null || { echo "soak: PostgreSQL at $db_host:$db_port cannot be reached" >&2; exit 1; }
@@ -205,10 +206,16 @@ check() { # check NAME PASSED(0|1|-) TEXT
   case $2 in 1) verdict=pass;; 0) verdict=FAIL; failed=1;; *) verdict="not judged";; esac
   printf '  %-8s %-10s %s\n' "$1" "$verdict" "$3"
 }
-# slope COLUMN: least-squares MB per 10 minutes over the samples at t >= a third of the window, and their count
+# slope COLUMN: MB per 10 minutes over the samples at t >= a third of the window (Theil-Sen: the median of the slopes
+# between every two samples, so one sample taken while the heap was resized or the machine stalled does not decide
+# it), and the number of samples; "-" below 3 samples.
 slope() {
-  awk -v c="$1" -v from="$((dur_s / 3))" '$1 >= from && $c != "?" { n++; x = $1 / 600; sx += x; sy += $c; sxx += x * x; sxy += x * $c }
-    END { d = n * sxx - sx * sx; if (n < 3 || d == 0) print "- " n + 0; else printf "%.1f %d\n", (n * sxy - sx * sy) / d, n }' "$out/samples.txt"
+  local pts n
+  pts=$(awk -v c="$1" -v from="$((dur_s / 3))" '$1 >= from && $c != "?" { print $1 / 600, $c }' "$out/samples.txt")
+  n=$(grep -c . <<<"$pts" || true)
+  if ((n < 3)); then echo "- $n"; return; fi
+  awk '{ x[NR] = $1; y[NR] = $2 } END { for (i = 1; i < NR; i++) for (j = i + 1; j <= NR; j++) print (y[j] - y[i]) / (x[j] - x[i]) }' <<<"$pts" \
+    | sort -g | awk -v n="$n" '{ s[NR] = $1 } END { printf "%.1f %d\n", (NR % 2) ? s[(NR + 1) / 2] : (s[NR / 2] + s[NR / 2 + 1]) / 2, n }'
 }
 # major collections in the window in a node's column
 majors() { awk -v c="$1" '$c != "?" { if (first == "") first = $c; last = $c } END { print last - first }' "$out/samples.txt"; }
