@@ -43,6 +43,12 @@ final class LoadGenerator {
               --warmup 10s          not counted (default 10s)
               --duration 30s        measured window (default 30s)
               --max-ops N           stop after N measured operations in total (default 1000000)
+              --rate R              open loop: start R operations per second (decimals allowed) whatever the answers
+                                    take, each taken by the first free virtual user (--concurrency is then the most
+                                    in flight); latency counts from when an operation was due, so waiting for a free
+                                    user is counted. Not set: closed loop, each user starts its next at once
+              --interval 60s        also prints a line per interval of the measured window as it ends (operations,
+                                    errors, rate, latency percentiles), for long runs (bench/soak.sh)
               --email, --password   account for signin/refresh (demo: erik.lind@company.com); with %d in the
                                     email, virtual user N uses the address with N (one account each)
               --client, --secret    web client (demo: flex-hrm / flex-hrm-demo-secret)
@@ -135,7 +141,7 @@ final class LoadGenerator {
     }
 
     /** A growing array of nanosecond samples, one per virtual user and kind (no boxing, no locks). */
-    private static final class Samples {
+    static final class Samples {
         private long[] values = new long[1024];
         private int size;
 
@@ -176,6 +182,9 @@ final class LoadGenerator {
         long measureFrom = startNanos + warmup.toNanos();
         long measureUntil = measureFrom + duration.toNanos();
         AtomicLong measuredOps = new AtomicLong();
+        Pacer pacer = opts.containsKey("rate") ? new Pacer(startNanos, Double.parseDouble(opt("rate", "")), measureFrom) : null;
+        Intervals intervals = opts.containsKey("interval")
+                ? new Intervals(measureFrom, parseDuration(opt("interval", "60s")).toNanos()) : null;
         List<Samples> latencies = new ArrayList<>();
         List<Samples> walls = new ArrayList<>();
         List<List<Samples>> partSamples = new ArrayList<>();
@@ -199,8 +208,9 @@ final class LoadGenerator {
             Thread t = new Thread(() -> {
                 try {
                     while (true) {
-                        long begin = System.nanoTime();
-                        if (begin >= measureUntil || measuredOps.get() >= maxOps) {
+                        // Open loop: the operation's latency counts from when it was due.
+                        long begin = pacer == null ? System.nanoTime() : pacer.awaitNext(measureUntil);
+                        if (begin < 0 || begin >= measureUntil || measuredOps.get() >= maxOps) {
                             break;
                         }
                         boolean measured = begin >= measureFrom;
@@ -215,6 +225,9 @@ final class LoadGenerator {
                             String reason = reason(e);
                             if (measured) {
                                 errors.incrementAndGet();
+                                if (intervals != null) {
+                                    intervals.failed();
+                                }
                                 // An answer's failure names the node that gave it; one without an answer, the request.
                                 String where = e instanceof AssertionError ? "[" + browser.lastNode + "] "
                                         : "[no answer to " + browser.lastRequest + "] ";
@@ -242,6 +255,9 @@ final class LoadGenerator {
                             latencies.get(user).add(latency);
                             walls.get(user).add(took);
                             measuredOps.incrementAndGet();
+                            if (intervals != null) {
+                                intervals.succeeded(latency);
+                            }
                         }
                     }
                 } catch (InterruptedException e) {
@@ -253,6 +269,9 @@ final class LoadGenerator {
             threads.add(t);
         }
         threads.forEach(Thread::start);
+        if (intervals != null) {
+            intervals.start(measureUntil);
+        }
         long serverPid = Long.parseLong(opt("server-pid", "-1"));
         Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
         String loadAtMeasureStart = loadAverage();
@@ -280,6 +299,13 @@ final class LoadGenerator {
                 concurrency, warmup.toSeconds(), seconds);
         System.out.printf("completed     %d operations, %d errors%n", total, errors.get());
         System.out.printf("throughput    %.1f %s%n", total / seconds, unit);
+        if (pacer != null) {
+            long due = pacer.dueBetween(measureFrom, measureUntil);
+            System.out.printf("open loop     target %s %s: %d due in the window, %d done, %d failed, %d never started"
+                            + " (every user busy), %d started over %d ms late, largest lag %d ms%n",
+                    opt("rate", ""), unit, due, total, errors.get(), Math.max(0, due - total - errors.get()),
+                    pacer.late(), Pacer.LATE_NANOS / 1_000_000, pacer.maxLagMillis());
+        }
         if (scenario.equals("signin")) {
             System.out.printf("journey       Portvakt: email form, password form, the 2FA prompt's \"Remind me later\" in %d of"
                     + " %d sign-ins (incl. warm-up), code exchange%n", twoFactorPrompts.get(), signIns.get());
@@ -359,7 +385,7 @@ final class LoadGenerator {
         return e instanceof AssertionError ? first : e.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
     }
 
-    private static double pct(long[] sorted, double p) {
+    static double pct(long[] sorted, double p) {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
