@@ -103,6 +103,18 @@ class SignInFlowStore implements Purge {
         jdbc.sql("DELETE FROM signin_flow WHERE id = :id").param("id", id).update();
     }
 
+    /**
+     * Marks the flow finished ({@link Step#DONE}) only while it is still at {@code readAt}: true for the one request that
+     * finishes it, false for any other that read it at that step too (the same form sent twice at once, on this node or
+     * another). The row stays until it expires, so that such a copy still finds where the sign-in went.
+     */
+    boolean finishFrom(Step readAt, String id) {
+        return jdbc.sql("UPDATE signin_flow SET step = 'DONE' WHERE id = :id AND step = :readAt AND step <> 'DONE'")
+                .param("id", id)
+                .param("readAt", readAt.name())
+                .update() == 1;
+    }
+
     @Override
     public String name() {
         return "signin-flows";
