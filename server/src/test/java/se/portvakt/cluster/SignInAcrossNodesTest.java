@@ -255,6 +255,39 @@ class SignInAcrossNodesTest {
         }
     }
 
+    @Test
+    void theLastAnswerSentTwentyTimesOverBothNodesSignsInOnce() throws Exception {
+        try (TwoNodes cluster = TwoNodes.start()) {
+            TestServer a = cluster.a();
+            JdbcClient jdbc = a.bean(JdbcClient.class);
+            Account person = TestPeople.newcomer(a.bean(AccountStore.class), "finish.on.two.nodes",
+                    a.bean(PasswordHasher.class).hash(PASSWORD));
+            HttpAgent browser = cluster.browser();
+            toSecondStep(browser, person);
+            assertThat(browser.get("/signin/two-factor").statusCode()).isEqualTo(200);
+
+            // "Remind me later", the sign-in's last answer, sent twenty times at once: ten to each node.
+            List<HttpResponse<String>> answers = Race.send(RACERS, () -> browser.post("/signin/two-factor",
+                    Map.of("action", "later")));
+
+            assertRacedOverBoth(browser.served(), cluster.nodes());
+            assertThat(answers).as("back to the application, or (sent after the sign-in renewed the session) an old form")
+                    .allSatisfy(r -> {
+                        if (r.statusCode() != 403) {
+                            assertThat(HttpAgent.location(r)).contains("/oauth2/authorize");
+                        }
+                    })
+                    .anySatisfy(r -> assertThat(r.statusCode()).isEqualTo(302));
+            assertThat(jdbc.sql("""
+                    SELECT count(*) FROM audit_event WHERE account_id = :a AND event_type = 'signin' AND outcome = 'success'
+                    """).param("a", person.id()).query(Integer.class).single()).as("sign-ins").isEqualTo(1);
+            HttpResponse<String> answer = answers.stream().filter(r -> r.statusCode() == 302).findFirst().orElseThrow();
+            assertThat(HttpAgent.location(browser.get(HttpAgent.location(answer))))
+                    .as("the browser is signed in: the application gets its code")
+                    .startsWith(OidcClient.web().redirectUri).contains("code=");
+        }
+    }
+
     /**
      * One answer of the race moved the sign-in on to {@code next}; the others were refused with the page's message
      * (or, past the account's limit of wrong codes, told to wait), or, arriving after it moved on, sent there too.
