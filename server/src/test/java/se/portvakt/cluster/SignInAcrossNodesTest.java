@@ -228,8 +228,8 @@ class SignInAcrossNodesTest {
             assertThat(HttpAgent.location(addingNumber.post("/signin/emergency-code-save",
                     Map.of("code", emergencyCode, "stored", "on", "action", "done")))).contains("/oauth2/authorize");
 
-            // The emergency code, submitted at once by twenty browsers at the emergency code page, ten on each node;
-            // another person's, since the refused copies above count as wrong codes of that account.
+            // The emergency code, submitted at once by twenty browsers at the emergency code page, ten on each node
+            // (twenty sign-ins of one person: each refused one is a wrong code of the account).
             Account withCode = TestPeople.newcomer(accounts, "emergency.race", hasher.hash(PASSWORD));
             HttpAgent enrolling = cluster.browser();
             toSecondStep(enrolling, withCode);
