@@ -14,8 +14,8 @@
 # sessions (every node reads sessions and sign-ins from the database), a node taken in only while
 # /actuator/health/readiness answers 200 (checked every second), a request whose connection to a node fails
 # or that a starting or stopping node answers with 503 tried once more on another node (retry-on 503
-# conn-failure, option redispatch; docs/decisions/0042-the-cluster-script.md). It replaces any X-Forwarded-For
-# and X-Forwarded-Proto the client sent; the nodes believe those headers from 127.0.0.1 only
+# conn-failure, option redispatch; docs/decisions/0042-the-cluster-script.md). It replaces any X-Forwarded-For,
+# X-Forwarded-Proto and X-Forwarded-Port the client sent; the nodes believe those headers from 127.0.0.1 only
 # (portvakt.trusted-proxies). Answers carry X-Portvakt-Node, the node that gave them (for the fault check).
 # The issuer is the proxy's URL.
 #
@@ -144,10 +144,11 @@ EOF
     # The proxy is the edge: what a client sent as forwarded headers is replaced, not appended to.
     http-request del-header Forwarded
     http-request set-header X-Forwarded-For %[src]
-    # X-Forwarded-Proto only for https: the nodes' RemoteIpValve reads no X-Forwarded-Port, so "http" would make
-    # the port of their redirects 80, losing the proxy's port (and "https" makes it 443).
-    http-request del-header X-Forwarded-Proto
+    # How the client reached the proxy, and on which port: the nodes build their redirects' URLs from these
+    # (config.TrustedProxies reads X-Forwarded-Port too, so the proxy's own port is kept).
+    http-request set-header X-Forwarded-Proto http if !{ ssl_fc }
     http-request set-header X-Forwarded-Proto https if { ssl_fc }
+    http-request set-header X-Forwarded-Port %[dst_port]
     # Which node answered (or, for an answer of HAProxy's own, which one it tried): for the fault check.
     http-after-response set-header X-Portvakt-Node %[srv_name] if { srv_name -m found }
     default_backend nodes

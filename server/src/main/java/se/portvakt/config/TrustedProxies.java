@@ -13,7 +13,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * Whose {@code X-Forwarded-For} and {@code X-Forwarded-Proto} count: only those of the proxies listed in
+ * Whose {@code X-Forwarded-For}, {@code X-Forwarded-Proto} and {@code X-Forwarded-Port} count: only those of the proxies listed in
  * {@code portvakt.trusted-proxies}, none by default. The client address (per-address limits, the audit log,
  * loopback-only pages) is then the socket's address, or the first address in {@code X-Forwarded-For}, read from
  * the right, that is not a listed proxy (decision 0014).
@@ -42,6 +42,8 @@ class TrustedProxies {
         RemoteIpValve valve = new RemoteIpValve();
         valve.setRemoteIpHeader("X-Forwarded-For");
         valve.setProtocolHeader("X-Forwarded-Proto");
+        // The proxy's own port for the redirects' URLs; without it X-Forwarded-Proto makes the port 80 or 443.
+        valve.setPortHeader("X-Forwarded-Port");
         // Tomcat reads a list with a slash as CIDR ranges (NetMask), anything else as a regular expression.
         valve.setInternalProxies(proxies.commaSeparated());
         valve.setTrustedProxies(null);

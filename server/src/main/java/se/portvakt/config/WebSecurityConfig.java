@@ -1,6 +1,10 @@
 package se.portvakt.config;
 
+import java.util.List;
 import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
@@ -16,6 +20,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.logout.LogoutHandler;
+import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -45,10 +50,34 @@ class WebSecurityConfig {
     /** The actuator endpoint with which an operator lists and rotates the token signing keys (decision 0041). */
     private static final String SIGNING_KEYS_ENDPOINT = "signingkeys";
 
-    /** Where the CSRF token lives (the session); shared with the sign-in, which renews the token at sign-in. */
+    /**
+     * Where the CSRF token lives (the session); shared with the sign-in, which renews the token at sign-in. A form
+     * posted without a session (an old page; a copy of a form sent after the sign-in renewed the session) is refused
+     * whatever its token, and gets no new session for a token: its cookie would replace a signed-in browser's.
+     */
     @Bean
     CsrfTokenRepository csrfTokenRepository() {
-        return new HttpSessionCsrfTokenRepository();
+        HttpSessionCsrfTokenRepository session = new HttpSessionCsrfTokenRepository();
+        return new CsrfTokenRepository() {
+            @Override
+            public CsrfToken generateToken(HttpServletRequest request) {
+                return session.generateToken(request);
+            }
+
+            @Override
+            public void saveToken(CsrfToken token, HttpServletRequest request, HttpServletResponse response) {
+                boolean refusedAnyway = token != null && request.getSession(false) == null
+                        && !List.of("GET", "HEAD", "OPTIONS", "TRACE").contains(request.getMethod());
+                if (!refusedAnyway) {
+                    session.saveToken(token, request, response);
+                }
+            }
+
+            @Override
+            public CsrfToken loadToken(HttpServletRequest request) {
+                return session.loadToken(request);
+            }
+        };
     }
 
     /**

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -32,13 +33,22 @@ public class SecondFactorAttempts {
     /** Pages that check a code of a factor being set up, not one signing in. */
     private static final Set<Step> SET_UP_STEPS = EnumSet.of(Step.AUTHENTICATOR_SETUP_CODE, Step.SMS_BACKUP_CODE);
 
+    /** How long a request holds its flow's code check at most (one that died meanwhile frees it then). */
+    private static final Duration CHECK_HELD = Duration.ofSeconds(10);
+    /** How long a request waits for another check of its flow, and how often it looks. */
+    private static final Duration WAIT = Duration.ofSeconds(3);
+    private static final Duration LOOK_EVERY = Duration.ofMillis(50);
+
     private final AttemptLimiter limiter;
     private final AuditLog audit;
     private final SignInMetrics metrics;
+    private final SignInFlowStore flows;
     private final Limit perAccount;
     private final Limit perAddress;
 
-    SecondFactorAttempts(AttemptLimiter limiter, AuditLog audit, SignInMetrics metrics, PortvaktProperties properties) {
+    SecondFactorAttempts(AttemptLimiter limiter, AuditLog audit, SignInMetrics metrics, SignInFlowStore flows,
+            PortvaktProperties properties) {
+        this.flows = flows;
         this.limiter = limiter;
         this.audit = audit;
         this.metrics = metrics;
@@ -87,9 +97,14 @@ public class SecondFactorAttempts {
      */
     public StepResult check(SignInFlow flow, StepContext context, FactorKind kind, Supplier<Verdict> check,
             Supplier<StepResult> onRight) {
+        Optional<StepResult> movedOn = oneCheckAtATime(flow);
+        if (movedOn.isPresent()) {
+            return movedOn.get();
+        }
         Verdict verdict = counted(flow.accountId(), flow.email().value(), flow.clientId(), context.address(),
                 auditType(flow, kind), check);
         if (verdict instanceof Verdict.Locked locked) {
+            flows.endCodeCheck(flow.id());
             metrics.outcome("locked");
             return new StepResult.Locked(flow, locked.retryAfter(), "twofactor.locked");
         }
@@ -98,6 +113,43 @@ public class SecondFactorAttempts {
             return new StepResult.Rejected(flow.failedOnce(), wrong.messageKey());
         }
         return onRight.get();
+    }
+
+    /**
+     * The codes of one sign-in are checked one at a time (decision 0052). A request that finds another checking a code
+     * of its flow waits for it; when that one moved the sign-in on (the same form sent twice: the first copy's code was
+     * right), this one goes where the sign-in is now, unchecked and not counted as a wrong code, by an {@code Advance}
+     * to the stored flow, which the controller cannot store over the step it left and follows instead. Empty: this
+     * request checks (it holds the check, or the flow is not stored). After {@link #WAIT} it goes back to its page
+     * unchecked.
+     */
+    private Optional<StepResult> oneCheckAtATime(SignInFlow flow) {
+        Instant deadline = Instant.now().plus(WAIT);
+        while (true) {
+            Instant now = Instant.now();
+            if (flows.beginCodeCheck(flow.id(), flow.step(), now, now.plus(CHECK_HELD))) {
+                return Optional.empty();
+            }
+            Optional<SignInFlow> stored = flows.find(flow.id(), now);
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            if (stored.get().step() != flow.step() || now.isAfter(deadline)) {
+                return Optional.of(new StepResult.Advance(stored.get()));
+            }
+            if (flows.codeCheckUnderway(flow.id(), now).orElse(false)) {
+                sleep(LOOK_EVERY);
+            }
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a code check", e);
+        }
     }
 
     /**

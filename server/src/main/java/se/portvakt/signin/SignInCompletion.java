@@ -1,10 +1,15 @@
 package se.portvakt.signin;
 
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -52,25 +57,32 @@ class SignInCompletion {
     }
 
     /**
-     * Signs the browser in and returns where to send it; or, when the account must choose a new password first, keeps
-     * the flow (stored) at that step and returns its page.
+     * Signs the browser in and returns where to send it (the flow stays, finished, until it expires); or, when the account must choose a new password first, keeps
+     * the flow (stored) at that step and returns its page. {@code readAt} is the step the flow was read at: only one
+     * request finishes a flow (one conditional statement decides); another one that read it at that step too signs
+     * nothing in and goes where the first one's answer leads.
      */
-    String complete(SignInFlow flow, HttpServletRequest request, HttpServletResponse response) {
+    String complete(Step readAt, SignInFlow flow, HttpServletRequest request, HttpServletResponse response) {
         Optional<String> confirming = Reauthentication.accountOf(request, flow.id());
+        boolean anotherAccount = confirming.isPresent() && !confirming.get().equals(flow.accountId());
+        // The person said a sign-in was not theirs (decision 0034): every factor is passed, but whoever it was may
+        // know the password, so a new one is chosen before anything is signed in (NewPasswordStep).
+        boolean newPasswordFirst = !anotherAccount && accounts.passwordChangeRequired(flow.accountId());
+        boolean first = newPasswordFirst ? flows.updateFrom(readAt, flow.atStep(Step.NEW_PASSWORD))
+                : flows.finishFrom(readAt, flow.id());
+        if (!first) {
+            return flows.find(flow.id(), Instant.now()).orElse(flow).whereNow();
+        }
         Reauthentication.end(request);
-        if (confirming.isPresent() && !confirming.get().equals(flow.accountId())) {
+        if (anotherAccount) {
             // A confirmation on My account that ended with another account (the back arrow, another email): never a
             // switch of the signed-in person; the browser is signed out, and that account signs in on its own.
             audit.record(new AuditEvent("signin.reauthenticate", "another-account", confirming.get(), null,
                     flow.clientId(), request.getRemoteAddr(), "signed in as another account; signed out"));
-            flows.delete(flow.id());
             new SecurityContextLogoutHandler().logout(request, response, holder.getContext().getAuthentication());
             return "/signed-out";
         }
-        if (accounts.passwordChangeRequired(flow.accountId())) {
-            // The person said a sign-in was not theirs (decision 0034): every factor is passed, but whoever it was may
-            // know the password, so a new one is chosen before anything is signed in (NewPasswordStep).
-            flows.update(flow.atStep(Step.NEW_PASSWORD));
+        if (newPasswordFirst) {
             return Step.NEW_PASSWORD.url();
         }
         List<GrantedAuthority> factors = flow.passedFactors().stream()
@@ -84,13 +96,10 @@ class SignInCompletion {
         context.setAuthentication(authentication);
         holder.setContext(context);
 
-        // A new session id at sign-in, so a session id planted before it is worth nothing (session fixation).
-        request.getSession().removeAttribute(SignInController.FLOW_ATTRIBUTE);
-        request.changeSessionId();
+        renewSession(request);
         contexts.saveContext(context, request, response);
         // And a new CSRF token, so a token seen before sign-in (e.g. leaked from a shared page) is worth nothing after it.
         csrf.onAuthentication(authentication, request, response);
-        flows.delete(flow.id());
         // So that recovery by email can serve this person's own browser past what strangers use up.
         knownBrowsers.mark(request, response, flow.accountId());
 
@@ -103,5 +112,24 @@ class SignInCompletion {
         }
         metrics.outcome("success");
         return flow.continueUrl();
+    }
+
+    /**
+     * A new session at sign-in, with what the old one held but the flow, so that a session id planted before it is
+     * worth nothing (session fixation). A new row, not Spring Session's {@code changeSessionId}: its row keeps its
+     * primary key, and a request of the old session still in flight (the same form sent twice) writes the old id back
+     * when it ends, since Spring Session's update sets the session id by primary key.
+     */
+    private static void renewSession(HttpServletRequest request) {
+        HttpSession old = request.getSession();
+        Map<String, Object> kept = new HashMap<>();
+        for (String name : Collections.list(old.getAttributeNames())) {
+            if (!name.equals(SignInController.FLOW_ATTRIBUTE)) {
+                kept.put(name, old.getAttribute(name));
+            }
+        }
+        old.invalidate();
+        HttpSession renewed = request.getSession(true);
+        kept.forEach(renewed::setAttribute);
     }
 }

@@ -164,7 +164,7 @@ class SignInController {
         }
         SignInFlow flow = current.get();
         if (flow.step() != step) {
-            return "redirect:" + flow.step().url();
+            return "redirect:" + flow.whereNow();
         }
         return steps.get(step).show(flow, new StepContext(request, response), model);
     }
@@ -187,14 +187,14 @@ class SignInController {
         }
         SignInFlow flow = current.get();
         if (flow.step() != step) {
-            return "redirect:" + flow.step().url();
+            return "redirect:" + flow.whereNow();
         }
         SignInStep handler = steps.get(step);
         StepResult result = handler.submit(flow, context, firstValues(form));
 
         if (result instanceof StepResult.Advance advance) {
             if (advance.flow().step() == Step.DONE) {
-                return "redirect:" + completion.complete(advance.flow(), request, response);
+                return "redirect:" + completion.complete(step, advance.flow(), request, response);
             }
             if (!flows.updateFrom(step, advance.flow())) {
                 return movedOn(request, advance.flow());
@@ -223,10 +223,10 @@ class SignInController {
     /**
      * Another request of this sign-in (the same form sent twice at once, on any node) moved it on while this one was
      * checked: this one's result is dropped, and the browser goes to the step the sign-in is at now, where the other
-     * request's answer leads too.
+     * request's answer leads too; or, when the other one finished the sign-in, back to the application.
      */
     private String movedOn(HttpServletRequest request, SignInFlow dropped) {
-        return "redirect:" + current(request).orElse(dropped).step().url();
+        return "redirect:" + current(request).map(SignInFlow::whereNow).orElse(dropped.continueUrl());
     }
 
     /** The account of this browser's signed-in session, if it is signed in and the account still exists. */

@@ -39,6 +39,11 @@ public record SignInFlow(
         return !now.isBefore(expiresAt);
     }
 
+    /** Where the browser goes for this flow now: its step's page, or, once it is finished, the application's request. */
+    public String whereNow() {
+        return step == Step.DONE ? continueUrl : step.url();
+    }
+
     public SignInFlow atStep(Step next) {
         return new SignInFlow(id, next, email, accountId, clientId, continueUrl, passedFactors, attempts, createdAt, expiresAt);
     }

@@ -49,16 +49,49 @@ class SignInFlowStore implements Purge {
     /**
      * {@link #update}, only while the stored flow is still at {@code readAt}, the step it was read at: false when
      * another request (the same form sent twice at once, on this node or another) moved it on meanwhile, whose
-     * result must not be overwritten by this one's.
+     * result must not be overwritten by this one's. Ends the flow's code check ({@link #beginCodeCheck}).
      */
     boolean updateFrom(Step readAt, SignInFlow flow) {
         return jdbc.sql("""
                 UPDATE signin_flow SET step = :step, email = :email, account_id = :account, passed_factors = :factors,
-                                       attempts = :attempts
+                                       attempts = :attempts, code_check_until = NULL
                 WHERE id = :id AND step = :readAt
                 """)
                 .params(parameters(flow, readAt))
                 .update() == 1;
+    }
+
+    /**
+     * Takes the flow's code check (decision 0052): true when the flow is still at {@code step} and no other request
+     * holds its check (or the one that did has held it past its time, {@code until} being this one's). The check ends
+     * when the answer is stored ({@link #updateFrom}) or by {@link #endCodeCheck}.
+     */
+    boolean beginCodeCheck(String id, Step step, Instant now, Instant until) {
+        return jdbc.sql("""
+                UPDATE signin_flow SET code_check_until = :until
+                WHERE id = :id AND step = :step AND (code_check_until IS NULL OR code_check_until < :now)
+                """)
+                .param("until", utc(until))
+                .param("id", id)
+                .param("step", step.name())
+                .param("now", utc(now))
+                .update() == 1;
+    }
+
+    /** Whether another request holds the flow's code check now; empty when the flow is not stored. */
+    Optional<Boolean> codeCheckUnderway(String id, Instant now) {
+        return jdbc.sql("SELECT code_check_until FROM signin_flow WHERE id = :id")
+                .param("id", id)
+                .query((rs, row) -> {
+                    OffsetDateTime until = rs.getObject("code_check_until", OffsetDateTime.class);
+                    return until != null && until.toInstant().isAfter(now);
+                })
+                .optional();
+    }
+
+    /** Ends the flow's code check without storing an answer (nothing was checked: the limits refused it). */
+    void endCodeCheck(String id) {
+        jdbc.sql("UPDATE signin_flow SET code_check_until = NULL WHERE id = :id").param("id", id).update();
     }
 
     /** The flow with this id, unless it has expired. */
@@ -101,6 +134,18 @@ class SignInFlowStore implements Purge {
 
     void delete(String id) {
         jdbc.sql("DELETE FROM signin_flow WHERE id = :id").param("id", id).update();
+    }
+
+    /**
+     * Marks the flow finished ({@link Step#DONE}) only while it is still at {@code readAt}: true for the one request that
+     * finishes it, false for any other that read it at that step too (the same form sent twice at once, on this node or
+     * another). The row stays until it expires, so that such a copy still finds where the sign-in went.
+     */
+    boolean finishFrom(Step readAt, String id) {
+        return jdbc.sql("UPDATE signin_flow SET step = 'DONE' WHERE id = :id AND step = :readAt AND step <> 'DONE'")
+                .param("id", id)
+                .param("readAt", readAt.name())
+                .update() == 1;
     }
 
     @Override

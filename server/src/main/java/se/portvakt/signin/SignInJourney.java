@@ -79,15 +79,18 @@ public class SignInJourney {
                 Step.DONE);
         // The link is a first factor: a person with 2FA on is asked for the second one next (or the 2FA prompt).
         SignInFlow next = route.afterFirstFactor(proven, new StepContext(request, response));
-        // Stored even when done: the completion may keep it for "Choose a new password" (decision 0034).
+        // Stored at the step it was read at when done: the completion finishes it from there (once), or keeps it for
+        // "Choose a new password" (decision 0034).
+        Step readAt = resumed.map(SignInFlow::step).orElse(Step.IDENTIFY);
+        SignInFlow stored = next.step() == Step.DONE ? next.atStep(readAt) : next;
         if (resumed.isPresent()) {
-            flows.update(next);
+            flows.update(stored);
         } else {
-            flows.insert(next);
+            flows.insert(stored);
             request.getSession().setAttribute(SignInController.FLOW_ATTRIBUTE, next.id());
         }
         if (next.step() == Step.DONE) {
-            return completion.complete(next, request, response);
+            return completion.complete(readAt, next, request, response);
         }
         return next.step().url();
     }

@@ -228,8 +228,8 @@ class SignInAcrossNodesTest {
             assertThat(HttpAgent.location(addingNumber.post("/signin/emergency-code-save",
                     Map.of("code", emergencyCode, "stored", "on", "action", "done")))).contains("/oauth2/authorize");
 
-            // The emergency code, submitted at once by twenty browsers at the emergency code page, ten on each node;
-            // another person's, since the refused copies above count as wrong codes of that account.
+            // The emergency code, submitted at once by twenty browsers at the emergency code page, ten on each node
+            // (twenty sign-ins of one person: each refused one is a wrong code of the account).
             Account withCode = TestPeople.newcomer(accounts, "emergency.race", hasher.hash(PASSWORD));
             HttpAgent enrolling = cluster.browser();
             toSecondStep(enrolling, withCode);
@@ -252,6 +252,39 @@ class SignInAcrossNodesTest {
                     """).param("a", withCode.id()).query(Integer.class).single()).isEqualTo(1);
             assertThat(browsers.stream().map(browser -> browser.served().get(browser.served().size() - 1)))
                     .as("the code submitted ten times on each node").filteredOn(nodes[0]::equals).hasSize(RACERS / 2);
+        }
+    }
+
+    @Test
+    void theLastAnswerSentTwentyTimesOverBothNodesSignsInOnce() throws Exception {
+        try (TwoNodes cluster = TwoNodes.start()) {
+            TestServer a = cluster.a();
+            JdbcClient jdbc = a.bean(JdbcClient.class);
+            Account person = TestPeople.newcomer(a.bean(AccountStore.class), "finish.on.two.nodes",
+                    a.bean(PasswordHasher.class).hash(PASSWORD));
+            HttpAgent browser = cluster.browser();
+            toSecondStep(browser, person);
+            assertThat(browser.get("/signin/two-factor").statusCode()).isEqualTo(200);
+
+            // "Remind me later", the sign-in's last answer, sent twenty times at once: ten to each node.
+            List<HttpResponse<String>> answers = Race.send(RACERS, () -> browser.post("/signin/two-factor",
+                    Map.of("action", "later")));
+
+            assertRacedOverBoth(browser.served(), cluster.nodes());
+            assertThat(answers).as("back to the application, or (sent after the sign-in renewed the session) an old form")
+                    .allSatisfy(r -> {
+                        if (r.statusCode() != 403) {
+                            assertThat(HttpAgent.location(r)).contains("/oauth2/authorize");
+                        }
+                    })
+                    .anySatisfy(r -> assertThat(r.statusCode()).isEqualTo(302));
+            assertThat(jdbc.sql("""
+                    SELECT count(*) FROM audit_event WHERE account_id = :a AND event_type = 'signin' AND outcome = 'success'
+                    """).param("a", person.id()).query(Integer.class).single()).as("sign-ins").isEqualTo(1);
+            HttpResponse<String> answer = answers.stream().filter(r -> r.statusCode() == 302).findFirst().orElseThrow();
+            assertThat(HttpAgent.location(browser.get(HttpAgent.location(answer))))
+                    .as("the browser is signed in: the application gets its code")
+                    .startsWith(OidcClient.web().redirectUri).contains("code=");
         }
     }
 

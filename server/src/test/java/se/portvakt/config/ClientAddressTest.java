@@ -52,6 +52,15 @@ class ClientAddressTest {
     void aHeaderFromAnAddressThatIsNotAListedProxyIsIgnored() {
         try (TestServer server = start(Map.of("portvakt.trusted-proxies", "10.9.9.9"))) {
             assertThat(addressOf(server, failedSignIn(server, "203.0.113.9"))).isEqualTo("127.0.0.1");
+            assertThat(redirectThroughProxyAt(server, PROXY_PORT)).as("a port a client chose is ignored")
+                    .startsWith(server.loopback() + "/");
+        }
+    }
+
+    @Test
+    void behindAListedProxyOnAPortOfItsOwnRedirectsKeepThatPort() {
+        try (TestServer server = start(Map.of("portvakt.trusted-proxies", "127.0.0.1"))) {
+            assertThat(redirectThroughProxyAt(server, PROXY_PORT)).startsWith("http://127.0.0.1:" + PROXY_PORT + "/");
         }
     }
 
@@ -77,6 +86,21 @@ class ClientAddressTest {
         Map<String, String> all = new HashMap<>(settings);
         all.put("portvakt.limits.window", "7d");
         return TestServer.onNewH2(all);
+    }
+
+    /** A port nothing listens on, as the proxy's: the test is the proxy, sending its headers from loopback. */
+    private static final int PROXY_PORT = 18081;
+
+    /**
+     * Where a page that needs a signed-in person sends a browser, asked as a proxy at {@code proxyPort} asks for it:
+     * {@code X-Forwarded-Proto: http} (HAProxy's for a plain connection) and {@code X-Forwarded-Port}.
+     */
+    private static String redirectThroughProxyAt(TestServer server, int proxyPort) {
+        HttpResponse<String> answer = new HttpAgent(server.loopback()).header("X-Forwarded-For", "203.0.113.7")
+                .header("X-Forwarded-Proto", "http").header("X-Forwarded-Port", String.valueOf(proxyPort))
+                .get("/account");
+        assertThat(answer.statusCode()).isEqualTo(302);
+        return HttpAgent.location(answer);
     }
 
     /** A wrong password for an unknown email, sent from loopback with this X-Forwarded-For; answers the email. */

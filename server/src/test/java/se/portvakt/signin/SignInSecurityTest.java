@@ -281,7 +281,7 @@ abstract class SignInSecurityTest {
                 .doesNotContain("Whitelabel");
     }
 
-    private static java.net.HttpCookie sessionCookie(String value) {
+    static java.net.HttpCookie sessionCookie(String value) {
         java.net.HttpCookie cookie = new java.net.HttpCookie(SESSION, value);
         cookie.setPath("/");
         cookie.setVersion(0);

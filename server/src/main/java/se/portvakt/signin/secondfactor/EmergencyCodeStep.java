@@ -48,11 +48,12 @@ class EmergencyCodeStep implements SignInStep {
 
     @Override
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
-        StepResult result = attempts.checkAtSignIn(flow, context, FactorKind.EMERGENCY_CODE, form,
-                code -> codes.use(flow.accountId(), code), "twofactor.emergency.invalid", () -> Step.EMERGENCY_CODE_USED);
-        if (result instanceof StepResult.Advance advance && advance.flow().step() == Step.EMERGENCY_CODE_USED) {
-            accounts.findById(flow.accountId()).ifPresent(account -> notices.emergencyCodeUsed(account, context.locale()));
-        }
-        return result;
+        // The notice goes when this request's code was right (not for a copy sent where the first one went).
+        return attempts.checkAtSignIn(flow, context, FactorKind.EMERGENCY_CODE, form,
+                code -> codes.use(flow.accountId(), code), "twofactor.emergency.invalid", () -> {
+                    accounts.findById(flow.accountId())
+                            .ifPresent(account -> notices.emergencyCodeUsed(account, context.locale()));
+                    return Step.EMERGENCY_CODE_USED;
+                });
     }
 }
