@@ -12,11 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
-import com.nimbusds.jose.Algorithm;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
@@ -31,7 +28,6 @@ import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -61,7 +57,7 @@ import se.portvakt.housekeeping.Purge;
  * stored in plain are encrypted in place when they are loaded.
  */
 @Component
-class SigningKeys implements JWKSource<SecurityContext>, Purge, SmartInitializingSingleton {
+class SigningKeys implements JWKSource<SecurityContext>, Purge {
 
     /** The algorithms Portvakt signs with, each with a key of its own. */
     static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
@@ -88,12 +84,6 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge, SmartInitializin
     private final AuditLog audit;
     private final Clock clock = Clock.systemUTC();
     private volatile Snapshot snapshot;
-    /**
-     * The keys a first start (an empty database) makes, generated on a thread of their own while the rest of the
-     * application starts (an RSA 2048 key takes 0.2-0.7 s of a cold JVM's time), and stored once every bean exists,
-     * before the web server takes requests ({@link #afterSingletonsInstantiated}). Null when stored or not needed.
-     */
-    private FutureTask<List<JWK>> firstKeys;
 
     SigningKeys(JdbcClient jdbc, SecretCipher cipher, TransactionTemplate transaction, PortvaktProperties properties,
             AuditLog audit) {
@@ -104,42 +94,7 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge, SmartInitializin
         this.overlap = properties.signingKeys().overlap();
         this.retireAfter = retireAfter(properties.signingKeys(), properties.tokens().accessTokenTtl());
         this.rotateEvery = properties.signingKeys().rotateEvery();
-        List<JWSAlgorithm> missing = ALGORITHMS.stream().filter(algorithm -> !present(algorithm)).toList();
-        if (missing.isEmpty()) {
-            reload();
-        } else {
-            firstKeys = new FutureTask<>(() -> missing.stream().map(SigningKeys::generate).toList());
-            Thread maker = new Thread(firstKeys, "first-signing-keys");
-            maker.setDaemon(true);
-            maker.start();
-        }
-    }
-
-    /** Stores the keys a first start made, once every bean exists: before any request can ask for them. */
-    @Override
-    public void afterSingletonsInstantiated() {
-        storeFirstKeys();
-    }
-
-    private synchronized void storeFirstKeys() {
-        FutureTask<List<JWK>> pending = firstKeys;
-        if (pending == null) {
-            return;
-        }
-        List<JWK> made;
-        try {
-            made = pending.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while making the first signing keys", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException failed ? failed
-                    : new IllegalStateException("could not make the first signing keys", e.getCause());
-        }
-        // Checked again: another node starting on the same empty database may have stored its key meanwhile.
-        made.stream().filter(key -> !present(key.getAlgorithm()))
-                .forEach(key -> insert(key, clock.instant(), null));
-        firstKeys = null;
+        ALGORITHMS.forEach(this::ensureKey);
         reload();
     }
 
@@ -309,10 +264,6 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge, SmartInitializin
     private Snapshot current() {
         Instant now = clock.instant();
         Snapshot current = snapshot;
-        if (current == null) {
-            storeFirstKeys();
-            current = snapshot;
-        }
         if (!current.holdsAt(now)) {
             current = Snapshot.of(current.schedule(), now);
             snapshot = current;
@@ -365,9 +316,8 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge, SmartInitializin
         return "signing-key:" + kid;
     }
 
-    /** True when a key of this algorithm is active and not retiring. */
-    private boolean present(Algorithm algorithm) {
-        return jdbc.sql("""
+    private void ensureKey(JWSAlgorithm algorithm) {
+        boolean present = jdbc.sql("""
                 SELECT COUNT(*) FROM signing_key
                 WHERE algorithm = :alg AND active = TRUE AND (retire_after IS NULL OR retire_after > :now)
                 """)
@@ -375,6 +325,10 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge, SmartInitializin
                 .param("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
                 .query(Integer.class)
                 .single() > 0;
+        if (present) {
+            return;
+        }
+        insert(generate(algorithm), clock.instant(), null);
     }
 
     /** @param signFrom when it starts signing; null: at once (the first key of an algorithm) */
