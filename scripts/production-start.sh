@@ -69,8 +69,8 @@ if [[ ! -f $app_jar || $jar -nt $app_jar || ${PORTVAKT_REBUILD:-0} == 1 ]]; then
 fi
 
 # Start-up and memory levers. The serial collector grows the heap toward its maximum under load whatever the live
-# set, so the maximum is what stays resident: 128 MB is about four times the live set after the load runs (33 MB,
-# docs/performance.md, 2026-11-30).
+# set, so the maximum is what stays resident: 128 MB is about three times the live set after the load runs (33-50
+# MB, docs/performance.md, 2026-11-30).
 opts=(-XX:+UseSerialGC -Xss512k -Xms32m -Xmx128m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m
       -XX:MaxDirectMemorySize=32m -Dspring.aot.enabled=true)
 if [[ ${PORTVAKT_JIT:-throughput} == fast-start ]]; then
