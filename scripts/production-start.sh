@@ -77,8 +77,9 @@ if [[ ${PORTVAKT_JIT:-throughput} == fast-start ]]; then
   opts+=(-XX:TieredStopAtLevel=1)
 fi
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-# Each Argon2id check mallocs a 19 MiB block: the server tells glibc to return such blocks during start-up and
-# to keep them for reuse once it is ready (NativeMemory); a MALLOC_MMAP_THRESHOLD_ set here would be overridden.
+# Argon2id checks need 19 MiB each: once ready, the server gives each of its turns (one per processor) a block that
+# it reuses; before that, glibc returns the library's blocks when freed (password.Turns, NativeMemory); a
+# MALLOC_MMAP_THRESHOLD_ set here would be overridden.
 
 if [[ $feature =~ ^[0-9]+$ ]] && (( feature >= 22 )); then
   opts+=(--enable-native-access=ALL-UNNAMED)   # argon2-jvm loads libargon2 through JNA

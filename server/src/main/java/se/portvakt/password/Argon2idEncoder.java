@@ -1,5 +1,6 @@
 package se.portvakt.password;
 
+import java.security.SecureRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -10,13 +11,19 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 /**
  * Argon2id through the native libargon2 (about twice as fast here as the pure-Java Bouncy Castle one),
  * writing the standard PHC string {@code $argon2id$v=19$m=...,t=...,p=...$salt$hash}.
- * Computations take {@link Turns}: one per processor at a time.
+ * Computations take {@link Turns}: one per processor at a time; once the server is ready ({@link #keepBlocks}), in
+ * the turn's own block of memory ({@link Argon2idInBlock}), before that (and for a stored hash whose memory cost is
+ * larger than the block) in memory the library allocates and frees.
  */
 final class Argon2idEncoder implements PasswordEncoder {
 
     private static final Pattern PARAMETERS = Pattern.compile("^\\$argon2id\\$v=19\\$m=(\\d+),t=(\\d+),p=(\\d+)\\$");
 
-    private final Argon2 argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Argon2 argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, SALT_BYTES, HASH_BYTES);
     private final int memoryKib;
     private final int iterations;
     private final int parallelism;
@@ -37,7 +44,9 @@ final class Argon2idEncoder implements PasswordEncoder {
     @Override
     public String encode(CharSequence rawPassword) {
         char[] password = toChars(rawPassword);
-        return turns.take(() -> argon2.hash(iterations, memoryKib, parallelism, password));
+        return turns.take(block -> block == null
+                ? argon2.hash(iterations, memoryKib, parallelism, password)
+                : Argon2idInBlock.hash(block, password, salt(), memoryKib, iterations, parallelism, HASH_BYTES));
     }
 
     @Override
@@ -46,7 +55,23 @@ final class Argon2idEncoder implements PasswordEncoder {
             return false;
         }
         char[] password = toChars(rawPassword);
-        return turns.take(() -> argon2.verify(encodedPassword, password));
+        return turns.take(block -> Argon2idInBlock.fits(block, encodedPassword)
+                ? Argon2idInBlock.verify(block, password, encodedPassword)
+                : argon2.verify(encodedPassword, password));
+    }
+
+    /**
+     * From now on each turn computes in a block of its own, allocated at its first computation and kept: what
+     * sign-ins do once the server is ready. Start-up's few checks leave no block behind.
+     */
+    void keepBlocks() {
+        turns.keepBlocks(Argon2idInBlock.bytesFor(memoryKib));
+    }
+
+    private static byte[] salt() {
+        byte[] salt = new byte[SALT_BYTES];
+        RANDOM.nextBytes(salt);
+        return salt;
     }
 
     /** A hash made with weaker parameters than today's is replaced at the next successful sign-in. */

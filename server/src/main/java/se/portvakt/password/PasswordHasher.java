@@ -41,16 +41,17 @@ public class PasswordHasher {
 
     private static final Pattern BCRYPT = Pattern.compile("\\{bcrypt}\\$2[aby]?\\$\\d\\d\\$[./0-9A-Za-z]{53}");
 
+    private final Argon2idEncoder argon2;
     private final DelegatingPasswordEncoder encoder;
     private final String burnHash;
     /** One stored hash of each shape that every check pays for (the burn hash's shape always). */
     private volatile Map<String, String> padding;
 
     public PasswordHasher() {
-        // Start-up's checks (the bootstrap's client secrets) are not followed by sign-ins yet: their memory
-        // goes back to the system until the server is ready (see NativeMemory).
+        // Memory the library allocates for a check (start-up's, before the turns keep blocks of their own, and a
+        // stored hash larger than a block) goes back to the system when freed (see NativeMemory).
         NativeMemory.returnLargeBlocks();
-        PasswordEncoder argon2 = Argon2idEncoder.owasp(Turns.perProcessor());
+        this.argon2 = Argon2idEncoder.owasp(Turns.perProcessor());
         this.encoder = new DelegatingPasswordEncoder("argon2", Map.of(
                 "argon2", argon2,
                 "bcrypt", new BCryptPasswordEncoder(),
@@ -142,10 +143,10 @@ public class PasswordHasher {
         });
     }
 
-    /** From now on sign-ins follow each other: the C library keeps Argon2id's blocks for the next check. */
+    /** From now on sign-ins follow each other: each turn keeps a block of memory for its checks (see Turns). */
     @EventListener(ApplicationReadyEvent.class)
     void keepMemoryForSignIns() {
-        NativeMemory.keepLargeBlocks();
+        argon2.keepBlocks();
     }
 
     /** True when the stored value is one this hasher can verify (used when importing hashes). */

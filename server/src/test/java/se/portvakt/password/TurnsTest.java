@@ -45,11 +45,25 @@ class TurnsTest {
     }
 
     @Test
-    void glibcTakesBothSettingsForArgon2idBlocks() {
-        // Debian's glibc on the build machines has mallopt; the calls must link and be accepted.
+    void glibcTakesTheSettingForArgon2idBlocks() {
+        // Debian's glibc on the build machines has mallopt; the call must link and be accepted.
         boolean linux = System.getProperty("os.name").equals("Linux");
         assertThat(NativeMemory.returnLargeBlocks()).isEqualTo(linux);
-        assertThat(NativeMemory.keepLargeBlocks()).isEqualTo(linux);
+    }
+
+    @Test
+    void eachTurnKeepsOneBlockOnceBlocksAreKept() throws Exception {
+        Turns turns = new Turns(2);
+        assertThat(turns.<Object>take(block -> block)).as("before blocks are kept").isNull();
+        turns.keepBlocks(1 << 20);
+        java.util.Set<Object> blocks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        runAtOnce(8, 64, () -> turns.take(block -> {
+            assertThat(block.size()).isEqualTo(1 << 20);
+            blocks.add(block);
+            sleep(1);
+            return true;
+        }));
+        assertThat(blocks).as("blocks ever handed out").hasSizeBetween(1, 2);
     }
 
     private static void runAtOnce(int threads, int tasks, java.util.function.Supplier<Boolean> task) throws Exception {
