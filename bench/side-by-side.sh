@@ -4,7 +4,7 @@
 # load generator (bench/run.sh's jar) with the same warm-up and window; prints one table with both figures,
 # the ratios and the goals, with the date, the machine and the load average at each phase.
 #
-#   bench/side-by-side.sh [--warmup 30s] [--duration 30s] [--starts 3] [--signin-users 8] [--cc-connections 16]
+#   bench/side-by-side.sh [--warmup 90s] [--duration 30s] [--starts 3] [--signin-users 8] [--cc-connections 16]
 #                         [--only "keycloak oidc-provider portvakt"] [--port 18090]
 #   bench/side-by-side.sh --warmup 3s --duration 5s --starts 1      # a smoke run (about 3 minutes)
 #
@@ -16,10 +16,12 @@
 # directory, so a new H2 file with the demo bootstrap's five accounts) until the bootstrap client's authorization
 # request is answered with the redirect to the sign-in page; one unmeasured start first makes the AOT cache if it
 # is missing. Resident memory is VmRSS of the server's process: 5 s after start, and after the load runs.
+# The warm-up is 90 s by default: after 30 s both JVMs' compilers are still at work (docs/performance.md, "Where a
+# sign-in's CPU goes": C2 took 20 ms of a Portvakt sign-in after 20 s of warm-up, 7 ms after 90 s).
 # Output: the table on stdout and in bench/target/side-by-side-<time>.txt, logs under bench/target/side-by-side-<time>/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-warmup=30s; duration=30s; starts=3; signin_users=8; cc_connections=16; only="keycloak oidc-provider portvakt"; port=18090
+warmup=90s; duration=30s; starts=3; signin_users=8; cc_connections=16; only="keycloak oidc-provider portvakt"; port=18090
 while [[ $# -gt 0 ]]; do
   case $1 in
     --warmup) warmup=$2; shift 2;; --duration) duration=$2; shift 2;; --starts) starts=$2; shift 2;;

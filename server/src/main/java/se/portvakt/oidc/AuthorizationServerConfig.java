@@ -74,6 +74,7 @@ class AuthorizationServerConfig {
         var authorizationServer = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 .with(authorizationServer, server -> server
+                        .withObjectPostProcessor(BrowserSessions.MADE_THE_AUTHORIZATION)
                         .tokenGenerator(tokenGenerator)
                         .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
                                 provider -> provider instanceof OAuth2AuthorizationCodeAuthenticationProvider

@@ -5,9 +5,15 @@ import java.util.Date;
 import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.web.OAuth2AuthorizationEndpointFilter;
+
+import se.portvakt.config.SessionLastAccess;
 
 /**
  * The browser sessions of an account, as Spring Authorization Server asks for them (the ID token's {@code sid},
@@ -18,6 +24,26 @@ import org.springframework.security.core.session.SessionRegistry;
  * Sessions are created, renewed and removed by Spring Session; the registration methods here do nothing.
  */
 final class BrowserSessions implements SessionRegistry {
+
+    /**
+     * At every OpenID authorization request Spring Authorization Server asks the registry whether it knows the browser
+     * session, to register it if not: a read of the session's row for nothing, since Spring Session keeps the sessions
+     * and {@link #registerNewSession} does nothing. Instead the session that made the authorization stores its last
+     * access exactly (not to the minute, decision 0047), so that it is the account's most recently used session when
+     * the code is exchanged and {@link #getAllSessions} is asked for the ID token's {@code sid}.
+     */
+    static final ObjectPostProcessor<OAuth2AuthorizationEndpointFilter> MADE_THE_AUTHORIZATION = new ObjectPostProcessor<>() {
+        @Override
+        public <O extends OAuth2AuthorizationEndpointFilter> O postProcess(O filter) {
+            filter.setSessionAuthenticationStrategy((authentication, request, response) -> {
+                if (authentication instanceof OAuth2AuthorizationCodeRequestAuthenticationToken authorization
+                        && authorization.getScopes().contains(OidcScopes.OPENID)) {
+                    SessionLastAccess.writtenWith(request);
+                }
+            });
+            return filter;
+        }
+    };
 
     private final JdbcClient jdbc;
 

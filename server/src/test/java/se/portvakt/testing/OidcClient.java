@@ -137,6 +137,16 @@ public final class OidcClient {
         return claims(json(tokens).get("id_token").asString());
     }
 
+    /** The {@code sid} that Spring Authorization Server gives the ID tokens of this browser session: SHA-256 of its id. */
+    public static String sid(String sessionId) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** An HTTP Basic {@code Authorization} header value with a client's credentials (RFC 6749 2.3.1). */
     public static String basic(String clientId, String secret) {
         return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));

@@ -1,7 +1,9 @@
 package se.portvakt.testing;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +38,18 @@ public final class TestPeople {
         return new HttpAgent(issuer)
                 .header("X-Forwarded-For", uniqueAddress())
                 .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+    }
+
+    /** A new browser (as {@link #browser}) that opened My account and signed in there with the password. */
+    public static HttpAgent signedInAtMyAccount(String issuer, Account person, String password) {
+        HttpAgent browser = browser(issuer);
+        browser.get(HttpAgent.location(browser.get("/account")));
+        browser.post("/signin", Map.of("email", person.email().value()));
+        HttpResponse<String> page = browser.follow(browser.post("/signin/password", Map.of("password", password)));
+        if (!page.uri().getPath().equals("/account")) {
+            throw new AssertionError("expected My account after the sign-in but got " + page.uri() + "\n" + page.body());
+        }
+        return browser;
     }
 
     /**

@@ -1,0 +1,175 @@
+package se.portvakt.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import se.portvakt.account.Account;
+import se.portvakt.account.AccountStore;
+import se.portvakt.password.PasswordHasher;
+import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.OidcClient;
+import se.portvakt.testing.OnH2;
+import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.TestPeople;
+
+/**
+ * The browser session's row as a signed-in person uses My account (decision 0047): its last access is written when it
+ * moved a minute or more, the idle timeout (30 minutes) still ends the session, what another node does to the row
+ * between two requests is seen by the next one, and the ID token's {@code sid} still names the session that made the
+ * authorization. The row's times are set in the database, as time passing would.
+ */
+abstract class BrowserSessionTest {
+
+    @OnH2
+    static class OnEmbeddedDatabase extends BrowserSessionTest {}
+
+    @OnPostgres
+    static class OnPostgreSql extends BrowserSessionTest {}
+
+    private static final String PASSWORD = "a long enough password";
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+
+    @Value("${portvakt.issuer}")
+    String issuer;
+
+    @Autowired
+    AccountStore accounts;
+
+    @Autowired
+    PasswordHasher hasher;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private record Row(long lastAccess, long expiry) {}
+
+    @Test
+    void aSessionUsedAgainWithinAMinuteIsNotWritten() throws InterruptedException {
+        Account anna = person("session.minute");
+        HttpAgent browser = signedInAtMyAccount(anna);
+        Row afterSignIn = row(anna);
+
+        Thread.sleep(20);
+        assertThat(browser.get("/account").statusCode()).isEqualTo(200);
+        assertThat(browser.get("/account/sessions").statusCode()).isEqualTo(200);
+
+        assertThat(row(anna)).as("last access and expiry as the sign-in wrote them").isEqualTo(afterSignIn);
+        assertThat(afterSignIn.expiry() - afterSignIn.lastAccess()).isEqualTo(TIMEOUT.toMillis());
+    }
+
+    @Test
+    void aSessionLastWrittenOverAMinuteAgoIsWrittenWithTheNextRequest() {
+        Account anna = person("session.written");
+        HttpAgent browser = signedInAtMyAccount(anna);
+        setLastAccess(anna, Instant.now().minus(Duration.ofSeconds(61)));
+
+        long before = Instant.now().toEpochMilli();
+        assertThat(browser.get("/account").statusCode()).isEqualTo(200);
+
+        Row row = row(anna);
+        assertThat(row.lastAccess()).isGreaterThanOrEqualTo(before);
+        assertThat(row.expiry()).isEqualTo(row.lastAccess() + TIMEOUT.toMillis());
+    }
+
+    @Test
+    void theIdleTimeoutStillEndsTheSessionAndASessionJustInsideItGoesOn() {
+        Account anna = person("session.idle");
+        HttpAgent idle = signedInAtMyAccount(anna);
+        setLastAccess(anna, Instant.now().minus(TIMEOUT).minusSeconds(1));
+
+        assertThat(HttpAgent.location(idle.get("/account"))).as("idle for 30 minutes").endsWith("/signin");
+        assertThat(sessionsOf(anna)).isZero();
+
+        Account bertil = person("session.inside");
+        HttpAgent busy = signedInAtMyAccount(bertil);
+        setLastAccess(bertil, Instant.now().minus(TIMEOUT).plusSeconds(30));
+        long before = Instant.now().toEpochMilli();
+
+        assertThat(busy.get("/account").statusCode()).as("idle for 29.5 minutes").isEqualTo(200);
+        assertThat(row(bertil).lastAccess()).as("and written, being over a minute old").isGreaterThanOrEqualTo(before);
+    }
+
+    @Test
+    void aSessionEndedBetweenTwoRequestsIsSeenByTheNextOne() {
+        Account anna = person("session.ended");
+        HttpAgent browser = signedInAtMyAccount(anna);
+        assertThat(browser.get("/account").statusCode()).isEqualTo(200);
+
+        // As another node's sign-out would: the row goes, and nothing this node read before stands for it.
+        jdbc.sql("DELETE FROM SPRING_SESSION WHERE PRINCIPAL_NAME = :a").param("a", anna.id()).update();
+
+        assertThat(HttpAgent.location(browser.get("/account"))).endsWith("/signin");
+    }
+
+    @Test
+    void signingOutEndsTheSessionInTheSameRequest() {
+        Account anna = person("session.signout");
+        HttpAgent browser = signedInAtMyAccount(anna);
+
+        HttpResponse<String> out = browser.post("/signout", Map.of());
+
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(sessionsOf(anna)).isZero();
+        assertThat(HttpAgent.location(browser.get("/account"))).endsWith("/signin");
+    }
+
+    @Test
+    void theIdTokenNamesTheSessionThatMadeTheAuthorizationAlsoWithinAMinuteOfItsLastWrite() {
+        Account anna = person("session.sid");
+        HttpAgent office = signedInAtMyAccount(anna);
+        String officeSession = jdbc.sql("SELECT SESSION_ID FROM SPRING_SESSION WHERE PRINCIPAL_NAME = :a")
+                .param("a", anna.id()).query(String.class).single();
+        signedInAtMyAccount(anna); // another browser, signed in later: the account's newest session until office acts
+
+        OidcClient.Request request = OidcClient.web();
+        URI callback = OidcClient.authorize(office, request);
+        HttpResponse<String> tokens = new HttpAgent(issuer)
+                .header("Authorization", OidcClient.basic("test-web", "test-web-secret"))
+                .post("/oauth2/token", OidcClient.codeExchange(request, OidcClient.param(callback, "code")));
+
+        assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+        assertThat(OidcClient.claims(OidcClient.json(tokens).get("id_token").asString()).get("sid").asString())
+                .as("the sid of the session that made the authorization").isEqualTo(OidcClient.sid(officeSession));
+    }
+
+    private Account person(String who) {
+        return TestPeople.account(accounts, who, hasher.hash(PASSWORD));
+    }
+
+    private HttpAgent signedInAtMyAccount(Account person) {
+        return TestPeople.signedInAtMyAccount(issuer, person, PASSWORD);
+    }
+
+    private Row row(Account person) {
+        return jdbc.sql("SELECT LAST_ACCESS_TIME, EXPIRY_TIME FROM SPRING_SESSION WHERE PRINCIPAL_NAME = :a")
+                .param("a", person.id())
+                .query((rs, n) -> new Row(rs.getLong(1), rs.getLong(2)))
+                .single();
+    }
+
+    private long sessionsOf(Account person) {
+        return jdbc.sql("SELECT COUNT(*) FROM SPRING_SESSION WHERE PRINCIPAL_NAME = :a")
+                .param("a", person.id())
+                .query(Long.class)
+                .single();
+    }
+
+    private void setLastAccess(Account person, Instant lastAccess) {
+        jdbc.sql("""
+                UPDATE SPRING_SESSION SET LAST_ACCESS_TIME = :last, EXPIRY_TIME = :expiry WHERE PRINCIPAL_NAME = :a""")
+                .param("last", lastAccess.toEpochMilli())
+                .param("expiry", lastAccess.plus(TIMEOUT).toEpochMilli())
+                .param("a", person.id())
+                .update();
+    }
+}
