@@ -32,6 +32,31 @@ public class AccountStore {
                 .optional();
     }
 
+    /** An account as its password step reads it: with when "Remind me later" on the 2FA prompt ends, if it was said. */
+    public record SigningIn(Account account, Optional<Instant> twoFactorSnoozedUntil) {
+
+        /** True while "Remind me later" on the 2FA prompt holds. */
+        public boolean twoFactorPromptSnoozed(Instant now) {
+            return twoFactorSnoozedUntil.filter(until -> until.isAfter(now)).isPresent();
+        }
+    }
+
+    /**
+     * {@link #findByEmail} with the 2FA prompt's snooze, in one read: all the password step needs of the account
+     * (decision 0048).
+     */
+    public Optional<SigningIn> findSigningIn(EmailAddress email) {
+        return jdbc.sql("""
+                SELECT id, email, name, email_verified, password_hash, two_factor_snoozed_until FROM account
+                WHERE email = :email
+                """)
+                .param("email", email.value())
+                .query((rs, row) -> new SigningIn(map(rs, row),
+                        Optional.ofNullable(rs.getObject("two_factor_snoozed_until", OffsetDateTime.class))
+                                .map(OffsetDateTime::toInstant)))
+                .optional();
+    }
+
     /** The account with this id, if there is one. */
     public Optional<Account> findById(String id) {
         return jdbc.sql("""

@@ -21,6 +21,8 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * Spring Authorization Server's JDBC store of authorizations, in its table and format, with two costs taken out:
@@ -83,6 +85,11 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
 
     private static final ThreadLocal<Grant> REDEEMING = new ThreadLocal<>();
 
+    /** The request attribute with the authorization this request read by a code, for the one read after it. */
+    private static final String READ_BY_CODE = Authorizations.class.getName() + ".read-by-code";
+
+    private record ReadByCode(String code, OAuth2Authorization authorization) {}
+
     private final SpentRefreshTokens spent;
     private final TransactionOperations transactions;
 
@@ -119,6 +126,30 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
                 AND (authorization_code_value IS NOT NULL OR access_token_value IS NOT NULL OR refresh_token_value IS NOT NULL)
                 """, authorizationId);
         return revoked == 0 || account.isEmpty() ? Optional.empty() : Optional.of(account.get(0));
+    }
+
+    /**
+     * A token request reads its code's authorization twice: the client's authentication checks the PKCE verifier
+     * against it, then the exchange reads it again. The second read, in the same request and for the same code, gets
+     * the first one's row (once). Safe because nothing is decided by that read: the code is spent by the exchange's
+     * conditional UPDATE, which holds only while the row still has the code unexchanged (decision 0048).
+     */
+    @Override
+    public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        if (!CODE.equals(tokenType) || token == null || request == null) {
+            return super.findByToken(token, tokenType);
+        }
+        if (request.getAttribute(READ_BY_CODE, RequestAttributes.SCOPE_REQUEST) instanceof ReadByCode read
+                && read.code().equals(token)) {
+            request.removeAttribute(READ_BY_CODE, RequestAttributes.SCOPE_REQUEST);
+            return read.authorization();
+        }
+        OAuth2Authorization found = super.findByToken(token, tokenType);
+        if (found != null) {
+            request.setAttribute(READ_BY_CODE, new ReadByCode(token, found), RequestAttributes.SCOPE_REQUEST);
+        }
+        return found;
     }
 
     @Override

@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -21,8 +24,9 @@ import se.portvakt.ratelimit.Sliding.Hits;
  * <p>The counts are kept per fixed window; an attempt is measured against the sliding window that ends now, whose
  * count is estimated as this window's count plus the previous window's count weighted by the part of the previous
  * window still inside the sliding one (as if its attempts were spread evenly). A burst on both sides of a window's
- * end is then counted together, instead of twice the limit passing. Each increment is one atomic statement; a lost
- * race on the first insert of a window retries as an update. See docs/decisions/0003-attempt-limits-in-sql.md.
+ * end is then counted together, instead of twice the limit passing. Each count is one atomic statement that inserts
+ * the window's row or adds to it (PostgreSQL's {@code INSERT ... ON CONFLICT}, H2's {@code MERGE}), and an admission
+ * is given back in one statement. See docs/decisions/0003-attempt-limits-in-sql.md and 0048.
  */
 @Component
 public class AttemptLimiter implements Purge {
@@ -54,9 +58,11 @@ public class AttemptLimiter implements Purge {
     public record WindowCount(String counterKey, OffsetDateTime windowStart) {}
 
     private final JdbcClient jdbc;
+    private final String countIfUnder;
 
-    public AttemptLimiter(JdbcClient jdbc) {
+    AttemptLimiter(JdbcClient jdbc, @Value("${spring.datasource.url:}") String databaseUrl) {
         this.jdbc = jdbc;
+        this.countIfUnder = databaseUrl.startsWith("jdbc:postgresql:") ? UPSERT_POSTGRESQL : MERGE_H2;
     }
 
     /**
@@ -71,7 +77,7 @@ public class AttemptLimiter implements Purge {
             Sliding sliding = Sliding.at(count.limit(), now);
             WindowCount row = new WindowCount(counterKey(count.limit(), count.key()), sliding.current());
             if (!countIfUnder(row, sliding)) {
-                made.forEach(this::giveBack);
+                giveBack(made);
                 return new Admission.Blocked(sliding.retryAfter(hits(row.counterKey(), sliding)));
             }
             made.add(row);
@@ -80,13 +86,17 @@ public class AttemptLimiter implements Purge {
     }
 
     /**
-     * Gives an admitted attempt back, because it was right (or did not happen after all): only failures stay
-     * counted. A blocked admission has nothing to give back.
+     * Gives admitted attempts back, because they were right (or did not happen after all): only failures stay
+     * counted. A blocked admission has nothing to give back. One statement for all of them.
      */
-    public void release(Admission admission) {
-        if (admission instanceof Admission.Admitted admitted) {
-            admitted.counts().forEach(this::giveBack);
+    public void release(Admission... admissions) {
+        List<WindowCount> counted = new ArrayList<>();
+        for (Admission admission : admissions) {
+            if (admission instanceof Admission.Admitted admitted) {
+                counted.addAll(admitted.counts());
+            }
         }
+        giveBack(counted);
     }
 
     /** How long until the key may try again, or zero when it is under its limit now. */
@@ -134,55 +144,57 @@ public class AttemptLimiter implements Purge {
                 .update();
     }
 
+    /** The previous window's hits, weighted by the part of it still inside the sliding window. */
+    private static final String PREVIOUS = """
+            CAST(:weight AS DOUBLE PRECISION) * COALESCE((SELECT p.hits FROM attempt_counter p
+                                                   WHERE p.counter_key = :key AND p.window_start = :previous), 0)""";
+
     /**
-     * One more hit in this window's row while the sliding estimate is under the limit; the window's first hit inserts
-     * the row. The previous window's count is read inside the same statement.
+     * PostgreSQL: the window's first hit inserts its row, a later one adds to it, each only while the sliding estimate
+     * is under the limit; a concurrent first insert is waited for and added to, never an error (which would end the
+     * sign-in step's transaction).
+     */
+    private static final String UPSERT_POSTGRESQL = """
+            INSERT INTO attempt_counter AS c (counter_key, window_start, hits, expires_at)
+            SELECT :key, :window, 1, :expires WHERE %1$s < :max
+            ON CONFLICT (counter_key, window_start) DO UPDATE SET hits = c.hits + 1 WHERE c.hits + %1$s < :max
+            """.formatted(PREVIOUS);
+
+    /** H2: the same as one MERGE; a concurrent first insert fails the statement only, and it is tried again. */
+    private static final String MERGE_H2 = """
+            MERGE INTO attempt_counter c
+            USING (SELECT CAST(:key AS VARCHAR(400)) AS counter_key, CAST(:window AS TIMESTAMP WITH TIME ZONE) AS window_start) n
+            ON c.counter_key = n.counter_key AND c.window_start = n.window_start
+            WHEN MATCHED AND c.hits + %1$s < :max THEN UPDATE SET hits = c.hits + 1
+            WHEN NOT MATCHED AND %1$s < :max THEN
+                INSERT (counter_key, window_start, hits, expires_at) VALUES (n.counter_key, n.window_start, 1, :expires)
+            """.formatted(PREVIOUS);
+
+    /**
+     * One more hit in this window's row while the sliding estimate is under the limit, in one statement; the window's
+     * first hit inserts the row. The previous window's count is read inside the same statement.
      */
     private boolean countIfUnder(WindowCount row, Sliding sliding) {
         if (sliding.limit().max() <= 0) {
             return false;
         }
-        if (incrementUnder(row, sliding) > 0) {
-            return true;
-        }
         try {
-            // Inserts nothing when the row is there already (at its limit), so a blocked attempt costs no error.
-            int inserted = jdbc.sql("""
-                    INSERT INTO attempt_counter (counter_key, window_start, hits, expires_at)
-                    SELECT :key, :window, 1, :expires
-                    WHERE NOT EXISTS (SELECT 1 FROM attempt_counter WHERE counter_key = :key AND window_start = :window)
-                      AND CAST(:weight AS DOUBLE PRECISION) * COALESCE((SELECT p.hits FROM attempt_counter p
-                                              WHERE p.counter_key = :key AND p.window_start = :previous), 0) < :max
-                    """)
-                    .param("key", row.counterKey())
-                    .param("window", row.windowStart())
-                    .param("expires", sliding.expires())
-                    .param("weight", sliding.weight())
-                    .param("previous", sliding.previous())
-                    .param("max", sliding.limit().max())
-                    .update();
-            if (inserted == 1) {
-                return true;
-            }
+            return countIfUnderOnce(row, sliding);
         } catch (DuplicateKeyException anotherRequestWasFirst) {
-            // Inserted by another request a moment ago: count in its row below.
+            // H2 only: inserted by another request a moment ago; now the statement counts in its row.
+            return countIfUnderOnce(row, sliding);
         }
-        return incrementUnder(row, sliding) > 0;
     }
 
-    private int incrementUnder(WindowCount row, Sliding sliding) {
-        return jdbc.sql("""
-                UPDATE attempt_counter SET hits = hits + 1
-                WHERE counter_key = :key AND window_start = :window
-                  AND hits + CAST(:weight AS DOUBLE PRECISION) * COALESCE((SELECT p.hits FROM attempt_counter p
-                                                 WHERE p.counter_key = :key AND p.window_start = :previous), 0) < :max
-                """)
+    private boolean countIfUnderOnce(WindowCount row, Sliding sliding) {
+        return jdbc.sql(countIfUnder)
                 .param("key", row.counterKey())
                 .param("window", row.windowStart())
+                .param("expires", sliding.expires())
                 .param("weight", sliding.weight())
                 .param("previous", sliding.previous())
                 .param("max", sliding.limit().max())
-                .update();
+                .update() == 1;
     }
 
     /** The counts of the current and the previous window. */
@@ -199,11 +211,20 @@ public class AttemptLimiter implements Purge {
                 .single();
     }
 
-    private void giveBack(WindowCount row) {
-        jdbc.sql("UPDATE attempt_counter SET hits = hits - 1 WHERE counter_key = :key AND window_start = :window AND hits > 0")
-                .param("key", row.counterKey())
-                .param("window", row.windowStart())
-                .update();
+    /** One hit less in each of these rows, in one statement. */
+    private void giveBack(List<WindowCount> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        StringBuilder which = new StringBuilder();
+        Map<String, Object> params = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            which.append(i == 0 ? "" : " OR ").append("(counter_key = :key").append(i)
+                    .append(" AND window_start = :window").append(i).append(')');
+            params.put("key" + i, rows.get(i).counterKey());
+            params.put("window" + i, rows.get(i).windowStart());
+        }
+        jdbc.sql("UPDATE attempt_counter SET hits = hits - 1 WHERE hits > 0 AND (" + which + ")").params(params).update();
     }
 
     private int increment(String counterKey, OffsetDateTime window) {

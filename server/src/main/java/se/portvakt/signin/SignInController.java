@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -54,12 +55,14 @@ class SignInController {
     private final TwoFactorRoute route;
     private final AccountStore accounts;
     private final AuditLog audit;
+    private final StepTransactions transactions;
     private final Duration flowTtl;
     private final RequestCache requestCache = new HttpSessionRequestCache();
 
     SignInController(List<SignInStep> handlers, SignInFlowStore flows, SignInCompletion completion, TwoFactorRoute route,
-            AccountStore accounts, AuditLog audit, PortvaktProperties properties) {
+            AccountStore accounts, AuditLog audit, StepTransactions transactions, PortvaktProperties properties) {
         handlers.forEach(handler -> steps.put(handler.step(), handler));
+        this.transactions = transactions;
         this.flows = flows;
         this.completion = completion;
         this.route = route;
@@ -75,8 +78,14 @@ class SignInController {
      */
     @GetMapping
     String identify(HttpServletRequest request, HttpServletResponse response, Model model) {
-        boolean starting = requestCache.getRequest(request, null) != null || current(request).isEmpty();
-        SignInFlow flow = startOrResume(request);
+        return inStep(Step.IDENTIFY, request, () -> identifyInStep(request, response, model));
+    }
+
+    private String identifyInStep(HttpServletRequest request, HttpServletResponse response, Model model) {
+        // The flow is read once, and not at all when an authorization request starts a new one.
+        Optional<SignInFlow> current = requestCache.getRequest(request, null) == null ? current(request) : Optional.empty();
+        boolean starting = current.isEmpty();
+        SignInFlow flow = startOrResume(request, current);
         Optional<EmailAddress> hint = starting ? Optional.ofNullable(flow.requestParameter("login_hint"))
                 .flatMap(EmailAddress::parse) : Optional.empty();
         if (hint.isPresent()) {
@@ -158,6 +167,10 @@ class SignInController {
     @GetMapping("/{page}")
     String show(@PathVariable String page, HttpServletRequest request, HttpServletResponse response, Model model) {
         Step step = stepAt(page);
+        return inStep(step, request, () -> show(step, request, response, model));
+    }
+
+    private String show(Step step, HttpServletRequest request, HttpServletResponse response, Model model) {
         Optional<SignInFlow> current = current(request);
         if (current.isEmpty()) {
             return "redirect:/signin";
@@ -177,11 +190,21 @@ class SignInController {
 
     private String submit(Step step, MultiValueMap<String, String> form, HttpServletRequest request,
             HttpServletResponse response, Model model) {
+        return inStep(step, request, () -> submitInStep(step, form, request, response, model));
+    }
+
+    /** Runs a step's handling in one transaction when its handler says it may (decision 0048). */
+    private String inStep(Step step, HttpServletRequest request, Supplier<String> handling) {
+        return steps.get(step).inOneTransaction() ? transactions.run(request, handling) : handling.get();
+    }
+
+    private String submitInStep(Step step, MultiValueMap<String, String> form, HttpServletRequest request,
+            HttpServletResponse response, Model model) {
         StepContext context = new StepContext(request, response);
         Optional<SignInFlow> current = current(request);
         if (current.isEmpty()) {
             // The flow expired (or the session did): start again at the email, and say why.
-            SignInFlow flow = startOrResume(request);
+            SignInFlow flow = startOrResume(request, current);
             model.addAttribute("error", "signin.expired");
             return steps.get(Step.IDENTIFY).show(flow, context, model);
         }
@@ -236,10 +259,9 @@ class SignInController {
                 ? Optional.empty() : accounts.findById(session.getName());
     }
 
-    /** The browser's flow, or a new one for the authorization request that sent the browser here. */
-    private SignInFlow startOrResume(HttpServletRequest request) {
+    /** The browser's flow ({@code current}, as read), or a new one for the authorization request that sent it here. */
+    private SignInFlow startOrResume(HttpServletRequest request, Optional<SignInFlow> current) {
         SavedRequest saved = requestCache.getRequest(request, null);
-        Optional<SignInFlow> current = current(request);
         if (saved == null && current.isPresent()) {
             return current.get();
         }

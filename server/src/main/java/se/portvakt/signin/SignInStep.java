@@ -19,4 +19,14 @@ public interface SignInStep {
 
     /** Handles this step's form: moves the flow on, or says why not. */
     StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form);
+
+    /**
+     * True when this step's page and form are handled in one database transaction with the flow's read and update
+     * (decision 0048). A step may say so when its slow work (a password hash, a call to another service) runs in
+     * {@link StepContext#outsideTransaction}, and nothing in it catches a failed statement and goes on (on PostgreSQL a
+     * failed statement ends the transaction). The others run each statement as its own transaction, as before.
+     */
+    default boolean inOneTransaction() {
+        return false;
+    }
 }

@@ -2,6 +2,7 @@ package se.portvakt.signin;
 
 import java.time.Instant;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import org.springframework.stereotype.Component;
 
@@ -44,9 +45,20 @@ public class TwoFactorRoute {
 
     /** The flow, just proven by a first factor, moved to its next step. */
     public SignInFlow afterFirstFactor(SignInFlow flow, StepContext context) {
+        return afterFirstFactor(flow, context, () -> accounts.twoFactorPromptSnoozed(flow.accountId(), Instant.now()));
+    }
+
+    /**
+     * {@link #afterFirstFactor(SignInFlow, StepContext)} for a step that read the account's 2FA prompt snooze already
+     * ({@code promptSnoozed}): the account is not read again.
+     */
+    public SignInFlow afterFirstFactor(SignInFlow flow, StepContext context, boolean promptSnoozed) {
+        return afterFirstFactor(flow, context, () -> promptSnoozed);
+    }
+
+    private SignInFlow afterFirstFactor(SignInFlow flow, StepContext context, BooleanSupplier promptSnoozed) {
         Set<FactorKind> enrolled = factors.enrolled(flow.accountId());
-        if (enrolled.isEmpty() && accounts.twoFactorPromptSnoozed(flow.accountId(), Instant.now())
-                && !twoFactorRequired(flow)) {
+        if (enrolled.isEmpty() && promptSnoozed.getAsBoolean() && !twoFactorRequired(flow)) {
             return flow.atStep(Step.DONE);
         }
         return secondFactor(flow, enrolled, context);
@@ -84,13 +96,14 @@ public class TwoFactorRoute {
 
     /**
      * The flow moved to the page that asks for this factor; for SMS a code is sent on the way, for push a request
-     * (unless push is paused for the account, which that page then says).
+     * (unless push is paused for the account, which that page then says). Both outside the step's transaction: they
+     * count and send before they store, and a gateway or push service may take its time (decision 0048).
      */
     public SignInFlow enter(SignInFlow flow, FactorKind kind, StepContext context) {
         return switch (kind) {
             case PUSH -> {
-                PushStart started = pushRequests.start(flow.accountId(), flow.id(), clients.displayName(flow.clientId()),
-                        context.address());
+                PushStart started = context.outsideTransaction(() -> pushRequests.start(flow.accountId(), flow.id(),
+                        clients.displayName(flow.clientId()), context.address()));
                 if (started instanceof PushStart.Sent sent) {
                     audit.record(new AuditEvent("push.request", "sent", flow.accountId(), flow.email().value(),
                             flow.clientId(), context.address(), sent.request().id()));
@@ -115,10 +128,13 @@ public class TwoFactorRoute {
                 flow.requestParameter(FactorRequirement.ACR_VALUES)).twoFactors();
     }
 
-    /** Sends a code by SMS and notes it in the audit log; what came of it is for the page to say. */
+    /**
+     * Sends a code by SMS and notes it in the audit log, outside the step's transaction; what came of it is for the
+     * page to say.
+     */
     public SmsCodes.Sending sendCode(SignInFlow flow, Purpose purpose, String phone, StepContext context) {
-        return sendCode(flow.accountId(), flow.email().value(), flow.clientId(), context.address(), context.locale(),
-                purpose, phone);
+        return context.outsideTransaction(() -> sendCode(flow.accountId(), flow.email().value(), flow.clientId(),
+                context.address(), context.locale(), purpose, phone));
     }
 
     /** {@link #sendCode(SignInFlow, Purpose, String, StepContext)} outside a sign-in ({@code clientId} null). */

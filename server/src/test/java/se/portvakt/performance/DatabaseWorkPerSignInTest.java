@@ -88,7 +88,7 @@ class DatabaseWorkPerSignInTest {
         System.out.println(report);
 
         // Background pollers (back-channel logout, outbox) add a few transactions anywhere: a margin of 10 in all.
-        assertThat(all.transactions()).as(report.toString()).isPositive().isLessThanOrEqualTo(39L * SIGN_INS + 10);
+        assertThat(all.transactions()).as(report.toString()).isPositive().isLessThanOrEqualTo(25L * SIGN_INS + 10);
         assertThat(all.rowsWritten()).as(report.toString()).isLessThanOrEqualTo(25L * SIGN_INS);
         // The browser session is read once per request (decision 0047), and its row is not written again for its last
         // access alone within a minute: only at the sign-in (the new id and the signed-in person) and when the
@@ -111,6 +111,36 @@ class DatabaseWorkPerSignInTest {
         // The authorization with the code is saved in one transaction (an UPDATE finding nothing, then the INSERT).
         assertThat(perStep.get("6 GET /oauth2/authorize (signed in)").transactions()).as(report.toString())
                 .isLessThanOrEqualTo(6L * SIGN_INS + 5);
+
+        // One transaction per sign-in step (decision 0048), beside the session's read (decision 0047).
+        JdbcWork.Snapshot emailStep = perStep.get("3 POST /signin");
+        JdbcWork.Snapshot passwordPage = perStep.get("4 GET /signin/password");
+        JdbcWork.Snapshot password = perStep.get("5 POST /signin/password");
+        assertThat(emailStep.transactions()).as(report.toString()).isLessThanOrEqualTo(2L * SIGN_INS + 5);
+        assertThat(passwordPage.transactions()).as(report.toString()).isLessThanOrEqualTo(2L * SIGN_INS + 5);
+        // The password step: the flow and account read in one transaction, the outcome in another; between them the
+        // three counts and their give-back are statements committed on their own (a counter row is held for one); and
+        // the session's read and save.
+        assertThat(password.transactions()).as(report.toString()).isLessThanOrEqualTo(8L * SIGN_INS + 5);
+        // The account read once for the password and the 2FA prompt's snooze, once more by the completion's check of
+        // "choose a new password", which comes after the password was checked on purpose.
+        assertThat(count(password, "SELECT", "FROM account WHERE")).as(report.toString()).isEqualTo(2L * SIGN_INS);
+        // The three password limits: counted in one statement each, given back in one.
+        assertThat(count(password, "", "attempt_counter")).as(report.toString()).isEqualTo(4L * SIGN_INS);
+        // The token request reads the code's authorization once (the client's PKCE check and the exchange share it).
+        JdbcWork.Snapshot token = perStep.get("7 POST /oauth2/token");
+        assertThat(count(token, "SELECT id, registered_client_id, principal_name, authorization_grant_type"))
+                .as(report.toString())
+                .isEqualTo((long) SIGN_INS);
+        assertThat(token.transactions()).as(report.toString()).isLessThanOrEqualTo(4L * SIGN_INS + 5);
+    }
+
+    /** How many statements beginning with {@code start} and mentioning {@code text} the request ran. */
+    private static long count(JdbcWork.Snapshot work, String start, String text) {
+        return work.statements().entrySet().stream()
+                .filter(e -> e.getKey().startsWith(start) && e.getKey().contains(text))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 
     private void signIn(String email, Map<String, JdbcWork.Snapshot> perStep) {
@@ -145,8 +175,7 @@ class DatabaseWorkPerSignInTest {
 
     /** How many statements beginning with {@code sql} the request ran over all sign-ins. */
     private static long count(JdbcWork.Snapshot work, String sql) {
-        return work.statements().entrySet().stream().filter(e -> e.getKey().startsWith(sql))
-                .mapToLong(Map.Entry::getValue).sum();
+        return count(work, sql, "");
     }
 
     private static JdbcWork.Snapshot plus(JdbcWork.Snapshot a, JdbcWork.Snapshot b) {

@@ -50,6 +50,12 @@ class IdentifyStep implements SignInStep {
         return "signin/identify";
     }
 
+    /** No slow work: the flow's read and update are one transaction. */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
         Optional<EmailAddress> email = EmailAddress.parse(form.get("email"));

@@ -53,8 +53,8 @@ public class PasswordAttempts {
         return limiter.blockedFor(perAccount, email);
     }
 
-    /** Gives a counted check back: the password was right, or nothing was checked after all. */
-    public void release(Admission admission) {
-        limiter.release(admission);
+    /** Gives counted checks back, in one statement: the password was right, or nothing was checked after all. */
+    public void release(Admission... admissions) {
+        limiter.release(admissions);
     }
 }

@@ -1,5 +1,6 @@
 package se.portvakt.signin.password;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +61,16 @@ class PasswordStep implements SignInStep {
         return Step.PASSWORD;
     }
 
+    /**
+     * Two transactions (decision 0048): the flow's and the account's read; then, outside any transaction, the attempt
+     * counted (each count committed at once), the password checked (holding no pooled connection) and the attempt given
+     * back when right; then the outcome's audit rows and the flow's update or end.
+     */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         model.addAttribute("email", flow.email().value());
@@ -73,13 +84,70 @@ class PasswordStep implements SignInStep {
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
         String email = flow.email().value();
         String address = context.address();
-        Admission fromHere = attempts.admitFromHere(email, address);
-        if (fromHere instanceof Admission.Blocked blocked) {
-            // No password check while locked; the account (a cheap lookup) is still named for the audit trail.
-            String accountId = accounts.findByEmail(flow.email()).map(Account::id).orElse(null);
+        // Read once: for the hash, for the audit trail, and for the 2FA prompt's snooze.
+        Optional<AccountStore.SigningIn> signingIn = accounts.findSigningIn(flow.email());
+        Optional<Account> account = signingIn.map(AccountStore.SigningIn::account);
+        String storedHash = account.flatMap(Account::passwordHash).orElse(null);
+        String password = form.getOrDefault("password", "");
+        Check check = context.outsideTransaction(() -> check(email, address, form, password, storedHash));
+
+        String accountId = account.map(Account::id).orElse(null);
+        if (check instanceof Check.Locked locked) {
+            // No password check while locked; the account is still named for the audit trail.
             audit.record(new AuditEvent("signin.password", "locked", accountId, email, flow.clientId(), address, null));
             metrics.outcome("locked");
-            return new StepResult.Locked(flow, blocked.retryAfter());
+            return new StepResult.Locked(flow, locked.retryAfter());
+        }
+        if (check instanceof Check.NoProof noProof) {
+            CaptchaResult proof = noProof.proof();
+            audit.record(new AuditEvent("signin.captcha", "failure", null, email, flow.clientId(), address,
+                    proof.toString()));
+            metrics.outcome("captcha");
+            return new StepResult.Rejected(flow,
+                    proof instanceof CaptchaResult.Unavailable ? "captcha.unavailable" : "signin.captcha.required");
+        }
+        PasswordHasher.Verification verification = ((Check.Checked) check).verification();
+        if (!verification.matches()) {
+            String reason = account.isEmpty() ? "unknown email" : storedHash == null ? "no password set" : "wrong password";
+            audit.record(new AuditEvent("signin.password", "failure", accountId, email, flow.clientId(), address, reason));
+            metrics.outcome("failure");
+            return new StepResult.Rejected(flow.failedOnce(), "signin.password.invalid");
+        }
+
+        Account signedIn = account.orElseThrow();
+        if (verification.needsRehash()) {
+            String upgraded = context.outsideTransaction(() -> hasher.hash(password));
+            accounts.updatePasswordHash(signedIn.id(), upgraded);
+            audit.record(new AuditEvent("password.rehashed", "success", signedIn.id(), email, flow.clientId(), address,
+                    "upgraded to argon2id"));
+        }
+        audit.record(new AuditEvent("signin.password", "success", signedIn.id(), email, flow.clientId(), address, null));
+        SignInFlow proven = flow.passed(signedIn.id(), new PassedFactor(PassedFactor.PASSWORD, Instant.now()), Step.DONE);
+        boolean promptSnoozed = signingIn.orElseThrow().twoFactorPromptSnoozed(Instant.now());
+        return new StepResult.Advance(route.afterFirstFactor(proven, context, promptSnoozed));
+    }
+
+    /** What the counted check came to: locked, refused for want of the proof of work, or the password checked. */
+    private sealed interface Check {
+
+        record Locked(Duration retryAfter) implements Check {}
+
+        record NoProof(CaptchaResult proof) implements Check {}
+
+        record Checked(PasswordHasher.Verification verification) implements Check {}
+    }
+
+    /**
+     * Counts the attempt, checks the password and gives the attempt back when it was right, between the step's two
+     * transactions (decision 0048). Each count is one statement committed on its own before the check, so parallel
+     * guesses see it at once, and a counter row (an office's address is every sign-in's from there) is held for one
+     * statement only, never for the rest of a transaction; the hash holds no connection; a third-party CAPTCHA's check is
+     * a call over the network.
+     */
+    private Check check(String email, String address, Map<String, String> form, String password, String storedHash) {
+        Admission fromHere = attempts.admitFromHere(email, address);
+        if (fromHere instanceof Admission.Blocked blocked) {
+            return new Check.Locked(blocked.retryAfter());
         }
         Admission fromEverywhere = attempts.admitFromEverywhere(email);
         if (fromEverywhere instanceof Admission.Blocked) {
@@ -87,37 +155,13 @@ class PasswordStep implements SignInStep {
             if (!proof.passed()) {
                 // Not a password failure: nothing was checked, so nothing stays counted.
                 attempts.release(fromHere);
-                audit.record(new AuditEvent("signin.captcha", "failure", null, email, flow.clientId(), address,
-                        proof.toString()));
-                metrics.outcome("captcha");
-                return new StepResult.Rejected(flow,
-                        proof instanceof CaptchaResult.Unavailable ? "captcha.unavailable" : "signin.captcha.required");
+                return new Check.NoProof(proof);
             }
         }
-
-        String password = form.getOrDefault("password", "");
-        Optional<Account> account = accounts.findByEmail(flow.email());
-        String storedHash = account.flatMap(Account::passwordHash).orElse(null);
         PasswordHasher.Verification verification = hasher.verify(password, storedHash);
-
-        if (!verification.matches()) {
-            String reason = account.isEmpty() ? "unknown email" : storedHash == null ? "no password set" : "wrong password";
-            audit.record(new AuditEvent("signin.password", "failure", account.map(Account::id).orElse(null), email,
-                    flow.clientId(), address, reason));
-            metrics.outcome("failure");
-            return new StepResult.Rejected(flow.failedOnce(), "signin.password.invalid");
+        if (verification.matches()) {
+            attempts.release(fromHere, fromEverywhere);
         }
-
-        attempts.release(fromHere);
-        attempts.release(fromEverywhere);
-        Account signedIn = account.orElseThrow();
-        if (verification.needsRehash()) {
-            accounts.updatePasswordHash(signedIn.id(), hasher.hash(password));
-            audit.record(new AuditEvent("password.rehashed", "success", signedIn.id(), email, flow.clientId(), address,
-                    "upgraded to argon2id"));
-        }
-        audit.record(new AuditEvent("signin.password", "success", signedIn.id(), email, flow.clientId(), address, null));
-        SignInFlow proven = flow.passed(signedIn.id(), new PassedFactor(PassedFactor.PASSWORD, Instant.now()), Step.DONE);
-        return new StepResult.Advance(route.afterFirstFactor(proven, context));
+        return new Check.Checked(verification);
     }
 }

@@ -50,6 +50,12 @@ class TwoFactorPromptStep implements SignInStep {
         return "signin/two-factor";
     }
 
+    /** The snooze, its audit row and the sign-in's end (or the flow's update) are one transaction. */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public StepResult submit(SignInFlow flow, StepContext context, Map<String, String> form) {
         if ("later".equals(form.get("action"))) {

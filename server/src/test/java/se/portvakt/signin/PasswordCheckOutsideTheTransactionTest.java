@@ -1,0 +1,97 @@
+package se.portvakt.signin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import se.portvakt.account.AccountStore;
+import se.portvakt.password.PasswordHasher;
+import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.OnH2;
+import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.TestPeople;
+
+/**
+ * Journey step 2, "Password", in its transactions (decision 0048): the step's reads and writes are one transaction on
+ * either side of the password check, and the check itself holds none. The attempt is counted and committed before the
+ * hash is checked, so that every other request (on any node) sees it while the check runs: that is what bounds
+ * parallel guessing (decisions 0003 and 0013).
+ */
+abstract class PasswordCheckOutsideTheTransactionTest {
+
+    @OnH2
+    static class OnEmbeddedDatabase extends PasswordCheckOutsideTheTransactionTest {}
+
+    @OnPostgres
+    static class OnPostgreSql extends PasswordCheckOutsideTheTransactionTest {}
+
+    private static final String PASSWORD = "a long enough password";
+
+    @Value("${portvakt.issuer}")
+    String issuer;
+
+    @Autowired
+    AccountStore accounts;
+
+    @MockitoSpyBean
+    PasswordHasher hasher;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    /** What the hash check saw: whether a transaction was open, and the attempts counted for the email by then. */
+    record AtCheck(boolean inTransaction, long countedForEmail) {}
+
+    @Test
+    void theAttemptIsCommittedBeforeThePasswordIsCheckedOutsideAnyTransaction() {
+        String email = TestPeople.account(accounts, "outside.tx", hasher.hash(PASSWORD)).email().value();
+        List<AtCheck> checks = watchChecks(email);
+        HttpAgent browser = TestPeople.browser(issuer);
+        atPasswordPage(browser, email);
+
+        HttpResponse<String> wrong = browser.post("/signin/password", Map.of("password", "not the password"));
+        HttpResponse<String> right = browser.post("/signin/password", Map.of("password", PASSWORD));
+
+        assertThat(wrong.statusCode()).isEqualTo(200);
+        assertThat(HttpAgent.location(right)).doesNotContain("/signin/password");
+        // Seen from another connection while each check ran: this email's counts (from this address and from
+        // everywhere) were committed, the wrong password's still counted when the right one was checked.
+        assertThat(checks).containsExactly(new AtCheck(false, 2), new AtCheck(false, 4));
+        assertThat(countedFor(email)).as("the right password gave its attempt back; the wrong one stays").isEqualTo(2);
+    }
+
+    private List<AtCheck> watchChecks(String email) {
+        List<AtCheck> checks = new CopyOnWriteArrayList<>();
+        doAnswer(call -> {
+            checks.add(new AtCheck(TransactionSynchronizationManager.isActualTransactionActive(), countedFor(email)));
+            return call.callRealMethod();
+        }).when(hasher).verify(any(), any());
+        return checks;
+    }
+
+    private long countedFor(String email) {
+        return jdbc.sql("SELECT COALESCE(SUM(hits), 0) FROM attempt_counter WHERE counter_key LIKE :email")
+                .param("email", "password.%" + email)
+                .query(Long.class)
+                .single();
+    }
+
+    private static void atPasswordPage(HttpAgent browser, String email) {
+        browser.get("/signin");
+        HttpResponse<String> next = browser.post("/signin", Map.of("email", email));
+        assertThat(HttpAgent.location(next)).endsWith("/signin/password");
+        browser.get("/signin/password");
+    }
+}
