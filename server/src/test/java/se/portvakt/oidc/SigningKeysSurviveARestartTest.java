@@ -3,6 +3,7 @@ package se.portvakt.oidc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -96,6 +97,8 @@ abstract class SigningKeysSurviveARestartTest {
         SignedJWT signedBefore = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(older.getKeyID()).build(),
                 new JWTClaimsSet.Builder().subject("signed by the older version").build());
         signedBefore.sign(new RSASSASigner(older));
+        // A second after the key the first start makes, so that it is the newest RS256 key, signing from then on.
+        OffsetDateTime createdAt = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(1);
         try (TestServer before = TestServer.start(database, name)) {
             // As the older version wrote it: the newest RS256 key, in plain JSON with its private part.
             before.bean(JdbcClient.class).sql("""
@@ -104,9 +107,11 @@ abstract class SigningKeysSurviveARestartTest {
                     """)
                     .param("kid", older.getKeyID())
                     .param("jwk", older.toJSONString())
-                    .param("at", OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(1))
+                    .param("at", createdAt)
                     .update();
         }
+        // A key signs from its creation (decision 0041): a restart quicker than that second would rightly not use it yet.
+        Thread.sleep(Math.max(0, Duration.between(OffsetDateTime.now(ZoneOffset.UTC), createdAt).toMillis() + 50));
 
         try (TestServer after = TestServer.start(database, name)) {
             String stored = after.bean(JdbcClient.class).sql("SELECT jwk FROM signing_key WHERE kid = :kid")
