@@ -166,7 +166,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) pri
 verdict() {
   awk -v v="${1%x}" -v g="$2" 'BEGIN {
     if (v == "" || v == "n/a" || v == "?") { print "not measured"; exit }
-    op = substr(g, 1, 2); lim = substr(g, 3) + 0
+    if (substr(g, 1, 2) == ">=") { op = ">="; lim = substr(g, 3) + 0 } else { op = "<"; lim = substr(g, 2) + 0 }
     ok = (op == ">=") ? (v + 0 >= lim) : (v + 0 < lim)
     print ok ? "**met**" : "not met" }'
 }
