@@ -14,7 +14,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
-import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -73,7 +72,7 @@ class AuthorizationServerConfig {
         var authorizationServer = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 .with(authorizationServer, server -> server
-                        .withObjectPostProcessor(BrowserSessions.MADE_THE_AUTHORIZATION)
+                        .withObjectPostProcessor(BrowserSessions.NOTHING_TO_REGISTER)
                         .tokenGenerator(tokenGenerator)
                         .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
                                 provider -> provider instanceof OAuth2AuthorizationCodeAuthenticationProvider
@@ -163,8 +162,8 @@ class AuthorizationServerConfig {
     /** Spring's JDBC store and format, read and saved more cheaply, grants spent once ({@link Authorizations}). */
     @Bean
     Authorizations authorizationService(JdbcTemplate jdbcTemplate, RegisteredClientRepository clients,
-            SpentRefreshTokens spentRefreshTokens, TransactionTemplate transactions) {
-        return new Authorizations(jdbcTemplate, clients, spentRefreshTokens, transactions);
+            SpentRefreshTokens spentRefreshTokens, TransactionTemplate transactions, BrowserSessions sessions) {
+        return new Authorizations(jdbcTemplate, clients, spentRefreshTokens, transactions, sessions);
     }
 
     @Bean
@@ -196,7 +195,7 @@ class AuthorizationServerConfig {
 
     /** Browser sessions by account, from Spring Session's table: used for the ID token's sid and for logout. */
     @Bean
-    SessionRegistry sessionRegistry(JdbcClient jdbc) {
+    BrowserSessions sessionRegistry(JdbcClient jdbc) {
         return new BrowserSessions(jdbc);
     }
 }
