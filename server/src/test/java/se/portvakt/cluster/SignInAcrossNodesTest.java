@@ -343,6 +343,45 @@ class SignInAcrossNodesTest {
         }
     }
 
+    @Test
+    void wrongPasswordsPostedAtOnceOverBothNodesAreCheckedNoMoreThanTheLimit() throws Exception {
+        // Each check is counted in flight before it is made (decision 0053): a burst over both nodes is bounded by
+        // the checks running, as it was by failures counted before their check.
+        try (TwoNodes cluster = TwoNodes.start()) {
+            TestServer a = cluster.a();
+            String[] nodes = cluster.nodes();
+            Environment settings = a.bean(Environment.class);
+            int limit = settings.getRequiredProperty("portvakt.limits.failed-sign-ins-per-account-and-address", Integer.class);
+            LimitWindows.awayFromTheEnd(settings.getRequiredProperty("portvakt.limits.window", Duration.class),
+                    Duration.ofSeconds(90));
+            Account person = TestPeople.account(a.bean(AccountStore.class), "guessed.at.once.on.two.nodes",
+                    a.bean(PasswordHasher.class).hash(PASSWORD));
+            String address = TestPeople.uniqueAddress();
+            List<HttpAgent> browsers = new ArrayList<>();
+            for (int i = 0; i < 4 * limit; i++) {
+                HttpAgent browser = (i % 2 == 0 ? cluster.browser() : cluster.browserFromB())
+                        .header("X-Forwarded-For", address);
+                browser.get(HttpAgent.location(browser.get(OidcClient.web().authorizationUrl())));
+                browser.post("/signin", Map.of("email", person.email().value()));
+                browsers.add(browser);
+            }
+
+            List<HttpResponse<String>> answers = Race.post(browsers, "/signin/password", Map.of("password", "a wrong guess"));
+
+            assertThat(browsers).as("the burst went half to each node")
+                    .filteredOn(browser -> browser.served().get(browser.served().size() - 1).equals(nodes[1]))
+                    .hasSize(2 * limit);
+            assertThat(a.bean(JdbcClient.class).sql("SELECT outcome FROM audit_event WHERE email = :email ORDER BY id")
+                    .param("email", person.email().value()).query(String.class).list())
+                    .containsOnly("failure", "locked").filteredOn("failure"::equals).hasSizeBetween(1, limit);
+            assertThat(answers).filteredOn(answer -> answer.body().contains(TOO_MANY)).hasSizeGreaterThanOrEqualTo(3 * limit);
+            assertThat(a.bean(JdbcClient.class).sql("""
+                    SELECT SUM(inflight) FROM attempt_counter WHERE counter_key LIKE :email
+                    """).param("email", "password.%" + person.email().value()).query(Integer.class).single())
+                    .as("every check ended, none left in flight").isZero();
+        }
+    }
+
     /** Email and password, the sign-in begun: the browser is at the second step's page or the 2FA prompt. */
     private static void toSecondStep(HttpAgent browser, Account person) {
         browser.get(HttpAgent.location(browser.get(OidcClient.web().authorizationUrl())));

@@ -27,7 +27,8 @@ import se.portvakt.testing.TestPeople;
  * Journey step 2, "Password", in its transactions (decision 0048): the step's reads and writes are one transaction on
  * either side of the password check, and the check itself holds none. The attempt is counted and committed before the
  * hash is checked, so that every other request (on any node) sees it while the check runs: that is what bounds
- * parallel guessing (decisions 0003 and 0013).
+ * parallel guessing (decisions 0003 and 0013). It is counted in flight, and becomes a failure only when the password
+ * was wrong (decision 0053).
  */
 abstract class PasswordCheckOutsideTheTransactionTest {
 
@@ -51,8 +52,14 @@ abstract class PasswordCheckOutsideTheTransactionTest {
     @Autowired
     JdbcClient jdbc;
 
-    /** What the hash check saw: whether a transaction was open, and the attempts counted for the email by then. */
-    record AtCheck(boolean inTransaction, long countedForEmail) {}
+    /**
+     * What the hash check saw: whether a transaction was open, and the failures and the checks in flight counted for the
+     * email by then.
+     */
+    record AtCheck(boolean inTransaction, Counted counted) {}
+
+    /** The email's counts (from this address and from everywhere, summed). */
+    record Counted(long failures, long inFlight) {}
 
     @Test
     void theAttemptIsCommittedBeforeThePasswordIsCheckedOutsideAnyTransaction() {
@@ -67,9 +74,11 @@ abstract class PasswordCheckOutsideTheTransactionTest {
         assertThat(wrong.statusCode()).isEqualTo(200);
         assertThat(HttpAgent.location(right)).doesNotContain("/signin/password");
         // Seen from another connection while each check ran: this email's counts (from this address and from
-        // everywhere) were committed, the wrong password's still counted when the right one was checked.
-        assertThat(checks).containsExactly(new AtCheck(false, 2), new AtCheck(false, 4));
-        assertThat(countedFor(email)).as("the right password gave its attempt back; the wrong one stays").isEqualTo(2);
+        // everywhere) were committed, in flight (decision 0053); the wrong password's were failures when the right
+        // one was checked.
+        assertThat(checks).containsExactly(new AtCheck(false, new Counted(0, 2)), new AtCheck(false, new Counted(2, 2)));
+        assertThat(countedFor(email)).as("the right password's check is taken off; the wrong one stays a failure")
+                .isEqualTo(new Counted(2, 0));
     }
 
     private List<AtCheck> watchChecks(String email) {
@@ -81,10 +90,12 @@ abstract class PasswordCheckOutsideTheTransactionTest {
         return checks;
     }
 
-    private long countedFor(String email) {
-        return jdbc.sql("SELECT COALESCE(SUM(hits), 0) FROM attempt_counter WHERE counter_key LIKE :email")
+    private Counted countedFor(String email) {
+        return jdbc.sql("""
+                SELECT COALESCE(SUM(hits), 0), COALESCE(SUM(inflight), 0) FROM attempt_counter WHERE counter_key LIKE :email
+                """)
                 .param("email", "password.%" + email)
-                .query(Long.class)
+                .query((rs, row) -> new Counted(rs.getLong(1), rs.getLong(2)))
                 .single();
     }
 
