@@ -70,6 +70,10 @@ public record PortvaktProperties(
      * @param failedClientAuthenticationsPerClientAndAddress wrong client secrets for one client id from one client
      *        address within the window
      * @param failedClientAuthenticationsPerAddress wrong client secrets from one client address within the window
+     * @param inFlightExpiry how long after a password check was counted (while it runs) its count ends if it was
+     *        never resolved, as when the database went away before the check's end was written; longer than any
+     *        request can take, since a check still running past it no longer bounds the guesses made beside it
+     *        (decision 0053)
      */
     public record Limits(
             @DefaultValue("10") int failedSignInsPerAccount,
@@ -77,7 +81,8 @@ public record PortvaktProperties(
             @DefaultValue("50") int failedSignInsPerAddress,
             @DefaultValue("15m") Duration window,
             @DefaultValue("20") int failedClientAuthenticationsPerClientAndAddress,
-            @DefaultValue("50") int failedClientAuthenticationsPerAddress) {}
+            @DefaultValue("50") int failedClientAuthenticationsPerAddress,
+            @DefaultValue("2m") Duration inFlightExpiry) {}
 
     /**
      * Recovery by email (journey step 3).

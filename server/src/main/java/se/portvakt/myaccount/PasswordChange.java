@@ -78,12 +78,12 @@ class PasswordChange {
             // within the re-authentication window, and the limit from here bounds its guesses.
             Admission fromEverywhere = attempts.admitFromEverywhere(email);
             if (!hasher.verify(current == null ? "" : current, account.passwordHash().get()).matches()) {
+                attempts.failed(fromHere, fromEverywhere);
                 audit.record(new AuditEvent(AUDIT_TYPE, "failure", account.id(), email, null, address,
                         "wrong current password"));
                 return new Outcome.Refused(List.of("account.password.wrong"));
             }
-            attempts.release(fromHere);
-            attempts.release(fromEverywhere);
+            attempts.release(fromHere, fromEverywhere);
         }
         String newPassword = password == null ? "" : password;
         List<String> problems = new ArrayList<>(policy.check(newPassword, account.email()).stream()

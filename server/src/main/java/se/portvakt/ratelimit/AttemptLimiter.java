@@ -9,11 +9,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import se.portvakt.config.PortvaktProperties;
 import se.portvakt.housekeeping.Purge;
 import se.portvakt.ratelimit.Sliding.Hits;
 
@@ -27,6 +29,13 @@ import se.portvakt.ratelimit.Sliding.Hits;
  * end is then counted together, instead of twice the limit passing. Each count is one atomic statement that inserts
  * the window's row or adds to it (PostgreSQL's {@code INSERT ... ON CONFLICT}, H2's {@code MERGE}), and an admission
  * is given back in one statement. See docs/decisions/0003-attempt-limits-in-sql.md and 0048.
+ *
+ * <p>An attempt is counted either as a hit at once ({@link #admit}), or as in flight while its check runs
+ * ({@link #admitInFlight}), then moved to the hits when it failed ({@link #failed}) or taken off when it was right
+ * ({@link #release}). Both bound what is admitted alike: hits and in-flight counts together stay under the limit. An
+ * in-flight count that is never resolved (the database went away before the check's end was written) stops counting
+ * once its row has counted nothing new for {@code portvakt.limits.in-flight-expiry}, instead of staying for the
+ * window like a hit (decision 0053).
  */
 @Component
 public class AttemptLimiter implements Purge {
@@ -40,10 +49,18 @@ public class AttemptLimiter implements Purge {
     /** Whether an attempt may go ahead. */
     public sealed interface Admission {
 
-        /** Counted under every limit asked for: do the work, then {@link #release} it if it was right. */
-        record Admitted(List<WindowCount> counts) implements Admission {
+        /**
+         * Counted under every limit asked for: do the work, then {@link #release} it if it was right, or, when it was
+         * counted in flight, tell {@link #failed} when it was wrong.
+         */
+        record Admitted(List<WindowCount> counts, boolean inFlight) implements Admission {
             public Admitted {
                 counts = List.copyOf(counts);
+            }
+
+            /** Counted as hits. */
+            public Admitted(List<WindowCount> counts) {
+                this(counts, false);
             }
         }
 
@@ -58,45 +75,73 @@ public class AttemptLimiter implements Purge {
     public record WindowCount(String counterKey, OffsetDateTime windowStart) {}
 
     private final JdbcClient jdbc;
-    private final String countIfUnder;
+    private final boolean postgresql;
+    private final Duration inFlightExpiry;
 
-    AttemptLimiter(JdbcClient jdbc, @Value("${spring.datasource.url:}") String databaseUrl) {
+    @Autowired
+    AttemptLimiter(JdbcClient jdbc, @Value("${spring.datasource.url:}") String databaseUrl,
+            PortvaktProperties properties) {
+        this(jdbc, databaseUrl, properties.limits().inFlightExpiry());
+    }
+
+    AttemptLimiter(JdbcClient jdbc, String databaseUrl, Duration inFlightExpiry) {
         this.jdbc = jdbc;
-        this.countIfUnder = databaseUrl.startsWith("jdbc:postgresql:") ? UPSERT_POSTGRESQL : MERGE_H2;
+        this.postgresql = databaseUrl.startsWith("jdbc:postgresql:");
+        this.inFlightExpiry = inFlightExpiry;
     }
 
     /**
-     * Counts one attempt under each limit, in one conditional statement each, and admits it when every limit had
-     * room; when one has none, the counts already made are given back and the attempt is blocked until that
+     * Counts one attempt under each limit as a hit, in one conditional statement each, and admits it when every limit
+     * had room; when one has none, the counts already made are given back and the attempt is blocked until that
      * limit has room again.
      */
     public Admission admit(Counted... counts) {
+        return admit(false, counts);
+    }
+
+    /**
+     * The same, but counted as in flight: it bounds the attempts admitted beside it as a hit does, and becomes one
+     * only when {@link #failed}; a right one is {@link #release}d. One never resolved counts until its row has
+     * counted nothing for the in-flight expiry, not for the window.
+     */
+    public Admission admitInFlight(Counted... counts) {
+        return admit(true, counts);
+    }
+
+    private Admission admit(boolean inFlight, Counted... counts) {
         Instant now = Instant.now();
         List<WindowCount> made = new ArrayList<>();
         for (Counted count : counts) {
             Sliding sliding = Sliding.at(count.limit(), now);
             WindowCount row = new WindowCount(counterKey(count.limit(), count.key()), sliding.current());
-            if (!countIfUnder(row, sliding)) {
-                giveBack(made);
+            if (!countIfUnder(row, sliding, inFlight)) {
+                giveBack(made, inFlight);
                 return new Admission.Blocked(sliding.retryAfter(hits(row.counterKey(), sliding)));
             }
             made.add(row);
         }
-        return new Admission.Admitted(made);
+        return new Admission.Admitted(made, inFlight);
     }
 
     /**
      * Gives admitted attempts back, because they were right (or did not happen after all): only failures stay
-     * counted. A blocked admission has nothing to give back. One statement for all of them.
+     * counted. A blocked admission has nothing to give back. One statement for those counted as hits, one for those
+     * counted in flight.
      */
     public void release(Admission... admissions) {
-        List<WindowCount> counted = new ArrayList<>();
-        for (Admission admission : admissions) {
-            if (admission instanceof Admission.Admitted admitted) {
-                counted.addAll(admitted.counts());
-            }
+        giveBack(counts(admissions, false), false);
+        giveBack(counts(admissions, true), true);
+    }
+
+    /**
+     * Moves attempts counted in flight to the hits, because they failed: they count for the window from now on, as a
+     * hit counted at once does. One statement for all of them; attempts counted as hits stay as they are.
+     */
+    public void failed(Admission... admissions) {
+        List<WindowCount> rows = counts(admissions, true);
+        if (!rows.isEmpty()) {
+            inOrder("hits = c.hits + 1, inflight = CASE WHEN c.inflight > 0 THEN c.inflight - 1 ELSE 0 END", "", rows);
         }
-        giveBack(counted);
     }
 
     /** How long until the key may try again, or zero when it is under its limit now. */
@@ -104,6 +149,16 @@ public class AttemptLimiter implements Purge {
         Sliding sliding = Sliding.at(limit, Instant.now());
         Hits hits = hits(counterKey(limit, key), sliding);
         return sliding.admits(hits) ? Duration.ZERO : sliding.retryAfter(hits);
+    }
+
+    private static List<WindowCount> counts(Admission[] admissions, boolean inFlight) {
+        List<WindowCount> counted = new ArrayList<>();
+        for (Admission admission : admissions) {
+            if (admission instanceof Admission.Admitted admitted && admitted.inFlight() == inFlight) {
+                counted.addAll(admitted.counts());
+            }
+        }
+        return counted;
     }
 
     /** Counts one attempt against the key. */
@@ -144,66 +199,86 @@ public class AttemptLimiter implements Purge {
                 .update();
     }
 
-    /** The previous window's hits, weighted by the part of it still inside the sliding window. */
+    /** A row's in-flight count while it still counts: until the row has counted nothing new for the expiry. */
+    private static String inFlight(String row) {
+        return "(CASE WHEN %1$s.inflight_at > :stale THEN %1$s.inflight ELSE 0 END)".formatted(row);
+    }
+
+    /** The previous window's hits and in-flight attempts, weighted by the part of it still inside the sliding window. */
     private static final String PREVIOUS = """
-            CAST(:weight AS DOUBLE PRECISION) * COALESCE((SELECT p.hits FROM attempt_counter p
-                                                   WHERE p.counter_key = :key AND p.window_start = :previous), 0)""";
+            CAST(:weight AS DOUBLE PRECISION) * COALESCE((SELECT p.hits + %s FROM attempt_counter p
+                                                   WHERE p.counter_key = :key AND p.window_start = :previous), 0)"""
+            .formatted(inFlight("p"));
 
     /**
-     * PostgreSQL: the window's first hit inserts its row, a later one adds to it, each only while the sliding estimate
-     * is under the limit; a concurrent first insert is waited for and added to, never an error (which would end the
-     * sign-in step's transaction).
+     * PostgreSQL: the window's first attempt inserts its row, a later one adds to it, each only while the sliding
+     * estimate (hits and in-flight attempts) is under the limit; a concurrent first insert is waited for and added to,
+     * never an error (which would end the sign-in step's transaction).
      */
-    private static final String UPSERT_POSTGRESQL = """
-            INSERT INTO attempt_counter AS c (counter_key, window_start, hits, expires_at)
-            SELECT :key, :window, 1, :expires WHERE %1$s < :max
-            ON CONFLICT (counter_key, window_start) DO UPDATE SET hits = c.hits + 1 WHERE c.hits + %1$s < :max
-            """.formatted(PREVIOUS);
+    private static String upsertPostgresql(boolean inFlight) {
+        return """
+                INSERT INTO attempt_counter AS c (counter_key, window_start, hits, inflight, inflight_at, expires_at)
+                SELECT :key, :window, %2$s, :now, :expires WHERE %1$s < :max
+                ON CONFLICT (counter_key, window_start) DO UPDATE SET %3$s WHERE c.hits + %4$s + %1$s < :max
+                """.formatted(PREVIOUS, inFlight ? "0, 1" : "1, 0", counted(inFlight), inFlight("c"));
+    }
 
     /** H2: the same as one MERGE; a concurrent first insert fails the statement only, and it is tried again. */
-    private static final String MERGE_H2 = """
-            MERGE INTO attempt_counter c
-            USING (SELECT CAST(:key AS VARCHAR(400)) AS counter_key, CAST(:window AS TIMESTAMP WITH TIME ZONE) AS window_start) n
-            ON c.counter_key = n.counter_key AND c.window_start = n.window_start
-            WHEN MATCHED AND c.hits + %1$s < :max THEN UPDATE SET hits = c.hits + 1
-            WHEN NOT MATCHED AND %1$s < :max THEN
-                INSERT (counter_key, window_start, hits, expires_at) VALUES (n.counter_key, n.window_start, 1, :expires)
-            """.formatted(PREVIOUS);
+    private static String mergeH2(boolean inFlight) {
+        return """
+                MERGE INTO attempt_counter c
+                USING (SELECT CAST(:key AS VARCHAR(400)) AS counter_key, CAST(:window AS TIMESTAMP WITH TIME ZONE) AS window_start) n
+                ON c.counter_key = n.counter_key AND c.window_start = n.window_start
+                WHEN MATCHED AND c.hits + %4$s + %1$s < :max THEN UPDATE SET %3$s
+                WHEN NOT MATCHED AND %1$s < :max THEN
+                    INSERT (counter_key, window_start, hits, inflight, inflight_at, expires_at)
+                    VALUES (n.counter_key, n.window_start, %2$s, :now, :expires)
+                """.formatted(PREVIOUS, inFlight ? "0, 1" : "1, 0", counted(inFlight), inFlight("c"));
+    }
+
+    /** The update that counts one more: a hit, or an attempt in flight (in-flight counts that ended start over). */
+    private static String counted(boolean inFlight) {
+        return inFlight ? "inflight = %s + 1, inflight_at = :now".formatted(inFlight("c")) : "hits = c.hits + 1";
+    }
 
     /**
-     * One more hit in this window's row while the sliding estimate is under the limit, in one statement; the window's
-     * first hit inserts the row. The previous window's count is read inside the same statement.
+     * One more hit or in-flight attempt in this window's row while the sliding estimate is under the limit, in one
+     * statement; the window's first attempt inserts the row. The previous window's count is read inside the same
+     * statement.
      */
-    private boolean countIfUnder(WindowCount row, Sliding sliding) {
+    private boolean countIfUnder(WindowCount row, Sliding sliding, boolean inFlight) {
         if (sliding.limit().max() <= 0) {
             return false;
         }
         try {
-            return countIfUnderOnce(row, sliding);
+            return countIfUnderOnce(row, sliding, inFlight);
         } catch (DuplicateKeyException anotherRequestWasFirst) {
             // H2 only: inserted by another request a moment ago; now the statement counts in its row.
-            return countIfUnderOnce(row, sliding);
+            return countIfUnderOnce(row, sliding, inFlight);
         }
     }
 
-    private boolean countIfUnderOnce(WindowCount row, Sliding sliding) {
-        return jdbc.sql(countIfUnder)
+    private boolean countIfUnderOnce(WindowCount row, Sliding sliding, boolean inFlight) {
+        return jdbc.sql(postgresql ? upsertPostgresql(inFlight) : mergeH2(inFlight))
                 .param("key", row.counterKey())
                 .param("window", row.windowStart())
                 .param("expires", sliding.expires())
                 .param("weight", sliding.weight())
                 .param("previous", sliding.previous())
                 .param("max", sliding.limit().max())
+                .param("now", utc(sliding.now()))
+                .param("stale", utc(sliding.now().minus(inFlightExpiry)))
                 .update() == 1;
     }
 
     /** The counts of the current and the previous window. */
     private Hits hits(String counterKey, Sliding sliding) {
         return jdbc.sql("""
-                SELECT COALESCE(SUM(CASE WHEN window_start = :current THEN hits END), 0),
-                       COALESCE(SUM(CASE WHEN window_start = :previous THEN hits END), 0)
-                FROM attempt_counter WHERE counter_key = :key AND window_start IN (:current, :previous)
-                """)
+                SELECT COALESCE(SUM(CASE WHEN window_start = :current THEN hits + %1$s END), 0),
+                       COALESCE(SUM(CASE WHEN window_start = :previous THEN hits + %1$s END), 0)
+                FROM attempt_counter c WHERE counter_key = :key AND window_start IN (:current, :previous)
+                """.formatted(inFlight("c")))
+                .param("stale", utc(sliding.now().minus(inFlightExpiry)))
                 .param("key", counterKey)
                 .param("current", sliding.current())
                 .param("previous", sliding.previous())
@@ -211,11 +286,21 @@ public class AttemptLimiter implements Purge {
                 .single();
     }
 
-    /** One hit less in each of these rows, in one statement. */
-    private void giveBack(List<WindowCount> rows) {
-        if (rows.isEmpty()) {
-            return;
+    /** One hit, or one in-flight attempt, less in each of these rows, in one statement. */
+    private void giveBack(List<WindowCount> rows, boolean inFlight) {
+        if (!rows.isEmpty()) {
+            inOrder(inFlight ? "inflight = c.inflight - 1" : "hits = c.hits - 1",
+                    inFlight ? " AND c.inflight > 0" : " AND c.hits > 0", rows);
         }
+    }
+
+    /**
+     * Updates these rows in one statement. On PostgreSQL the rows are locked in key order first (a subquery's
+     * {@code FOR UPDATE} after its {@code ORDER BY}), so two statements on the same rows cannot each hold one that the
+     * other waits for: every attempt's end now updates three rows, not only a right password's. H2 updates in the
+     * order of its scan, the same for every statement.
+     */
+    private void inOrder(String set, String andWhere, List<WindowCount> rows) {
         StringBuilder which = new StringBuilder();
         Map<String, Object> params = new HashMap<>();
         for (int i = 0; i < rows.size(); i++) {
@@ -224,7 +309,15 @@ public class AttemptLimiter implements Purge {
             params.put("key" + i, rows.get(i).counterKey());
             params.put("window" + i, rows.get(i).windowStart());
         }
-        jdbc.sql("UPDATE attempt_counter SET hits = hits - 1 WHERE hits > 0 AND (" + which + ")").params(params).update();
+        String sql = postgresql
+                ? """
+                        UPDATE attempt_counter c SET %s
+                        FROM (SELECT counter_key, window_start FROM attempt_counter WHERE %s
+                              ORDER BY counter_key, window_start FOR UPDATE) l
+                        WHERE c.counter_key = l.counter_key AND c.window_start = l.window_start%s
+                        """.formatted(set, which, andWhere)
+                : "UPDATE attempt_counter c SET %s WHERE (%s)%s".formatted(set, which, andWhere);
+        jdbc.sql(sql).params(params).update();
     }
 
     private int increment(String counterKey, OffsetDateTime window) {
@@ -232,6 +325,10 @@ public class AttemptLimiter implements Purge {
                 .param("key", counterKey)
                 .param("window", window)
                 .update();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     private static String counterKey(Limit limit, String key) {

@@ -318,10 +318,7 @@ class SignInAcrossNodesTest {
         try (TwoNodes cluster = TwoNodes.start()) {
             TestServer a = cluster.a();
             String[] nodes = cluster.nodes();
-            Environment settings = a.bean(Environment.class);
-            int limit = settings.getRequiredProperty("portvakt.limits.failed-sign-ins-per-account-and-address", Integer.class);
-            LimitWindows.awayFromTheEnd(settings.getRequiredProperty("portvakt.limits.window", Duration.class),
-                    Duration.ofSeconds(30));
+            int limit = limitFromOneAddress(a, Duration.ofSeconds(30));
             Account person = TestPeople.account(a.bean(AccountStore.class), "guessed.on.two.nodes",
                     a.bean(PasswordHasher.class).hash(PASSWORD));
             HttpAgent attacker = cluster.browser();
@@ -337,10 +334,59 @@ class SignInAcrossNodesTest {
 
             assertThat(refused.body()).as("locked after the limit of one node, not twice it").contains(TOO_MANY);
             assertThat(attacker.served()).filteredOn(nodes[1]::equals).hasSizeGreaterThanOrEqualTo(limit / 2);
-            assertThat(a.bean(JdbcClient.class).sql("SELECT outcome FROM audit_event WHERE email = :email ORDER BY id")
-                    .param("email", person.email().value()).query(String.class).list())
-                    .containsOnly("failure", "locked").filteredOn("failure"::equals).hasSize(limit);
+            assertThat(outcomes(a, person)).containsOnly("failure", "locked").filteredOn("failure"::equals).hasSize(limit);
         }
+    }
+
+    @Test
+    void wrongPasswordsPostedAtOnceOverBothNodesAreCheckedNoMoreThanTheLimit() throws Exception {
+        // Each check is counted in flight before it is made (decision 0053): a burst over both nodes is bounded by
+        // the checks running, as it was by failures counted before their check.
+        try (TwoNodes cluster = TwoNodes.start()) {
+            TestServer a = cluster.a();
+            String[] nodes = cluster.nodes();
+            int limit = limitFromOneAddress(a, Duration.ofSeconds(90));
+            Account person = TestPeople.account(a.bean(AccountStore.class), "guessed.at.once.on.two.nodes",
+                    a.bean(PasswordHasher.class).hash(PASSWORD));
+            String address = TestPeople.uniqueAddress();
+            List<HttpAgent> browsers = new ArrayList<>();
+            for (int i = 0; i < 4 * limit; i++) {
+                HttpAgent browser = (i % 2 == 0 ? cluster.browser() : cluster.browserFromB())
+                        .header("X-Forwarded-For", address);
+                browser.get(HttpAgent.location(browser.get(OidcClient.web().authorizationUrl())));
+                browser.post("/signin", Map.of("email", person.email().value()));
+                browsers.add(browser);
+            }
+
+            List<HttpResponse<String>> answers = Race.post(browsers, "/signin/password", Map.of("password", "a wrong guess"));
+
+            assertThat(browsers).as("the burst went half to each node")
+                    .filteredOn(browser -> browser.served().get(browser.served().size() - 1).equals(nodes[1]))
+                    .hasSize(2 * limit);
+            assertThat(outcomes(a, person)).containsOnly("failure", "locked").filteredOn("failure"::equals)
+                    .hasSizeBetween(1, limit);
+            assertThat(answers).filteredOn(answer -> answer.body().contains(TOO_MANY)).hasSizeGreaterThanOrEqualTo(3 * limit);
+            assertThat(a.bean(JdbcClient.class).sql("""
+                    SELECT SUM(inflight) FROM attempt_counter WHERE counter_key LIKE :email
+                    """).param("email", "password.%" + person.email().value()).query(Integer.class).single())
+                    .as("every check ended, none left in flight").isZero();
+        }
+    }
+
+    /** The outcomes audited for the person's email, in order. */
+    private static List<String> outcomes(TestServer node, Account person) {
+        return node.bean(JdbcClient.class).sql("SELECT outcome FROM audit_event WHERE email = :email ORDER BY id")
+                .param("email", person.email().value()).query(String.class).list();
+    }
+
+    /**
+     * The limit of wrong passwords for one email from one address, once the window has {@code needed} left (so that a
+     * test's attempts fall in one window).
+     */
+    private static int limitFromOneAddress(TestServer node, Duration needed) {
+        Environment settings = node.bean(Environment.class);
+        LimitWindows.awayFromTheEnd(settings.getRequiredProperty("portvakt.limits.window", Duration.class), needed);
+        return settings.getRequiredProperty("portvakt.limits.failed-sign-ins-per-account-and-address", Integer.class);
     }
 
     /** Email and password, the sign-in begun: the browser is at the second step's page or the 2FA prompt. */

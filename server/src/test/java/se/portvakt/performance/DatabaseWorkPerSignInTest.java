@@ -131,13 +131,14 @@ class DatabaseWorkPerSignInTest {
         assertThat(own(emailStep)).as(report.toString()).isLessThanOrEqualTo(2L * SIGN_INS + 5);
         assertThat(own(passwordPage)).as(report.toString()).isLessThanOrEqualTo(2L * SIGN_INS + 5);
         // The password step: the flow and account read in one transaction, the outcome in another; between them the
-        // three counts and their give-back are statements committed on their own (a counter row is held for one); and
+        // three counts in flight and their end (taken off for a right password, decision 0053) are statements
+        // committed on their own (a counter row is held for one); and
         // the session's read, the old session's end and the new one's save (a new row at the sign-in).
         assertThat(own(password)).as(report.toString()).isLessThanOrEqualTo(9L * SIGN_INS + 5);
         // The account read once for the password and the 2FA prompt's snooze, once more by the completion's check of
         // "choose a new password", which comes after the password was checked on purpose.
         assertThat(count(password, "SELECT", "FROM account WHERE")).as(report.toString()).isEqualTo(2L * SIGN_INS);
-        // The three password limits: counted in one statement each, given back in one.
+        // The three password limits: counted in flight in one statement each, ended in one.
         assertThat(count(password, "", "attempt_counter")).as(report.toString()).isEqualTo(4L * SIGN_INS);
         // The token request reads the code's authorization once (the client's PKCE check and the exchange share it).
         JdbcWork.Snapshot token = perStep.get("7 POST /oauth2/token");

@@ -9,6 +9,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import se.portvakt.ratelimit.AttemptLimiter.Admission;
 import se.portvakt.ratelimit.AttemptLimiter.Admission.Admitted;
@@ -30,6 +32,12 @@ abstract class AttemptLimiterTest {
 
     @Autowired
     AttemptLimiter limiter;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Value("${spring.datasource.url}")
+    String databaseUrl;
 
     @Test
     void aKeyUnderItsLimitMayTry() {
@@ -223,6 +231,131 @@ abstract class AttemptLimiterTest {
         assertThat(sliding.retryAfter(new Sliding.Hits(2, 4))).isEqualTo(Duration.ofMinutes(15).plusMillis(1));
         // Its own 8 over a limit of 4: into the next window, until half of this one has slid out.
         assertThat(sliding.retryAfter(new Sliding.Hits(8, 0))).isEqualTo(Duration.ofMinutes(45 + 30).plusMillis(1));
+    }
+
+    @Test
+    void attemptsInFlightBoundTheOthersAsFailuresDo() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 3, Duration.ofHours(1));
+        startOfAWindow(limit);
+        List<Admission> running = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            running.add(limiter.admitInFlight(new Counted(limit, "key")));
+        }
+        assertThat(running).allSatisfy(admission -> assertThat(admission).isInstanceOf(Admitted.class));
+
+        assertThat(limiter.admitInFlight(new Counted(limit, "key"))).as("three checks running").isInstanceOf(Blocked.class);
+        assertThat(limiter.admit(new Counted(limit, "key"))).as("counted as a hit: the same bound").isInstanceOf(Blocked.class);
+        assertThat(limiter.blockedFor(limit, "key")).isPositive();
+        assertThat(row(limit, "key")).isEqualTo(new Row(0, 3));
+
+        limiter.failed(running.get(0));
+        limiter.release(running.get(1));
+        assertThat(row(limit, "key")).as("the wrong one a failure, the right one gone").isEqualTo(new Row(1, 1));
+        assertThat(limiter.admitInFlight(new Counted(limit, "key"))).isInstanceOf(Admitted.class);
+        assertThat(limiter.admitInFlight(new Counted(limit, "key"))).as("1 failure, 2 running").isInstanceOf(Blocked.class);
+    }
+
+    @Test
+    void rightAttemptsInFlightLeaveNoHits() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 2, Duration.ofHours(1));
+        startOfAWindow(limit);
+        for (int i = 0; i < 10; i++) {
+            Admission right = limiter.admitInFlight(new Counted(limit, "key"));
+            assertThat(right).as("attempt %d", i + 1).isInstanceOf(Admitted.class);
+            limiter.release(right);
+        }
+        assertThat(row(limit, "key")).isEqualTo(new Row(0, 0));
+    }
+
+    @Test
+    void anAttemptInFlightNeverResolvedStopsCountingAfterTheExpiryNotTheWindow() throws InterruptedException {
+        // As when the database went away between the count and the check's end: nothing resolves the three counts.
+        AttemptLimiter expiringSoon = new AttemptLimiter(jdbc, databaseUrl, Duration.ofSeconds(2));
+        Limit limit = new Limit("test." + UUID.randomUUID(), 3, Duration.ofHours(1));
+        startOfAWindow(limit);
+        for (int i = 0; i < 3; i++) {
+            assertThat(expiringSoon.admitInFlight(new Counted(limit, "lost"))).isInstanceOf(Admitted.class);
+            assertThat(expiringSoon.admit(new Counted(limit, "failed"))).isInstanceOf(Admitted.class);
+        }
+        assertThat(expiringSoon.admitInFlight(new Counted(limit, "lost"))).isInstanceOf(Blocked.class);
+
+        Thread.sleep(2_100);
+
+        assertThat(expiringSoon.blockedFor(limit, "lost")).isZero();
+        assertThat(expiringSoon.admitInFlight(new Counted(limit, "lost"))).as("two seconds, not the hour")
+                .isInstanceOf(Admitted.class);
+        assertThat(row(limit, "lost")).as("the lost counts are dropped, the new one counted").isEqualTo(new Row(0, 1));
+        assertThat(expiringSoon.admitInFlight(new Counted(limit, "failed"))).as("failures stay for the window")
+                .isInstanceOf(Blocked.class);
+    }
+
+    @Test
+    void aRowCountingNewAttemptsKeepsItsAttemptsInFlight() throws InterruptedException {
+        // The expiry runs from the row's last count: a check began less than the expiry ago may still be running.
+        AttemptLimiter expiringSoon = new AttemptLimiter(jdbc, databaseUrl, Duration.ofSeconds(2));
+        Limit limit = new Limit("test." + UUID.randomUUID(), 3, Duration.ofHours(1));
+        startOfAWindow(limit);
+        assertThat(expiringSoon.admitInFlight(new Counted(limit, "key"))).isInstanceOf(Admitted.class);
+        Thread.sleep(1_200);
+        assertThat(expiringSoon.admitInFlight(new Counted(limit, "key"))).isInstanceOf(Admitted.class);
+        Thread.sleep(1_200);
+
+        assertThat(expiringSoon.admitInFlight(new Counted(limit, "key"))).isInstanceOf(Admitted.class);
+        assertThat(expiringSoon.admitInFlight(new Counted(limit, "key"))).as("three in flight").isInstanceOf(Blocked.class);
+    }
+
+    @Test
+    void attemptsInFlightArrivingAtOnceAreAdmittedExactlyUpToTheLimit() throws Exception {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 8, Duration.ofHours(1));
+        startOfAWindow(limit);
+
+        List<Admission> admissions = Race.run(64, () -> limiter.admitInFlight(new Counted(limit, "raced")));
+
+        assertThat(admissions).filteredOn(Admitted.class::isInstance).hasSize(8);
+    }
+
+    @Test
+    void manyAttemptsOnTheSameRowsEndAtOnceWithoutWaitingForEachOther() throws Exception {
+        // Every attempt's end updates its three rows in one statement; rows locked in another order by each of two
+        // statements would deadlock (PostgreSQL then fails one of them).
+        Limit a = new Limit("test." + UUID.randomUUID(), 1_000, Duration.ofHours(1));
+        Limit b = new Limit("test." + UUID.randomUUID(), 1_000, Duration.ofHours(1));
+        Limit c = new Limit("test." + UUID.randomUUID(), 1_000, Duration.ofHours(1));
+        startOfAWindow(a);
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+
+        List<Boolean> wrong = Race.run(64, () -> {
+            int i = n.incrementAndGet();
+            boolean failed = i % 2 == 0;
+            Admission admission = i % 3 == 0
+                    ? limiter.admitInFlight(new Counted(c, "x"), new Counted(b, "x"), new Counted(a, "x"))
+                    : limiter.admitInFlight(new Counted(a, "x"), new Counted(b, "x"), new Counted(c, "x"));
+            if (failed) {
+                limiter.failed(admission);
+            } else {
+                limiter.release(admission);
+            }
+            return failed;
+        });
+
+        int failures = (int) wrong.stream().filter(Boolean::booleanValue).count();
+        for (Limit limit : List.of(a, b, c)) {
+            assertThat(row(limit, "x")).isEqualTo(new Row(failures, 0));
+        }
+    }
+
+    /** A counter row's hits and attempts in flight in the current window. */
+    record Row(int hits, int inFlight) {}
+
+    private Row row(Limit limit, String key) {
+        return jdbc.sql("""
+                SELECT hits, inflight FROM attempt_counter WHERE counter_key = :key AND window_start = :window
+                """)
+                .param("key", limit.name() + ':' + key)
+                .param("window", Sliding.at(limit, Instant.now()).current())
+                .query((rs, i) -> new Row(rs.getInt(1), rs.getInt(2)))
+                .optional()
+                .orElse(new Row(0, 0));
     }
 
     /** Sleeps until {@code before} the end of the current window (or the next one, when less is left). */

@@ -15,6 +15,11 @@ import se.portvakt.ratelimit.AttemptLimiter.Limit;
  * sign-in's password step and My account's current password (decision 0032). One set of counters, so a wrong password
  * on either page counts toward the same lock: per email and client address together, per client address, and per
  * email from everywhere.
+ *
+ * <p>A check is counted in flight while it runs, which bounds the checks made at once as a failure does; it becomes a
+ * failure when the password was wrong ({@link #failed}) and is taken off when it was right ({@link #release}). A count
+ * whose end was never written (the database went away meanwhile) ends with the in-flight expiry, not the window
+ * (decision 0053).
  */
 @Component
 public class PasswordAttempts {
@@ -36,16 +41,16 @@ public class PasswordAttempts {
     /**
      * Counts a password check of {@code email} from {@code address} before it is made, so that a burst of guesses
      * cannot pass the limits before the first failures count; blocked past the limit of this email from this address,
-     * or of this address. Release the admission when the password was right.
+     * or of this address. Release the admission when the password was right, tell {@link #failed} when it was wrong.
      */
     public Admission admitFromHere(String email, String address) {
         // The address goes first in the key: it has no '|', so no two pairs share a key.
-        return limiter.admit(new Counted(perAccountAndAddress, address + '|' + email), new Counted(perAddress, address));
+        return limiter.admitInFlight(new Counted(perAccountAndAddress, address + '|' + email), new Counted(perAddress, address));
     }
 
     /** Counts a password check of {@code email} from everywhere; blocked past that limit (which asks for proof of work). */
     public Admission admitFromEverywhere(String email) {
-        return limiter.admit(new Counted(perAccount, email));
+        return limiter.admitInFlight(new Counted(perAccount, email));
     }
 
     /** How long until a check of {@code email} from everywhere goes without proof of work; zero when it does now. */
@@ -56,5 +61,10 @@ public class PasswordAttempts {
     /** Gives counted checks back, in one statement: the password was right, or nothing was checked after all. */
     public void release(Admission... admissions) {
         limiter.release(admissions);
+    }
+
+    /** Counts checks as failures for the window, in one statement: the password was wrong. */
+    public void failed(Admission... admissions) {
+        limiter.failed(admissions);
     }
 }

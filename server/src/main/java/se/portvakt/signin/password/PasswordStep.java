@@ -63,8 +63,8 @@ class PasswordStep implements SignInStep {
 
     /**
      * Two transactions (decision 0048): the flow's and the account's read; then, outside any transaction, the attempt
-     * counted (each count committed at once), the password checked (holding no pooled connection) and the attempt given
-     * back when right; then the outcome's audit rows and the flow's update or end.
+     * counted in flight (each count committed at once), the password checked (holding no pooled connection) and the
+     * attempt counted as a failure or taken off (decision 0053); then the outcome's audit rows and the flow's update or end.
      */
     @Override
     public boolean inOneTransaction() {
@@ -138,9 +138,9 @@ class PasswordStep implements SignInStep {
     }
 
     /**
-     * Counts the attempt, checks the password and gives the attempt back when it was right, between the step's two
-     * transactions (decision 0048). Each count is one statement committed on its own before the check, so parallel
-     * guesses see it at once, and a counter row (an office's address is every sign-in's from there) is held for one
+     * Counts the attempt in flight, checks the password, and counts it as a failure when it was wrong or takes it off
+     * when it was right, between the step's two transactions (decisions 0048 and 0053). Each count is one statement
+     * committed on its own before the check, so parallel guesses see it at once, and a counter row (an office's address is every sign-in's from there) is held for one
      * statement only, never for the rest of a transaction; the hash holds no connection; a third-party CAPTCHA's check is
      * a call over the network.
      */
@@ -161,6 +161,8 @@ class PasswordStep implements SignInStep {
         PasswordHasher.Verification verification = hasher.verify(password, storedHash);
         if (verification.matches()) {
             attempts.release(fromHere, fromEverywhere);
+        } else {
+            attempts.failed(fromHere, fromEverywhere);
         }
         return new Check.Checked(verification);
     }
