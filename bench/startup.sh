@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
 # Start-up time and memory of the packaged server.
 #
-#   bench/startup.sh [--runs 5] [--modes "plain production"] [--port 18080] [-- more Spring Boot arguments]
+#   bench/startup.sh [--runs 5] [--modes "plain production"] [--port 18080] [--fresh] [-- more Spring Boot arguments]
 #
 # Modes:  plain       java -jar server/target/portvakt-server-*.jar on the default java (JDK 17 here)
 #         plain25     the same jar on JDK 25 (JAVA25_HOME or /usr/lib/jvm/*25*), no other options
 #         production  scripts/production-start.sh (AOT-processed, extracted, JDK 25 AOT cache, serial GC)
 # Each mode gets a fresh working directory under bench/target/startup-*/ (so a fresh H2 database); one unmeasured start
-# first creates the database (and, for production, the AOT cache), then --runs measured starts follow.
+# first creates the database (and, for production, the AOT cache), then --runs measured starts follow. With --fresh
+# each measured start gets a working directory of its own, so a fresh database (issue 14's start, as
+# bench/side-by-side.sh measures it); without it they restart on the first start's database.
 # Per start: wall time from launching the process to /actuator/health/readiness answering UP (polled every
 # 50 ms), Spring's own "Started ... in X seconds", VmRSS from /proc/PID/status at readiness and 5 s later, and
 # the CPU time the process had used at readiness (/proc/PID/stat; the measure that neighbours disturb least).
 # The demo profile is active (its bootstrap file is applied at every start, as in the run command).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-runs=5; modes="plain production"; port=18080
+runs=5; modes="plain production"; port=18080; fresh=false
 while [[ $# -gt 0 ]]; do
   case $1 in
     --runs) runs=$2; shift 2;;
     --modes) modes=$2; shift 2;;
     --port) port=$2; shift 2;;
+    --fresh) fresh=true; shift;;
     --) shift; break;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
@@ -88,6 +91,7 @@ for mode in $modes; do
   : > "$work/results"
   for i in $(seq 1 "$runs"); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
+    if $fresh; then mkdir -p "$work/run$i" && cd "$work/run$i"; fi
     r=$(start_once "$mode" "$work/run$i.log") || r="failed"
     printf '   %-4s %-9s %-17s %-13s %-15s %-12s %s\n' "$i" $r "$load"
     [[ $r != failed ]] && echo "$r" >> "$work/results"

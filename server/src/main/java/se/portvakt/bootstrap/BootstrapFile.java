@@ -21,11 +21,13 @@ record BootstrapFile(List<Client> clients, List<AccountEntry> accounts) {
      * @param accentColor {@code #rrggbb} for buttons and links, with a contrast of at least 4.5:1 with white
      * @param backchannelLogoutUri where the application is told that a person's session ended (http or https)
      * @param backchannelLogoutSessionRequired logout tokens always carry the session's sid (default true)
+     * @param secretHash the secret's hash instead of the secret ({@code {argon2}...}): the file then holds no
+     *     secret, and the start hashes nothing for this client
      */
     record Client(String id, String name, ClientType type, String secret, List<String> redirectUris,
             List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSigningAlg, String accessTokenSigningAlg,
             Boolean requireTwoFactor, String displayName, String logo, String accentColor, String backchannelLogoutUri,
-            Boolean backchannelLogoutSessionRequired) {}
+            Boolean backchannelLogoutSessionRequired, String secretHash) {}
 
     /**
      * An {@code accounts} entry.

@@ -119,7 +119,7 @@ class BootstrapLoader implements ApplicationRunner {
             resolved.add(new BootstrapFile.Client(c.id(), c.name(), c.type(), c.secret(), c.redirectUris(),
                     c.postLogoutRedirectUris(), c.scopes(), c.idTokenSigningAlg(), c.accessTokenSigningAlg(),
                     c.requireTwoFactor(), c.displayName(), logo, c.accentColor(), c.backchannelLogoutUri(),
-                    c.backchannelLogoutSessionRequired()));
+                    c.backchannelLogoutSessionRequired(), c.secretHash()));
         }
         return resolved;
     }
@@ -204,7 +204,7 @@ class BootstrapLoader implements ApplicationRunner {
                     entry.redirectUris(), entry.postLogoutRedirectUris(), entry.scopes(), entry.idTokenSigningAlg(),
                     entry.accessTokenSigningAlg(),
                     Boolean.TRUE.equals(entry.requireTwoFactor()), entry.backchannelLogoutUri(),
-                    !Boolean.FALSE.equals(entry.backchannelLogoutSessionRequired())));
+                    !Boolean.FALSE.equals(entry.backchannelLogoutSessionRequired()), entry.secretHash()));
             brands.apply(entry.id(), entry.name() == null || entry.name().isBlank() ? entry.id() : entry.name(), brand);
             step.end();
         }

@@ -17,6 +17,8 @@ import java.util.List;
  *     Back-Channel Logout 1.0): an absolute http or https URL, or null for an application that is not told
  * @param backchannelLogoutSessionRequired the application needs the {@code sid} in every logout token, so an
  *     account-wide end tells it once per session rather than once for the person
+ * @param secretHash instead of {@code secret}: its hash as stored ({@code {argon2}...}, {@code {bcrypt}...} or
+ *     {@code {pbkdf2}...}), so that the operator's file holds no secret and applying it hashes nothing
  */
 public record ClientDefinition(
         String id,
@@ -30,7 +32,18 @@ public record ClientDefinition(
         String accessTokenSigningAlgorithm,
         boolean requireTwoFactor,
         String backchannelLogoutUri,
-        boolean backchannelLogoutSessionRequired) {
+        boolean backchannelLogoutSessionRequired,
+        String secretHash) {
+
+    /** An application whose secret is given in plain text. */
+    public ClientDefinition(String id, String name, ClientType type, String secret, List<String> redirectUris,
+            List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSigningAlgorithm,
+            String accessTokenSigningAlgorithm, boolean requireTwoFactor, String backchannelLogoutUri,
+            boolean backchannelLogoutSessionRequired) {
+        this(id, name, type, secret, redirectUris, postLogoutRedirectUris, scopes, idTokenSigningAlgorithm,
+                accessTokenSigningAlgorithm, requireTwoFactor, backchannelLogoutUri, backchannelLogoutSessionRequired,
+                null);
+    }
 
     /** An application that is not told when sessions end. */
     public ClientDefinition(String id, String name, ClientType type, String secret, List<String> redirectUris,
@@ -48,7 +61,12 @@ public record ClientDefinition(
         postLogoutRedirectUris = postLogoutRedirectUris == null ? List.of() : List.copyOf(postLogoutRedirectUris);
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
         if (type == ClientType.NATIVE) {
-            require(secret == null || secret.isEmpty(), "client " + id + ": a native client has no secret");
+            require((secret == null || secret.isEmpty()) && secretHash == null,
+                    "client " + id + ": a native client has no secret");
+        } else if (secretHash != null) {
+            require(secret == null, "client " + id + ": give secret or secret-hash, not both");
+            require(secretHash.matches("^\\{(argon2|bcrypt|pbkdf2)}.+"),
+                    "client " + id + ": secret-hash must start with {argon2}, {bcrypt} or {pbkdf2}");
         } else {
             require(secret != null && secret.length() >= 8, "client " + id + ": a secret of at least 8 characters is required");
         }

@@ -94,6 +94,18 @@ public class Clients {
         return Boolean.TRUE.equals(client.getClientSettings().getSetting(REQUIRE_TWO_FACTOR));
     }
 
+    /**
+     * The hash to store: the definition's own when it gives one (no hashing at all), else the stored hash while the
+     * secret still matches it, else a new hash of the secret.
+     */
+    private String secretHash(ClientDefinition definition, String storedHash) {
+        if (definition.secretHash() != null) {
+            return definition.secretHash();
+        }
+        boolean unchanged = storedHash != null && hasher.verify(definition.secret(), storedHash).matches();
+        return unchanged ? storedHash : hasher.hash(definition.secret());
+    }
+
     /** Where this application is told that a person's session ended (Back-Channel Logout), if anywhere. */
     public static Optional<URI> backchannelLogoutUri(RegisteredClient client) {
         Object uri = client.getClientSettings().getSetting(BACKCHANNEL_LOGOUT_URI);
@@ -150,9 +162,7 @@ public class Clients {
             builder.authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN);
         }
         if (definition.type() != ClientType.NATIVE) {
-            String storedHash = existing == null ? null : existing.getClientSecret();
-            boolean unchanged = storedHash != null && hasher.verify(definition.secret(), storedHash).matches();
-            builder.clientSecret(unchanged ? storedHash : hasher.hash(definition.secret()));
+            builder.clientSecret(secretHash(definition, existing == null ? null : existing.getClientSecret()));
         }
 
         ClientSettings.Builder clientSettings = ClientSettings.builder()

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 
@@ -23,6 +24,8 @@ import se.portvakt.client.ClientDefinition;
 import se.portvakt.client.ClientType;
 import se.portvakt.client.Clients;
 import se.portvakt.password.PasswordHasher;
+import se.portvakt.testing.HttpAgent;
+import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
 
@@ -52,6 +55,9 @@ abstract class BootstrapLoaderTest {
 
     @Autowired
     RegisteredClientRepository registered;
+
+    @Value("${portvakt.issuer}")
+    String issuer;
 
     @TempDir
     Path dir;
@@ -133,6 +139,111 @@ abstract class BootstrapLoaderTest {
         loader.apply(loader.read(file("hash", account("Boot Strap", "password-hash: \"" + imported + "\""))));
 
         assertThat(account().passwordHash()).contains(imported);
+    }
+
+    /**
+     * Made with Debian's argon2 command as the README says ({@code echo -n payroll-hash-secret | argon2 "$(openssl
+     * rand -base64 12)" -id -t 2 -k 19456 -p 1 -e}, then the {@code {argon2}} prefix): the file holds no secret.
+     */
+    private static final String SECRET_HASH =
+            "{argon2}$argon2id$v=19$m=19456,t=2,p=1$Y3BxRTlGNm5zU3FXaGpaMQ$VlpS4WLvWCwqhCcfZ443Paspl10vVaqqQrB41VruDBE";
+
+    @Test
+    void aClientGivenByTheHashOfItsSecretIsStoredWithThatHashAndSignsInWithTheSecret() throws IOException {
+        // Spring Authorization Server refuses two clients with one stored secret, so each run makes its own hash.
+        String hash = hasher.hash("payroll-hash-secret " + tag);
+        String file = file("hashed", """
+                clients:
+                  - id: %s
+                    type: machine
+                    secret-hash: "%s"
+                    scopes: [hr.read]
+                """.formatted(clientId, hash));
+
+        loader.apply(loader.read(file));
+
+        assertThat(registered.findByClientId(clientId).getClientSecret()).isEqualTo(hash);
+        assertThat(token("payroll-hash-secret " + tag).statusCode()).isEqualTo(200);
+        assertThat(token("payroll-hash-secret").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aHashMadeWithTheArgon2CommandIsOneTheServerChecks() {
+        assertThat(hasher.isSupported(SECRET_HASH)).isTrue();
+        assertThat(hasher.verify("payroll-hash-secret", SECRET_HASH).matches()).isTrue();
+        assertThat(hasher.verify("payroll-hash-secreT", SECRET_HASH).matches()).isFalse();
+        assertThat(SECRET_HASH).startsWith(hasher.currentShape());
+    }
+
+    @Test
+    void theSameHashAppliedAgainChangesNothingAndAnotherReplacesTheSecret() {
+        String first = hasher.hash("first hashed secret " + tag);
+        String another = hasher.hash("another hashed secret " + tag);
+
+        assertThat(clients.apply(machine(first))).isEqualTo(Clients.Change.CREATED);
+        assertThat(clients.apply(machine(first))).isEqualTo(Clients.Change.UNCHANGED);
+        assertThat(clients.apply(machine(another))).isEqualTo(Clients.Change.UPDATED);
+
+        assertThat(registered.findByClientId(clientId).getClientSecret()).isEqualTo(another);
+        assertThat(token("first hashed secret " + tag).statusCode()).isEqualTo(401);
+        assertThat(token("another hashed secret " + tag).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSecretHashThatIsNotAHashOrComesWithTheSecretOrForANativeClientStopsNamingTheClient() throws IOException {
+        String notAHash = """
+                clients:
+                  - id: %s
+                    type: machine
+                    secret-hash: "{md5}abc"
+                """.formatted(clientId);
+        String both = """
+                clients:
+                  - id: %s
+                    type: machine
+                    secret: boot-secret
+                    secret-hash: "%s"
+                """.formatted(clientId, SECRET_HASH);
+        String nativeClient = """
+                clients:
+                  - id: %s
+                    type: native
+                    redirect-uris: [http://127.0.0.1/callback]
+                    secret-hash: "%s"
+                """.formatted(clientId, SECRET_HASH);
+
+        for (String yaml : List.of(notAHash, both, nativeClient)) {
+            BootstrapFile file = loader.read(file("bad-hash", yaml));
+            assertThatThrownBy(() -> loader.apply(file)).as(yaml).hasMessageContaining(clientId);
+        }
+        assertThat(registered.findByClientId(clientId)).isNull();
+    }
+
+    @Test
+    void theDemoFileGivesHashesOfTheSecretsTheReadmeNames() throws IOException {
+        BootstrapFile demo = loader.read("classpath:bootstrap/demo.yaml");
+
+        for (BootstrapFile.Client client : demo.clients()) {
+            if (client.type() != ClientType.NATIVE) {
+                String secret = client.id().startsWith("payroll-sync") ? "payroll-sync-demo-secret" : client.id() + "-demo-secret";
+                assertThat(client.secret()).as(client.id()).isNull();
+                assertThat(hasher.verify(secret, client.secretHash()).matches()).as(client.id()).isTrue();
+                assertThat(client.secretHash()).startsWith(hasher.currentShape());
+            }
+        }
+        var erik = demo.accounts().stream().filter(a -> a.email().startsWith("erik.")).findFirst().orElseThrow();
+        assertThat(hasher.verify("correct horse battery staple", erik.passwordHash()).matches()).isTrue();
+        assertThat(erik.passwordHash()).startsWith(hasher.currentShape());
+    }
+
+    private ClientDefinition machine(String secretHash) {
+        return new ClientDefinition(clientId, null, ClientType.MACHINE, null, List.of(), List.of(), List.of("hr.read"),
+                null, null, false, null, true, secretHash);
+    }
+
+    private java.net.http.HttpResponse<String> token(String secret) {
+        return new HttpAgent(issuer).header("Authorization", OidcClient.basic(clientId, secret))
+                .post("/oauth2/token", OidcClient.form("grant_type", "client_credentials", "scope", "hr.read"));
     }
 
     @Test

@@ -97,9 +97,11 @@ abstract class SigningKeysSurviveARestartTest {
         SignedJWT signedBefore = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(older.getKeyID()).build(),
                 new JWTClaimsSet.Builder().subject("signed by the older version").build());
         signedBefore.sign(new RSASSASigner(older));
-        // A second after the key the first start makes, so that it is the newest RS256 key, signing from then on.
-        OffsetDateTime createdAt = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(1);
+        OffsetDateTime createdAt;
         try (TestServer before = TestServer.start(database, name)) {
+            // A second after the key this start made (taken once it has started: on a busy machine a start takes
+            // longer than that second), so that it is the newest RS256 key, signing from then on.
+            createdAt = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(1);
             // As the older version wrote it: the newest RS256 key, in plain JSON with its private part.
             before.bean(JdbcClient.class).sql("""
                     INSERT INTO signing_key (kid, algorithm, jwk, created_at, active)

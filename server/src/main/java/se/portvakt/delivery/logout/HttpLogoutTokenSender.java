@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Delivers a logout token as the specification says: {@code POST} of {@code application/x-www-form-urlencoded}
@@ -19,17 +20,21 @@ import org.springframework.stereotype.Component;
 @Component
 final class HttpLogoutTokenSender implements LogoutTokenSender {
 
-    private final HttpClient http;
+    /**
+     * Made at the first logout token, not at start-up: a client loads the JDK's trust store and starts a thread,
+     * about 0.1-0.2 s of the start (decision 0056), and many servers never tell an application of a logout.
+     */
+    private final SingletonSupplier<HttpClient> http;
     private final LogoutDeliveryProperties settings;
 
     HttpLogoutTokenSender(LogoutDeliveryProperties settings) {
         this.settings = settings;
         // HTTP/1.1: no h2c upgrade for servers that stumble over it.
-        this.http = HttpClient.newBuilder()
+        this.http = SingletonSupplier.of(() -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .build());
     }
 
     @Override
@@ -40,7 +45,7 @@ final class HttpLogoutTokenSender implements LogoutTokenSender {
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "logout_token=" + URLEncoder.encode(logoutToken, StandardCharsets.UTF_8)))
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        return http.obtain().sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .handle((response, failure) -> failure == null
                         ? new Outcome(response.statusCode() / 100 == 2, "HTTP " + response.statusCode())
                         : new Outcome(false, describe(failure)));

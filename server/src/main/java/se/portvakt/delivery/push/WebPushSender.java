@@ -26,6 +26,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Web Push: wakes a device through the push service its browser chose (Google's, Mozilla's, Apple's, ...) with no
@@ -43,7 +44,8 @@ final class WebPushSender implements PushSender {
     private static final Logger log = LoggerFactory.getLogger(WebPushSender.class);
     private static final int REASON_LENGTH = 200;
 
-    private final HttpClient http;
+    /** Made at the first push message, not at start-up (as the logout tokens' client, decision 0056). */
+    private final SingletonSupplier<HttpClient> http;
     private final Vapid vapid;
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -61,8 +63,8 @@ final class WebPushSender implements PushSender {
         this.readTimeout = readTimeout;
         this.clock = clock;
         // HTTP/1.1: every push service speaks it, and a plain-http endpoint gets no h2c upgrade attempt.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = SingletonSupplier.of(() -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build());
     }
 
     @Override
@@ -96,7 +98,7 @@ final class WebPushSender implements PushSender {
                 .header("Authorization", vapid.authorization(endpoint, clock.instant()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, response -> new FirstBytes(REASON_LENGTH));
+        CompletableFuture<HttpResponse<String>> answer = http.obtain().sendAsync(request, response -> new FirstBytes(REASON_LENGTH));
         try {
             // Waited for on the future, not only by the request's timeout, so a body that stalls counts too.
             HttpResponse<String> response = answer.get(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
