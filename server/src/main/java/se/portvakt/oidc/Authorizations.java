@@ -34,6 +34,9 @@ import org.springframework.web.context.request.RequestContextHolder;
  * token not yet rotated), so of two requests with one grant exactly one gets tokens; the other gets
  * {@link AlreadySpent}, and a revoked authorization never gets usable tokens back.
  *
+ * <p>A client-credentials access token has no row: it is read from itself and revoked by its id
+ * ({@link SelfContainedAccessTokens}, decision 0054).
+ *
  * <p>The statements name the columns in the order of Spring's parameters mapper, which produces the values.
  */
 final class Authorizations extends JdbcOAuth2AuthorizationService {
@@ -91,12 +94,14 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     private record ReadByCode(String code, OAuth2Authorization authorization) {}
 
     private final SpentRefreshTokens spent;
+    private final SelfContainedAccessTokens selfContained;
     private final TransactionOperations transactions;
 
     Authorizations(JdbcOperations jdbc, RegisteredClientRepository clients, SpentRefreshTokens spent,
-            TransactionOperations transactions) {
+            SelfContainedAccessTokens selfContained, TransactionOperations transactions) {
         super(jdbc, clients);
         this.spent = spent;
+        this.selfContained = selfContained;
         this.transactions = transactions;
         setAuthorizationRowMapper(new AuthorizationRows(clients));
     }
@@ -136,6 +141,12 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
      */
     @Override
     public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+        if (tokenType == null || OAuth2TokenType.ACCESS_TOKEN.equals(tokenType)) {
+            SelfContainedAccessTokens.Read read = selfContained.read(token);
+            if (read.applies()) {
+                return read.authorization();
+            }
+        }
         RequestAttributes request = RequestContextHolder.getRequestAttributes();
         if (!CODE.equals(tokenType) || token == null || request == null) {
             return super.findByToken(token, tokenType);
@@ -154,6 +165,13 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
 
     @Override
     public void save(OAuth2Authorization authorization) {
+        if (SelfContainedAccessTokens.isSelfContained(authorization)) {
+            // Issued: nothing to store. Revoked (the only other save of one): its id on the deny-list.
+            if (authorization.getAccessToken().isInvalidated()) {
+                selfContained.revoke(authorization);
+            }
+            return;
+        }
         List<SqlParameterValue> values = getAuthorizationParametersMapper().apply(authorization);
         if (values.size() != 33) {
             throw new IllegalStateException("Spring's parameters mapper gave " + values.size() + " values, not 33");
