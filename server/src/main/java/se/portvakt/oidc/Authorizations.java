@@ -106,14 +106,42 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
         setAuthorizationRowMapper(new AuthorizationRows(clients));
     }
 
-    /** Runs a code exchange or refresh (Spring's provider) with its save spending {@code grant} once. */
+    /**
+     * Runs a code exchange or refresh (Spring's provider) with its save spending {@code grant} once; a code exchange
+     * in one transaction.
+     */
     <T> T redeeming(Grant grant, Supplier<T> exchange) {
         REDEEMING.set(grant);
         try {
-            return exchange.get();
+            return CODE.equals(grant.type()) ? inOneTransaction(exchange) : exchange.get();
         } finally {
             REDEEMING.remove();
         }
+    }
+
+    /** What a code exchange came to: the tokens, or Spring's refusal. */
+    private record Exchanged<T>(T tokens, OAuth2AuthenticationException refused) {}
+
+    /**
+     * A code exchange in one transaction (decision 0055): the account's read for the claims, the sessions' for the ID
+     * token's {@code sid} and the conditional UPDATE that spends the code commit together, where each was a commit of
+     * its own. Nothing in it is slow or catches a failed statement. The UPDATE is its last statement, so the row is
+     * locked only until the commit; a second request with the same code waits for that there and then updates
+     * nothing: the code is still spent exactly once. A refusal is committed before it is thrown: Spring's provider
+     * saves the authorization of a code that came back with its tokens invalidated, and then refuses.
+     */
+    private <T> T inOneTransaction(Supplier<T> exchange) {
+        Exchanged<T> exchanged = transactions.execute(status -> {
+            try {
+                return new Exchanged<>(exchange.get(), null);
+            } catch (OAuth2AuthenticationException refused) {
+                return new Exchanged<>(null, refused);
+            }
+        });
+        if (exchanged.refused() != null) {
+            throw exchanged.refused();
+        }
+        return exchanged.tokens();
     }
 
     /**

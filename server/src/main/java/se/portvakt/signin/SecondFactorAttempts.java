@@ -97,12 +97,19 @@ public class SecondFactorAttempts {
      */
     public StepResult check(SignInFlow flow, StepContext context, FactorKind kind, Supplier<Verdict> check,
             Supplier<StepResult> onRight) {
-        Optional<StepResult> movedOn = oneCheckAtATime(flow);
-        if (movedOn.isPresent()) {
-            return movedOn.get();
+        // Between the step's two transactions (decision 0055): the wait for the flow's check sleeps, which must hold
+        // no connection, and a counter row is held for one statement only (decision 0048); so the wait, the counts,
+        // the code's check (it spends the code) and the give-back each commit on their own, as they did before.
+        InTurn inTurn = context.outsideTransaction(() -> {
+            Optional<StepResult> movedOn = oneCheckAtATime(flow);
+            return movedOn.isPresent() ? new InTurn(movedOn.get(), null)
+                    : new InTurn(null, counted(flow.accountId(), flow.email().value(), flow.clientId(),
+                            context.address(), auditType(flow, kind), check));
+        });
+        if (inTurn.movedOn() != null) {
+            return inTurn.movedOn();
         }
-        Verdict verdict = counted(flow.accountId(), flow.email().value(), flow.clientId(), context.address(),
-                auditType(flow, kind), check);
+        Verdict verdict = inTurn.verdict();
         if (verdict instanceof Verdict.Locked locked) {
             flows.endCodeCheck(flow.id());
             metrics.outcome("locked");
@@ -114,6 +121,9 @@ public class SecondFactorAttempts {
         }
         return onRight.get();
     }
+
+    /** What came of a code's turn: another request moved the sign-in on ({@code movedOn}), or the {@code verdict}. */
+    private record InTurn(StepResult movedOn, Verdict verdict) {}
 
     /**
      * The codes of one sign-in are checked one at a time (decision 0052). A request that finds another checking a code

@@ -2,6 +2,7 @@ package se.portvakt.signin.password;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
@@ -50,6 +51,15 @@ class NewPasswordStep implements SignInStep {
         return Step.NEW_PASSWORD;
     }
 
+    /**
+     * Three transactions (decision 0055): the account's read; the new password and its audit row; the sign-in's end.
+     * Between them, with no transaction open, the password hashing and the end of the account's other sessions.
+     */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         // The controller hands a refusal over as "error"; this page lists it as the reset page lists its problems.
@@ -80,15 +90,24 @@ class NewPasswordStep implements SignInStep {
         if (!password.equals(form.get("confirm"))) {
             return new StepResult.Rejected(flow, "password.rule.mismatch");
         }
-        if (account.passwordHash().filter(old -> hasher.verify(password, old).matches()).isPresent()) {
+        // The old password's check and the new one's hash hold no connection (decision 0055). Empty: it is the old one.
+        Optional<String> newHash = context.outsideTransaction(
+                () -> account.passwordHash().filter(old -> hasher.verify(password, old).matches()).isPresent()
+                        ? Optional.<String>empty() : Optional.of(hasher.hash(password)));
+        if (newHash.isEmpty()) {
             // Whoever signed in may know this one: that is why a new one is asked for.
             return new StepResult.Rejected(flow, "newpassword.same");
         }
-        accounts.updatePasswordHash(account.id(), hasher.hash(password));
+        accounts.updatePasswordHash(account.id(), newHash.get());
         audit.record(new AuditEvent("password.changed", "success", account.id(), account.email().value(),
                 flow.clientId(), context.address(), "required after a report"));
-        // Ends every session and token, and mails the notice (delivery.mail.PasswordChangedNotice).
-        events.publishEvent(new PasswordChanged(account, context.address(), flow.id(), null, context.locale()));
+        // Ends every session and token, and mails the notice (delivery.mail.PasswordChangedNotice): after the new
+        // password is committed, as before, and outside the step's transaction, since Spring Session finds and deletes
+        // the sessions in transactions of its own (a second connection).
+        context.outsideTransaction(() -> {
+            events.publishEvent(new PasswordChanged(account, context.address(), flow.id(), null, context.locale()));
+            return null;
+        });
         return new StepResult.Advance(flow.atStep(Step.DONE));
     }
 }

@@ -38,6 +38,15 @@ class AuthenticatorCodeStep implements SignInStep {
         return Step.AUTHENTICATOR_CODE;
     }
 
+    /**
+     * The code's turn, its counts and its check between two transactions ({@link SecondFactorAttempts#check}); the
+     * rest, to the sign-in's end, in one (decision 0055).
+     */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         return PAGE.render(flow, model);

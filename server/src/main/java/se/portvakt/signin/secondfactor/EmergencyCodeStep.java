@@ -41,6 +41,15 @@ class EmergencyCodeStep implements SignInStep {
         return Step.EMERGENCY_CODE;
     }
 
+    /**
+     * The code's turn, its counts and its check between two transactions ({@link SecondFactorAttempts#check}); the
+     * notice is mailed in the background; the rest in one (decision 0055).
+     */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         return PAGE.render(flow, model);

@@ -37,6 +37,15 @@ class OtherMethodStep implements SignInStep {
         return Step.OTHER_METHOD;
     }
 
+    /**
+     * The choice in one transaction; an SMS code's text or a push request goes outside it ({@link
+     * TwoFactorRoute#enter}) (decision 0055).
+     */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         String phone = factors.phone(flow.accountId()).map(PhoneNumbers::masked).orElse(null);

@@ -42,6 +42,15 @@ class SmsCodeStep implements SignInStep {
         return Step.SMS_CODE;
     }
 
+    /**
+     * The code's turn, its counts and its check between two transactions ({@link SecondFactorAttempts#check}), a new
+     * code's text outside any ({@link TwoFactorRoute#sendCode}); the rest in one (decision 0055).
+     */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         String masked = factors.phone(flow.accountId()).map(PhoneNumbers::masked).orElse("");

@@ -42,6 +42,15 @@ class AuthenticatorSetupCodeStep implements SignInStep {
         return Step.AUTHENTICATOR_SETUP_CODE;
     }
 
+    /**
+     * The code's turn, its counts and its check between two transactions ({@link SecondFactorAttempts#check}); the rest
+     * in one (decision 0055).
+     */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         return PAGE.render(flow, model);

@@ -36,6 +36,12 @@ class AuthenticatorSetupStep implements SignInStep {
         return Step.AUTHENTICATOR_SETUP;
     }
 
+    /** The key's read (or a new one stored) and the flow's update in one transaction (decision 0055). */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         TotpSecret key = totp.setupKey(flow.accountId());

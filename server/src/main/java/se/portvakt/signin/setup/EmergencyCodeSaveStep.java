@@ -34,6 +34,12 @@ class EmergencyCodeSaveStep implements SignInStep {
         return Step.EMERGENCY_CODE_SAVE;
     }
 
+    /** The code stored, its audit row and the sign-in's end in one transaction (decision 0055). */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         return show(codes, flow, model, false);

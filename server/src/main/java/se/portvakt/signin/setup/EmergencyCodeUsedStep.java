@@ -51,6 +51,15 @@ class EmergencyCodeUsedStep implements SignInStep {
         return Step.EMERGENCY_CODE_USED;
     }
 
+    /**
+     * The choice (a new code stored, or 2FA turned off with its audit rows) and the sign-in's end in one transaction;
+     * the notice is mailed in the background (decision 0055).
+     */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         model.addAttribute("requiredBy", requiredBy.applicationOf(flow.accountId(), flow.clientId()).orElse(null));

@@ -37,6 +37,15 @@ class SmsBackupCodeStep implements SignInStep {
         return Step.SMS_BACKUP_CODE;
     }
 
+    /**
+     * The code's turn, its counts and its check between two transactions ({@link SecondFactorAttempts#check}), a new
+     * code's text outside any; the rest in one (decision 0055).
+     */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         String masked = setup.pendingPhone(flow.accountId()).map(PhoneNumbers::masked).orElse("");
@@ -51,7 +60,8 @@ class SmsBackupCodeStep implements SignInStep {
             return new StepResult.Advance(flow.atStep(Step.SMS_BACKUP));
         }
         if (action.equals("resend")) {
-            return setup.resend(SmsNumberSetup.Who.of(flow, context)).map(sending -> SmsSending.outcome(sending, flow))
+            return context.outsideTransaction(() -> setup.resend(SmsNumberSetup.Who.of(flow, context)))
+                    .map(sending -> SmsSending.outcome(sending, flow))
                     .orElseGet(() -> new StepResult.Rejected(flow, "twofactor.sms.failed"));
         }
         String phone = setup.pendingPhone(flow.accountId()).orElse(null);

@@ -34,6 +34,15 @@ class SmsBackupStep implements SignInStep {
         return Step.SMS_BACKUP;
     }
 
+    /**
+     * The number's set-up and its code's text outside the transaction (a gateway may take its time), the flow's update
+     * in it (decision 0055).
+     */
+    @Override
+    public boolean inOneTransaction() {
+        return true;
+    }
+
     @Override
     public String show(SignInFlow flow, StepContext context, Model model) {
         model.addAttribute("countries", PhoneNumbers.countries(context.locale()));
@@ -48,8 +57,10 @@ class SmsBackupStep implements SignInStep {
         if ("skip".equals(form.get("action"))) {
             return new StepResult.Advance(flow.atStep(Step.EMERGENCY_CODE_SAVE));
         }
-        Optional<SmsCodes.Sending> sending = setup.start(SmsNumberSetup.Who.of(flow, context), form.get("country"),
-                form.get("phone"));
+        // The number kept as the set-up and its code sent, each committed on its own before the text goes: the send
+        // counts its limits first and may wait for the gateway, holding no connection.
+        Optional<SmsCodes.Sending> sending = context.outsideTransaction(
+                () -> setup.start(SmsNumberSetup.Who.of(flow, context), form.get("country"), form.get("phone")));
         if (sending.isEmpty()) {
             return new StepResult.Rejected(flow, "twofactor.sms-backup.invalid");
         }
