@@ -27,8 +27,7 @@ import org.springframework.session.Session;
  *
  * <p><b>The last access written at most once a minute.</b> A request that changes nothing of the session's row but its
  * last access does not write it while the stored last access is less than {@link #LAST_ACCESS_WRITTEN_EVERY} old; when
- * the row is written anyway (a new session, a new id, the signed-in person), the last access goes with it; and a request
- * can ask for it ({@link SessionLastAccess}). The idle timeout then counts from a last access at most a minute early:
+ * the row is written anyway (a new session, a new id, the signed-in person), the last access goes with it. The idle timeout then counts from a last access at most a minute early:
  * a session ends between 29 and 30 minutes after its last request (at a 30-minute timeout), never later. Attribute
  * changes are written as before, in one transaction.
  */
@@ -50,12 +49,7 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
     private final ThreadLocal<ThisRequest> thisRequest = new ThreadLocal<>();
 
     /** One request: the sessions it saved (by id), and the ids it changed or deleted (null). */
-    private record ThisRequest(ServletRequest request, Map<String, BrowserSession> saved) {
-
-        boolean writesLastAccess() {
-            return Boolean.TRUE.equals(request.getAttribute(SessionLastAccess.WRITTEN));
-        }
-    }
+    private record ThisRequest(Map<String, BrowserSession> saved) {}
 
     @SuppressWarnings("unchecked")
     BrowserSessionRepository(FindByIndexNameSessionRepository<? extends Session> stored) {
@@ -72,9 +66,6 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
     @Override
     public void save(BrowserSession session) {
         ThisRequest request = thisRequest.get();
-        if (request != null && request.writesLastAccess()) {
-            session.withTheRow();
-        }
         stored.save(session.stored);
         if (request != null) {
             if (!session.idWhenSaved.equals(session.getId())) {
@@ -123,7 +114,7 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
                 chain.doFilter(request, response); // a forward or include inside the request
                 return;
             }
-            thisRequest.set(new ThisRequest(request, new HashMap<>()));
+            thisRequest.set(new ThisRequest(new HashMap<>()));
             try {
                 chain.doFilter(request, response);
             } finally {

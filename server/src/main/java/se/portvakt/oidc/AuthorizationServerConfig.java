@@ -14,7 +14,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
-import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
@@ -73,7 +72,7 @@ class AuthorizationServerConfig {
         var authorizationServer = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 .with(authorizationServer, server -> server
-                        .withObjectPostProcessor(BrowserSessions.MADE_THE_AUTHORIZATION)
+                        .withObjectPostProcessor(BrowserSessions.NOTHING_TO_REGISTER)
                         .tokenGenerator(tokenGenerator)
                         .tokenEndpoint(token -> token.authenticationProviders(providers -> providers.replaceAll(
                                 provider -> provider instanceof OAuth2AuthorizationCodeAuthenticationProvider
@@ -167,8 +166,8 @@ class AuthorizationServerConfig {
     @Bean
     Authorizations authorizationService(JdbcTemplate jdbcTemplate, RegisteredClientRepository clients,
             SpentRefreshTokens spentRefreshTokens, SelfContainedAccessTokens selfContained,
-            TransactionTemplate transactions) {
-        return new Authorizations(jdbcTemplate, clients, spentRefreshTokens, selfContained, transactions);
+            TransactionTemplate transactions, BrowserSessions sessions) {
+        return new Authorizations(jdbcTemplate, clients, spentRefreshTokens, selfContained, transactions, sessions);
     }
 
     @Bean
@@ -200,7 +199,7 @@ class AuthorizationServerConfig {
 
     /** Browser sessions by account, from Spring Session's table: used for the ID token's sid and for logout. */
     @Bean
-    SessionRegistry sessionRegistry(JdbcClient jdbc) {
+    BrowserSessions sessionRegistry(JdbcClient jdbc) {
         return new BrowserSessions(jdbc);
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -93,16 +94,24 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
 
     private record ReadByCode(String code, OAuth2Authorization authorization) {}
 
+    /**
+     * The attribute of a code's authorization with the {@code sid} of the browser session that made it: the code is
+     * exchanged only while that session is signed in, and its ID token names that session.
+     */
+    static final String BROWSER_SESSION = "se.portvakt.browser-session";
+
     private final SpentRefreshTokens spent;
     private final SelfContainedAccessTokens selfContained;
     private final TransactionOperations transactions;
+    private final BrowserSessions sessions;
 
     Authorizations(JdbcOperations jdbc, RegisteredClientRepository clients, SpentRefreshTokens spent,
-            SelfContainedAccessTokens selfContained, TransactionOperations transactions) {
+            SelfContainedAccessTokens selfContained, TransactionOperations transactions, BrowserSessions sessions) {
         super(jdbc, clients);
         this.spent = spent;
         this.selfContained = selfContained;
         this.transactions = transactions;
+        this.sessions = sessions;
         setAuthorizationRowMapper(new AuthorizationRows(clients));
     }
 
@@ -166,6 +175,10 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
      * against it, then the exchange reads it again. The second read, in the same request and for the same code, gets
      * the first one's row (once). Safe because nothing is decided by that read: the code is spent by the exchange's
      * conditional UPDATE, which holds only while the row still has the code unexchanged (decision 0048).
+     *
+     * <p>The exchange does not find a code made in a browser session that has ended since (the person signed out, or
+     * their sessions were ended): the token request gets invalid_grant, as for a code never issued (decision 0057).
+     * Checked at the exchange's read, inside its transaction (decision 0055), not at the client's PKCE check.
      */
     @Override
     public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
@@ -175,6 +188,16 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
                 return read.authorization();
             }
         }
+        OAuth2Authorization found = readOnce(token, tokenType);
+        if (found != null && CODE.equals(tokenType) && REDEEMING.get() != null
+                && found.getAttribute(BROWSER_SESSION) instanceof String sid
+                && !sessions.madeTheCode(found.getPrincipalName(), sid)) {
+            return null;
+        }
+        return found;
+    }
+
+    private OAuth2Authorization readOnce(String token, OAuth2TokenType tokenType) {
         RequestAttributes request = RequestContextHolder.getRequestAttributes();
         if (!CODE.equals(tokenType) || token == null || request == null) {
             return super.findByToken(token, tokenType);
@@ -192,21 +215,22 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     }
 
     @Override
-    public void save(OAuth2Authorization authorization) {
-        if (SelfContainedAccessTokens.isSelfContained(authorization)) {
+    public void save(OAuth2Authorization toSave) {
+        if (SelfContainedAccessTokens.isSelfContained(toSave)) {
             // Issued: nothing to store. Revoked (the only other save of one): its id on the deny-list.
-            if (authorization.getAccessToken().isInvalidated()) {
-                selfContained.revoke(authorization);
+            if (toSave.getAccessToken().isInvalidated()) {
+                selfContained.revoke(toSave);
             }
             return;
         }
+        Grant grant = REDEEMING.get();
+        OAuth2Authorization authorization = grant == null ? withItsBrowserSession(toSave) : toSave;
         List<SqlParameterValue> values = getAuthorizationParametersMapper().apply(authorization);
         if (values.size() != 33) {
             throw new IllegalStateException("Spring's parameters mapper gave " + values.size() + " values, not 33");
         }
         List<Object> idLast = new ArrayList<>(values.subList(1, values.size()));
         idLast.add(values.get(0));
-        Grant grant = REDEEMING.get();
         if (grant == null) {
             // One transaction for both statements: a new authorization (each code flow's) is an UPDATE that finds
             // nothing and an INSERT, which on their own were two commits (decision 0045).
@@ -220,6 +244,21 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
         if (!Boolean.TRUE.equals(transactions.execute(status -> spend(grant, authorization, idLast)))) {
             throw new AlreadySpent(authorization.getId());
         }
+    }
+
+    /**
+     * A new code's authorization, with the browser session of the request that made it ({@link #BROWSER_SESSION}).
+     * Kept as its {@code sid} (a hash), not its id: the session id signs the browser in.
+     */
+    private static OAuth2Authorization withItsBrowserSession(OAuth2Authorization authorization) {
+        if (authorization.getAttribute(BROWSER_SESSION) != null
+                || authorization.getToken(OAuth2AuthorizationCode.class) == null
+                || authorization.getAccessToken() != null) {
+            return authorization;
+        }
+        String sessionId = BrowserSessions.ofThisRequest();
+        return sessionId == null ? authorization
+                : OAuth2Authorization.from(authorization).attribute(BROWSER_SESSION, AccountSessions.sid(sessionId)).build();
     }
 
     /**

@@ -4,16 +4,18 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 
+import jakarta.servlet.http.HttpSession;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
-import org.springframework.security.oauth2.core.oidc.OidcScopes;
-import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.web.OAuth2AuthorizationEndpointFilter;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
-import se.portvakt.config.SessionLastAccess;
 
 /**
  * The browser sessions of an account, as Spring Authorization Server asks for them (the ID token's {@code sid},
@@ -26,24 +28,20 @@ import se.portvakt.config.SessionLastAccess;
 final class BrowserSessions implements SessionRegistry {
 
     /**
-     * At every OpenID authorization request Spring Authorization Server asks the registry whether it knows the browser
-     * session, to register it if not: a read of the session's row for nothing, since Spring Session keeps the sessions
-     * and {@link #registerNewSession} does nothing. Instead the session that made the authorization stores its last
-     * access exactly (not to the minute, decision 0047), so that it is the account's most recently used session when
-     * the code is exchanged and {@link #getAllSessions} is asked for the ID token's {@code sid}.
+     * At every authorization request Spring Authorization Server asks the registry whether it knows the browser
+     * session, to register it if not: a read of the session's row for nothing, since Spring Session keeps the
+     * sessions. The session that made a code is kept with its authorization instead ({@link Authorizations}).
      */
-    static final ObjectPostProcessor<OAuth2AuthorizationEndpointFilter> MADE_THE_AUTHORIZATION = new ObjectPostProcessor<>() {
+    static final ObjectPostProcessor<OAuth2AuthorizationEndpointFilter> NOTHING_TO_REGISTER = new ObjectPostProcessor<>() {
         @Override
         public <O extends OAuth2AuthorizationEndpointFilter> O postProcess(O filter) {
-            filter.setSessionAuthenticationStrategy((authentication, request, response) -> {
-                if (authentication instanceof OAuth2AuthorizationCodeRequestAuthenticationToken authorization
-                        && authorization.getScopes().contains(OidcScopes.OPENID)) {
-                    SessionLastAccess.writtenWith(request);
-                }
-            });
+            filter.setSessionAuthenticationStrategy((authentication, request, response) -> {});
             return filter;
         }
     };
+
+    /** The request attribute with the session that made the code this request exchanges ({@link #madeTheCode}). */
+    private static final String MADE_THE_CODE = BrowserSessions.class.getName() + ".made-the-code";
 
     private final JdbcClient jdbc;
 
@@ -51,19 +49,63 @@ final class BrowserSessions implements SessionRegistry {
         this.jdbc = jdbc;
     }
 
-    /** The account's newest sessions (at most 20: more is unusual, and the newest are the ones asked about). */
+    /**
+     * In a code exchange, the session that made the code ({@link #madeTheCode}); else the account's newest sessions
+     * (at most 20: more is unusual, and the newest are the ones asked about).
+     */
     @Override
     public List<SessionInformation> getAllSessions(Object principal, boolean includeExpiredSessions) {
         String name = principal instanceof Authentication authentication
                 ? authentication.getName() : String.valueOf(principal);
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        if (request != null && request.getAttribute(MADE_THE_CODE, RequestAttributes.SCOPE_REQUEST)
+                instanceof SessionInformation made && made.getPrincipal().equals(name)) {
+            return List.of(made);
+        }
+        return stored(name, includeExpiredSessions, 20);
+    }
+
+    /**
+     * The id of this request's browser session, or null when it has none. Spring Session's filter wraps the request,
+     * so this is the id of its session (not the servlet container's).
+     */
+    static String ofThisRequest() {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            HttpSession session = attributes.getRequest().getSession(false);
+            return session == null ? null : session.getId();
+        }
+        return null;
+    }
+
+    /**
+     * Whether the browser session that made a code (its {@code sid}) is still signed in as the code's account; if so,
+     * it is the session that this request's ID token names ({@link #getAllSessions}). A code from a session that
+     * signed out, or ended otherwise, is not exchanged.
+     */
+    boolean madeTheCode(String principalName, String sid) {
+        // All of the account's live sessions, not the newest few: the code's may not be among the most recently used.
+        for (SessionInformation session : stored(principalName, false, 500)) {
+            if (AccountSessions.sid(session.getSessionId()).equals(sid)) {
+                RequestAttributes request = RequestContextHolder.getRequestAttributes();
+                if (request != null) {
+                    request.setAttribute(MADE_THE_CODE, session, RequestAttributes.SCOPE_REQUEST);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The account's sessions, most recently used first. */
+    private List<SessionInformation> stored(String name, boolean includeExpired, int atMost) {
         return jdbc.sql("""
                 SELECT SESSION_ID, LAST_ACCESS_TIME, EXPIRY_TIME FROM SPRING_SESSION
                 WHERE PRINCIPAL_NAME = :name AND (:all = TRUE OR EXPIRY_TIME > :now)
                 ORDER BY LAST_ACCESS_TIME DESC
-                FETCH FIRST 20 ROWS ONLY
-                """)
+                FETCH FIRST %d ROWS ONLY
+                """.formatted(atMost))
                 .param("name", name)
-                .param("all", includeExpiredSessions)
+                .param("all", includeExpired)
                 .param("now", Instant.now().toEpochMilli())
                 .query((rs, row) -> information(name, rs.getString("SESSION_ID"), rs.getLong("LAST_ACCESS_TIME"),
                         rs.getLong("EXPIRY_TIME")))

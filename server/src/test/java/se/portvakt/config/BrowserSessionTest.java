@@ -129,10 +129,12 @@ abstract class BrowserSessionTest {
         HttpAgent office = signedInAtMyAccount(anna);
         String officeSession = jdbc.sql("SELECT SESSION_ID FROM SPRING_SESSION WHERE PRINCIPAL_NAME = :a")
                 .param("a", anna.id()).query(String.class).single();
-        signedInAtMyAccount(anna); // another browser, signed in later: the account's newest session until office acts
+        HttpAgent home = signedInAtMyAccount(anna); // another browser, signed in later
 
         OidcClient.Request request = OidcClient.web();
         URI callback = OidcClient.authorize(office, request);
+        // The other browser makes an authorization after it: the account's most recently used session at the exchange.
+        OidcClient.authorize(home, OidcClient.web());
         HttpResponse<String> tokens = new HttpAgent(issuer)
                 .header("Authorization", OidcClient.basic("test-web", "test-web-secret"))
                 .post("/oauth2/token", OidcClient.codeExchange(request, OidcClient.param(callback, "code")));

@@ -54,6 +54,41 @@ abstract class ApplicationSignsThePersonOutTest {
     }
 
     @Test
+    void aCodeMadeBeforeTheLogoutIsNotExchangedAfterIt() {
+        HttpAgent browser = new HttpAgent(issuer);
+        String idToken = signInAndGetIdToken(browser);
+        OidcClient.Request request = OidcClient.web();
+        String code = OidcClient.param(OidcClient.authorize(browser, request), "code");
+
+        HttpResponse<String> logout = browser.get(logoutUrl(idToken, POST_LOGOUT, null));
+        assertThat(logout.statusCode()).as(logout.body()).isEqualTo(302);
+        HttpResponse<String> token = new HttpAgent(issuer)
+                .header("Authorization", OidcClient.basic("test-web", "test-web-secret"))
+                .post("/oauth2/token", OidcClient.codeExchange(request, code));
+
+        // The code was made for a session that has ended: no tokens for it, as for a code never issued.
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(400);
+        assertThat(OidcClient.json(token).get("error").asString()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void aCodeOfAnotherBrowserIsStillExchangedAfterTheLogout() {
+        HttpAgent browser = new HttpAgent(issuer);
+        String idToken = signInAndGetIdToken(browser);
+        HttpAgent other = new HttpAgent(issuer);
+        OidcClient.Request request = OidcClient.web();
+        URI callback = OidcClient.signIn(other, request, "signed.in@example.com", "test password one");
+
+        assertThat(browser.get(logoutUrl(idToken, POST_LOGOUT, null)).statusCode()).isEqualTo(302);
+        HttpResponse<String> token = new HttpAgent(issuer)
+                .header("Authorization", OidcClient.basic("test-web", "test-web-secret"))
+                .post("/oauth2/token", OidcClient.codeExchange(request, OidcClient.param(callback, "code")));
+
+        // One browser's sign-out ends that browser's session only: the other one's code still gives tokens.
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+    }
+
+    @Test
     void logoutByFormPostWorksToo() {
         HttpAgent browser = new HttpAgent(issuer);
         String idToken = signInAndGetIdToken(browser);
