@@ -159,11 +159,15 @@ class AuthorizationServerConfig {
         return AuthorizationServerSettings.builder().issuer(properties.issuer()).build();
     }
 
-    /** Spring's JDBC store and format, read and saved more cheaply, grants spent once ({@link Authorizations}). */
+    /**
+     * Spring's JDBC store and format, read and saved more cheaply, grants spent once, client-credentials tokens
+     * without a row ({@link Authorizations}).
+     */
     @Bean
     Authorizations authorizationService(JdbcTemplate jdbcTemplate, RegisteredClientRepository clients,
-            SpentRefreshTokens spentRefreshTokens, TransactionTemplate transactions, BrowserSessions sessions) {
-        return new Authorizations(jdbcTemplate, clients, spentRefreshTokens, transactions, sessions);
+            SpentRefreshTokens spentRefreshTokens, SelfContainedAccessTokens selfContained,
+            TransactionTemplate transactions, BrowserSessions sessions) {
+        return new Authorizations(jdbcTemplate, clients, spentRefreshTokens, selfContained, transactions, sessions);
     }
 
     @Bean

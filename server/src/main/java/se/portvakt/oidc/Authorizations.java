@@ -35,6 +35,9 @@ import org.springframework.web.context.request.RequestContextHolder;
  * token not yet rotated), so of two requests with one grant exactly one gets tokens; the other gets
  * {@link AlreadySpent}, and a revoked authorization never gets usable tokens back.
  *
+ * <p>A client-credentials access token has no row: it is read from itself and revoked by its id
+ * ({@link SelfContainedAccessTokens}, decision 0054).
+ *
  * <p>The statements name the columns in the order of Spring's parameters mapper, which produces the values.
  */
 final class Authorizations extends JdbcOAuth2AuthorizationService {
@@ -98,13 +101,15 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     static final String BROWSER_SESSION = "se.portvakt.browser-session";
 
     private final SpentRefreshTokens spent;
+    private final SelfContainedAccessTokens selfContained;
     private final TransactionOperations transactions;
     private final BrowserSessions sessions;
 
     Authorizations(JdbcOperations jdbc, RegisteredClientRepository clients, SpentRefreshTokens spent,
-            TransactionOperations transactions, BrowserSessions sessions) {
+            SelfContainedAccessTokens selfContained, TransactionOperations transactions, BrowserSessions sessions) {
         super(jdbc, clients);
         this.spent = spent;
+        this.selfContained = selfContained;
         this.transactions = transactions;
         this.sessions = sessions;
         setAuthorizationRowMapper(new AuthorizationRows(clients));
@@ -177,6 +182,12 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
      */
     @Override
     public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+        if (tokenType == null || OAuth2TokenType.ACCESS_TOKEN.equals(tokenType)) {
+            SelfContainedAccessTokens.Read read = selfContained.read(token);
+            if (read.applies()) {
+                return read.authorization();
+            }
+        }
         OAuth2Authorization found = readOnce(token, tokenType);
         if (found != null && CODE.equals(tokenType) && REDEEMING.get() != null
                 && found.getAttribute(BROWSER_SESSION) instanceof String sid
@@ -205,6 +216,13 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
 
     @Override
     public void save(OAuth2Authorization toSave) {
+        if (SelfContainedAccessTokens.isSelfContained(toSave)) {
+            // Issued: nothing to store. Revoked (the only other save of one): its id on the deny-list.
+            if (toSave.getAccessToken().isInvalidated()) {
+                selfContained.revoke(toSave);
+            }
+            return;
+        }
         Grant grant = REDEEMING.get();
         OAuth2Authorization authorization = grant == null ? withItsBrowserSession(toSave) : toSave;
         List<SqlParameterValue> values = getAuthorizationParametersMapper().apply(authorization);

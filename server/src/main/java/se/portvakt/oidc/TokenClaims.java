@@ -4,6 +4,8 @@ import java.util.Date;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2TokenIntrospectionClaimNames;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -17,7 +19,8 @@ import se.portvakt.client.Clients;
 /**
  * Adds what Portvakt knows about the person to the tokens it signs: in the ID token the account's claims for
  * the granted scopes, {@code amr}, {@code acr} and {@code auth_time}; signs access tokens with the client's
- * {@code access-token-signing-alg}, else the server's default; and counts every token issued.
+ * {@code access-token-signing-alg}, else the server's default, and a client-credentials one with its
+ * {@code client_id}; and counts every token issued.
  */
 final class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
@@ -40,6 +43,11 @@ final class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             String chosen = context.getRegisteredClient().getTokenSettings().getSetting(Clients.ACCESS_TOKEN_SIGNING_ALGORITHM);
             context.getJwsHeader().algorithm(chosen != null ? SignatureAlgorithm.from(chosen) : accessTokenAlgorithm);
+            if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
+                // RFC 9068's client_id, and the mark of a token issued without a row (SelfContainedAccessTokens).
+                context.getClaims().claim(OAuth2TokenIntrospectionClaimNames.CLIENT_ID,
+                        context.getRegisteredClient().getClientId());
+            }
             return;
         }
         if (!OidcParameterNames.ID_TOKEN.equals(tokenType)

@@ -94,6 +94,9 @@ abstract class HousekeepingTest {
                 new Kind("spent_refresh_token", "token_hash", """
                         INSERT INTO spent_refresh_token (token_hash, authorization_id, expires_at)
                         VALUES (:key, 'a', :at)""", Duration.ofMinutes(-1), Duration.ofDays(30)),
+                new Kind("revoked_access_token", "jti", """
+                        INSERT INTO revoked_access_token (jti, expires_at) VALUES (:key, :at)""",
+                        Duration.ofMinutes(-1), Duration.ofMinutes(5)),
                 new Kind("attempt_counter", "counter_key", """
                         INSERT INTO attempt_counter (counter_key, window_start, hits, expires_at)
                         VALUES (:key, :now, 1, :at)""", Duration.ofMinutes(-1), Duration.ofMinutes(30)),

@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -25,7 +34,7 @@ import se.portvakt.testing.OnPostgres;
 
 /**
  * Authorizations as the flows leave them (a code not yet exchanged, a web app's tokens after a refresh, a native
- * app's rotated refresh token, a revoked token, a machine client's token) read the same with {@link AuthorizationRows}
+ * app's rotated refresh token, a revoked token, a machine client's token as versions before stored it) read the same with {@link AuthorizationRows}
  * as with Spring's own row mapper, on both databases; and a person's access token is introspected with the person's
  * name (the row's principal attribute read back); saving an authorization again updates its one row.
  */
@@ -70,8 +79,11 @@ abstract class AuthorizationRowsTest {
         assertThat(app("test-web", "test-web-secret").post("/oauth2/revoke",
                 OidcClient.form("token", revoked.get("access_token").asString())).statusCode()).isEqualTo(200);
 
-        String machineToken = OidcClient.json(app("test-machine", "test-machine-secret").post("/oauth2/token",
-                OidcClient.form("grant_type", "client_credentials", "scope", "hr.read"))).get("access_token").asString();
+        String machineToken = savedAsBeforeDecision0054();
+        HttpResponse<String> fromItsRow = app("test-machine", "test-machine-secret").post("/oauth2/introspect",
+                OidcClient.form("token", machineToken));
+        assertThat(fromItsRow.statusCode()).as(fromItsRow.body()).isEqualTo(200);
+        assertThat(fromItsRow.body()).contains("\"active\":true");
 
         List<String> ours = jdbc.queryForList("""
                 SELECT id FROM oauth2_authorization
@@ -93,6 +105,27 @@ abstract class AuthorizationRowsTest {
             assertThat(StoredAuthorizationJson.describe(jdbc.queryForObject(sql, portvakt, id)))
                     .isEqualTo(StoredAuthorizationJson.describe(jdbc.queryForObject(sql, spring, id)));
         }
+    }
+
+    /**
+     * A machine client's token is no longer stored (decision 0054), but the rows that versions before stored for
+     * such tokens (no {@code client_id} claim) are still read until they are purged: one saved as they saved it.
+     */
+    private String savedAsBeforeDecision0054() {
+        Instant now = Instant.now();
+        String token = "machine-token-" + UUID.randomUUID();
+        // The collection types Spring's JSON mapper allows in the stored row, as the token generator's claims are.
+        Map<String, Object> claims = new LinkedHashMap<>(Map.of("iss", issuer, "sub", "test-machine",
+                "aud", new ArrayList<>(List.of("test-machine")), "iat", now, "nbf", now, "exp", now.plusSeconds(300),
+                "jti", UUID.randomUUID().toString(), "scope", new HashSet<>(Set.of("hr.read"))));
+        authorizations.save(OAuth2Authorization.withRegisteredClient(clients.findByClientId("test-machine"))
+                .principalName("test-machine")
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .authorizedScopes(Set.of("hr.read"))
+                .token(new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, token, now, now.plusSeconds(300),
+                        Set.of("hr.read")), metadata -> metadata.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, claims))
+                .build());
+        return token;
     }
 
     @Test

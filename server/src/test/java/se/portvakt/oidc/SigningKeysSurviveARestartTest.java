@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -65,18 +66,22 @@ abstract class SigningKeysSurviveARestartTest {
     void theRestartedServerPublishesTheSameKeysAndKnowsEarlierTokens() throws Exception {
         List<String> kidsBefore;
         String accessToken;
+        String issuer;
         try (TestServer before = TestServer.start(database, name)) {
+            issuer = before.issuer();
             kidsBefore = kids(before);
             accessToken = OidcClient.json(machine(before).post("/oauth2/token",
                     OidcClient.form("grant_type", "client_credentials", "scope", "hr.read"))).get("access_token").asString();
         }
         assertThat(kidsBefore).hasSize(2);
 
-        try (TestServer after = TestServer.start(database, name)) {
+        // The same issuer after the restart, as in production (the test server's port, and so its URL, changes):
+        // a client-credentials token is introspected from itself, its issuer included (decision 0054).
+        try (TestServer after = TestServer.start(database, name, Map.of("portvakt.issuer", issuer))) {
             assertThat(kids(after)).containsExactlyInAnyOrderElementsOf(kidsBefore);
 
             SignedJWT token = SignedJWT.parse(accessToken);
-            JWK key = JWKSet.parse(new HttpAgent(after.issuer()).get("/oauth2/jwks").body())
+            JWK key = JWKSet.parse(new HttpAgent(after.loopback()).get("/oauth2/jwks").body())
                     .getKeyByKeyId(token.getHeader().getKeyID());
             assertThat(key).isNotNull();
             assertThat(token.verify(new RSASSAVerifier((RSAKey) key))).isTrue();
@@ -136,7 +141,7 @@ abstract class SigningKeysSurviveARestartTest {
     }
 
     private static List<String> kids(TestServer server) {
-        HttpResponse<String> response = new HttpAgent(server.issuer()).get("/oauth2/jwks");
+        HttpResponse<String> response = new HttpAgent(server.loopback()).get("/oauth2/jwks");
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> kids = new ArrayList<>();
         OidcClient.json(response).get("keys").forEach(key -> kids.add(key.get("kid").asString()));
@@ -144,6 +149,6 @@ abstract class SigningKeysSurviveARestartTest {
     }
 
     private static HttpAgent machine(TestServer server) {
-        return new HttpAgent(server.issuer()).header("Authorization", OidcClient.basic("test-machine", "test-machine-secret"));
+        return new HttpAgent(server.loopback()).header("Authorization", OidcClient.basic("test-machine", "test-machine-secret"));
     }
 }
