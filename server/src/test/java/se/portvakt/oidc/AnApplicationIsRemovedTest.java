@@ -71,6 +71,9 @@ abstract class AnApplicationIsRemovedTest {
     /** What a sign-in gave an application. */
     private record Tokens(String clientId, String accessToken, String refreshToken, String idToken) {}
 
+    /** The client_id of an application signed in to and then removed, and the tokens of one that stays. */
+    private record SignedIn(String removed, Tokens kept) {}
+
     @Test
     void itsTokensAreUnknownTokensAtEveryProtocolEndpoint() {
         Account person = person("removed.protocol");
@@ -115,14 +118,11 @@ abstract class AnApplicationIsRemovedTest {
 
     @Test
     void myAccountShowsTheOtherApplicationsAndRemovesTheirAccess() {
-        Account person = person("removed.myaccount");
-        HttpAgent browser = signedIn(person);
-        String gone = newClient("removed");
+        HttpAgent browser = signedIn(person("removed.myaccount"));
         String kept = newClient("kept");
-        signInTo(browser, gone);
-        Tokens keptTokens = signInTo(browser, kept);
-
-        remove(gone);
+        SignedIn signedIn = signInToARemovedApplicationAnd(browser, kept);
+        String gone = signedIn.removed();
+        Tokens keptTokens = signedIn.kept();
 
         for (String page : List.of("/account", "/account/applications", "/account/sessions")) {
             HttpResponse<String> shown = browser.get(page);
@@ -146,13 +146,9 @@ abstract class AnApplicationIsRemovedTest {
     void signingOutEndsTheOtherApplicationsTokens() {
         Account person = person("removed.signout");
         HttpAgent browser = signedIn(person);
-        String gone = newClient("removed");
         String kept = newClient("kept");
-        String other = newClient("other");
-        signInTo(browser, gone);
-        Tokens byHint = signInTo(browser, kept);
-        Tokens signedOutWith = signInTo(browser, other);
-        remove(gone);
+        Tokens byHint = signInToARemovedApplicationAnd(browser, kept).kept();
+        Tokens signedOutWith = signInTo(browser, newClient("other"));
 
         HttpResponse<String> logout = browser.get("/connect/logout?id_token_hint=" + byHint.idToken());
 
@@ -162,18 +158,12 @@ abstract class AnApplicationIsRemovedTest {
 
         // Portvakt's own sign-out (the same end of one browser session) and an end of every session.
         HttpAgent again = signedIn(person);
-        String goneAgain = newClient("removed");
-        signInTo(again, goneAgain);
-        Tokens beforeSignOut = signInTo(again, kept);
-        remove(goneAgain);
+        Tokens beforeSignOut = signInToARemovedApplicationAnd(again, kept).kept();
         assertThat(again.post("/signout", Map.of()).statusCode()).isEqualTo(302);
         assertError(refresh(beforeSignOut), 400, "invalid_grant");
 
         HttpAgent third = signedIn(person);
-        String goneOnceMore = newClient("removed");
-        signInTo(third, goneOnceMore);
-        Tokens beforeEndAll = signInTo(third, kept);
-        remove(goneOnceMore);
+        Tokens beforeEndAll = signInToARemovedApplicationAnd(third, kept).kept();
         AccountSessions.Ended ended = sessions.endAll(person.id(), AccountSessions.Reason.ENDED_BY_OPERATOR, null);
         assertThat(ended.browserSessions()).isEqualTo(1);
         assertError(refresh(beforeEndAll), 400, "invalid_grant");
@@ -183,12 +173,7 @@ abstract class AnApplicationIsRemovedTest {
     @Test
     void housekeepingDeletesTheRowsOfARemovedApplication() {
         Account person = person("removed.housekeeping");
-        HttpAgent browser = signedIn(person);
-        String gone = newClient("removed");
-        String kept = newClient("kept");
-        signInTo(browser, gone);
-        Tokens keptTokens = signInTo(browser, kept);
-        remove(gone);
+        Tokens keptTokens = signInToARemovedApplicationAnd(signedIn(person), newClient("kept")).kept();
         assertThat(rowsOf(person)).hasSize(2);
 
         while (expired.purgeBatch(Instant.now(), 100) > 0) {
@@ -197,6 +182,15 @@ abstract class AnApplicationIsRemovedTest {
 
         assertThat(rowsOf(person)).as("the live one stays").hasSize(1);
         assertThat(refresh(keptTokens).statusCode()).isEqualTo(200);
+    }
+
+    /** From this browser, signs in to a new application and to {@code kept}, then removes the new one. */
+    private SignedIn signInToARemovedApplicationAnd(HttpAgent browser, String kept) {
+        String removed = newClient("removed");
+        signInTo(browser, removed);
+        Tokens keptTokens = signInTo(browser, kept);
+        remove(removed);
+        return new SignedIn(removed, keptTokens);
     }
 
     private Account person(String who) {
