@@ -65,7 +65,7 @@ final class AuthorizationRows implements RowMapper<OAuth2Authorization> {
         return authorization != null ? authorization : spring.mapRow(rs, rowNum);
     }
 
-    /** Says once (per client and node) why that application's tokens are now refused, which the requests do not. */
+    /** Logs once per client and node why that application's tokens are refused: the refusals themselves do not say. */
     private static void clientGone(String registeredClientId) {
         if (LOGGED.size() < MAX_LOGGED && LOGGED.add(registeredClientId)) {
             log.warn("Authorizations of registered client {} are read as none: the client is no longer registered,"
