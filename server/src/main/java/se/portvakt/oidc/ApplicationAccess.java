@@ -85,7 +85,7 @@ public class ApplicationAccess {
             }
             RegisteredClient client = clients.findById(row.registeredClientId());
             if (client == null) {
-                // A client removed from the bootstrap file since: nothing to name, nothing it can refresh with.
+                // Removed (its row deleted) since the row above was read: nothing to name, nothing it can refresh with.
                 continue;
             }
             applications.merge(client.getId(), new Application(client.getClientId(), client.getClientName(),

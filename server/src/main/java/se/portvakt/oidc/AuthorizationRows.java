@@ -7,8 +7,10 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-import org.springframework.dao.DataRetrievalFailureException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -28,8 +30,20 @@ import org.springframework.util.StringUtils;
  * {@link StoredJson} instead of Spring's Jackson mapper, which re-introspected types at every call and made reading
  * a row cost more than signing a token. A row holding anything {@link StoredJson} does not know (device codes, a
  * principal of another type) is read by Spring's mapper, whole.
+ *
+ * <p>A row whose application is no longer registered (its client was deleted from {@code oauth2_registered_client})
+ * is read as no authorization at all, where Spring's mapper throws: its code, access and refresh tokens are then
+ * unknown tokens everywhere (introspection inactive, revocation 200, a token request invalid_grant, userinfo 401,
+ * sign-outs go on with the other rows) instead of a 500. Nothing can be spent through a row that is not read, so the
+ * conditional saves of {@link Authorizations} are untouched; housekeeping deletes such rows.
  */
 final class AuthorizationRows implements RowMapper<OAuth2Authorization> {
+
+    private static final Logger log = LoggerFactory.getLogger(AuthorizationRows.class);
+
+    /** Gone clients already logged, so that a busy server logs each once, not at every read; bounded. */
+    private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+    private static final int MAX_LOGGED = 1_000;
 
     private final RegisteredClientRepository clients;
     private final RowMapper<OAuth2Authorization> spring;
@@ -41,25 +55,33 @@ final class AuthorizationRows implements RowMapper<OAuth2Authorization> {
 
     @Override
     public OAuth2Authorization mapRow(ResultSet rs, int rowNum) throws SQLException {
-        OAuth2Authorization authorization = read(rs);
+        String registeredClientId = rs.getString("registered_client_id");
+        RegisteredClient client = clients.findById(registeredClientId);
+        if (client == null) {
+            clientGone(registeredClientId);
+            return null;
+        }
+        OAuth2Authorization authorization = read(rs, client);
         return authorization != null ? authorization : spring.mapRow(rs, rowNum);
+    }
+
+    /** Logs once per client and node why that application's tokens are refused: the refusals themselves do not say. */
+    private static void clientGone(String registeredClientId) {
+        if (LOGGED.size() < MAX_LOGGED && LOGGED.add(registeredClientId)) {
+            log.warn("Authorizations of registered client {} are read as none: the client is no longer registered,"
+                    + " so its tokens are refused as unknown; housekeeping deletes them", registeredClientId);
+        }
     }
 
     /** The authorization, or null when a column holds what only Spring's mapper reads. */
     @SuppressWarnings("unchecked")
-    private OAuth2Authorization read(ResultSet rs) throws SQLException {
+    private OAuth2Authorization read(ResultSet rs, RegisteredClient client) throws SQLException {
         if (rs.getString("user_code_value") != null || rs.getString("device_code_value") != null) {
             return null;
         }
         Map<String, Object> attributes = map(rs.getString("attributes"));
         if (attributes == null) {
             return null;
-        }
-        String registeredClientId = rs.getString("registered_client_id");
-        RegisteredClient client = clients.findById(registeredClientId);
-        if (client == null) {
-            throw new DataRetrievalFailureException("The RegisteredClient with id '" + registeredClientId
-                    + "' was not found in the RegisteredClientRepository.");
         }
         OAuth2Authorization.Builder builder = OAuth2Authorization.withRegisteredClient(client)
                 .id(rs.getString("id"))

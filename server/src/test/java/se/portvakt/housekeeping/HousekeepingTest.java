@@ -111,7 +111,8 @@ abstract class HousekeepingTest {
                 new Kind("oauth2_authorization", "id", """
                         INSERT INTO oauth2_authorization (id, registered_client_id, principal_name, authorization_grant_type,
                             access_token_value, access_token_expires_at, refresh_token_value, refresh_token_expires_at)
-                        VALUES (:key, 'c', :account, 'authorization_code', 'a', :at, 'r', :at)""",
+                        VALUES (:key, (SELECT id FROM oauth2_registered_client WHERE client_id = 'test-web'), :account,
+                            'authorization_code', 'a', :at, 'r', :at)""",
                         Duration.ofDays(-8), Duration.ofHours(-1)));
         for (Kind kind : kinds) {
             insert(kind, "gone", kind.gone(), account);
@@ -122,14 +123,24 @@ abstract class HousekeepingTest {
         jdbc.sql("""
                 INSERT INTO oauth2_authorization (id, registered_client_id, principal_name, authorization_grant_type,
                     access_token_value, access_token_expires_at, refresh_token_value, refresh_token_expires_at)
-                VALUES (:id, 'c', :account, 'authorization_code', 'a', :past, 'r', :future)""")
+                VALUES (:id, (SELECT id FROM oauth2_registered_client WHERE client_id = 'test-web'), :account,
+                    'authorization_code', 'a', :past, 'r', :future)""")
                 .param("id", "refresh" + run).param("account", account)
                 .param("past", utc(now.minus(Duration.ofDays(8)))).param("future", utc(now.plus(Duration.ofDays(1))))
                 .update();
         jdbc.sql("""
                 INSERT INTO oauth2_authorization (id, registered_client_id, principal_name, authorization_grant_type, state)
-                VALUES (:id, 'c', :account, 'authorization_code', 's')""")
+                VALUES (:id, (SELECT id FROM oauth2_registered_client WHERE client_id = 'test-web'), :account,
+                    'authorization_code', 's')""")
                 .param("id", "consent" + run).param("account", account).update();
+        // An authorization of an application that is no longer registered goes, live tokens and all: none is read.
+        jdbc.sql("""
+                INSERT INTO oauth2_authorization (id, registered_client_id, principal_name, authorization_grant_type,
+                    access_token_value, access_token_expires_at, refresh_token_value, refresh_token_expires_at)
+                VALUES (:id, 'no-such-client', :account, 'authorization_code', 'a', :future, 'r', :future)""")
+                .param("id", "removed" + run).param("account", account)
+                .param("future", utc(now.plus(Duration.ofDays(1))))
+                .update();
         String expiredSession = session(now.minusSeconds(60));
         String liveSession = session(now.plusSeconds(600));
 
@@ -142,6 +153,8 @@ abstract class HousekeepingTest {
         }
         assertThat(jdbc.sql("SELECT COUNT(*) FROM oauth2_authorization WHERE id IN (:ids)")
                 .param("ids", List.of("consent" + run, "refresh" + run)).query(Integer.class).single()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM oauth2_authorization WHERE id = :id").param("id", "removed" + run)
+                .query(Integer.class).single()).as("of an application no longer registered").isZero();
         assertThat(jdbc.sql("SELECT PRIMARY_ID FROM SPRING_SESSION WHERE PRIMARY_ID IN (:ids)")
                 .param("ids", List.of(expiredSession, liveSession)).query(String.class).list()).containsExactly(liveSession);
         assertThat(jdbc.sql("SELECT COUNT(*) FROM SPRING_SESSION_ATTRIBUTES WHERE SESSION_PRIMARY_ID = :id")
