@@ -100,7 +100,8 @@ class SignInAcrossNodesInBrowserTest {
             assertThat(OidcClient.param(arrival, "state")).isEqualTo(fromTheApp.state);
 
             // Every page and form post went to the other node than the one before, and both served files too.
-            List<Forwarded> journey = proxy.forwarded().subList(before, proxy.forwarded().size());
+            List<Forwarded> forwarded = proxy.forwarded();
+            List<Forwarded> journey = forwarded.subList(before, forwarded.size());
             List<Forwarded> pages = journey.stream().filter(Forwarded::page).toList();
             assertThat(pages).extracting(Forwarded::request).containsExactly(
                     "GET /oauth2/authorize", "GET /signin", "POST /signin", "GET /signin/password",
