@@ -70,14 +70,16 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
     private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
 
     private final String language;
+    private final Duration wait;
     private final Set<String> accessibilityChecked = new HashSet<>();
     private ChromeDriver driver;
     private ChromeDriverService service;
     private Path profile;
     private String base;
 
-    private Browser(String language) {
+    private Browser(String language, Duration wait) {
         this.language = language;
+        this.wait = wait;
     }
 
     /**
@@ -92,7 +94,7 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
 
     /** The same, with the browser's Accept-Language set to {@code language}. */
     public static Browser perTestClass(String language) {
-        return new Browser(language);
+        return new Browser(language, WAIT);
     }
 
     /**
@@ -100,7 +102,15 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
      * paths given to {@link #open} are on {@code base}. The test closes it.
      */
     public static Browser startedFor(String base) {
-        Browser browser = new Browser("en");
+        return startedFor(base, WAIT);
+    }
+
+    /**
+     * The same, waiting up to {@code wait} for each page and element instead of 10 s: for a test that runs several
+     * servers on a loaded machine, where a page can take longer without anything being wrong.
+     */
+    public static Browser startedFor(String base, Duration wait) {
+        Browser browser = new Browser("en", wait);
         browser.base = base;
         browser.launch();
         return browser;
@@ -159,7 +169,8 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
                 .build();
         try {
             ChromeDriver started = new ChromeDriver(service, options);
-            started.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+            Duration pageLoad = Duration.ofSeconds(30);
+            started.manage().timeouts().pageLoadTimeout(wait.compareTo(pageLoad) > 0 ? wait : pageLoad);
             this.driver = started;
             this.service = service;
             this.profile = profile;
@@ -186,13 +197,13 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
      * "node does not belong to the document" about an element it had just found).
      */
     public WebElement find(By by) {
-        return new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class)
+        return new WebDriverWait(driver, wait).ignoring(WebDriverException.class)
                 .until(ExpectedConditions.visibilityOfElementLocated(by));
     }
 
     /** Clicks the element, once it can be clicked. */
     public void click(By by) {
-        new WebDriverWait(driver, WAIT).until(ExpectedConditions.elementToBeClickable(by)).click();
+        new WebDriverWait(driver, wait).until(ExpectedConditions.elementToBeClickable(by)).click();
     }
 
     /**
@@ -200,7 +211,7 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
      * answers "node does not belong to the document").
      */
     public void type(By field, String text) {
-        new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class).until(d -> {
+        new WebDriverWait(driver, wait).ignoring(WebDriverException.class).until(d -> {
             WebElement element = d.findElement(field);
             if (!element.isDisplayed()) {
                 return false;
@@ -213,19 +224,19 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
 
     /** Waits until the browser's address starts with {@code prefix} (also when that page fails to load). */
     public String waitForUrlStartingWith(String prefix) {
-        new WebDriverWait(driver, WAIT).until(d -> currentUrl().startsWith(prefix));
+        new WebDriverWait(driver, wait).until(d -> currentUrl().startsWith(prefix));
         return currentUrl();
     }
 
     /** Waits until the browser's address starts with one of these prefixes; returns it. */
     public String waitForUrlStartingWithOneOf(String... prefixes) {
-        new WebDriverWait(driver, WAIT).until(d -> Stream.of(prefixes).anyMatch(currentUrl()::startsWith));
+        new WebDriverWait(driver, wait).until(d -> Stream.of(prefixes).anyMatch(currentUrl()::startsWith));
         return currentUrl();
     }
 
     /** Waits until the browser's address is {@code url}. */
     public void waitForUrl(String url) {
-        new WebDriverWait(driver, WAIT).until(d -> currentUrl().equals(url));
+        new WebDriverWait(driver, wait).until(d -> currentUrl().equals(url));
     }
 
     /**
@@ -234,7 +245,7 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
      */
     public String arriveRemindingLater(String prefix) {
         String promptUrl = base + "/signin/two-factor";
-        new WebDriverWait(driver, WAIT).until(d -> currentUrl().startsWith(prefix) || currentUrl().equals(promptUrl));
+        new WebDriverWait(driver, wait).until(d -> currentUrl().startsWith(prefix) || currentUrl().equals(promptUrl));
         remindLaterIfAsked();
         return waitForUrlStartingWith(prefix);
     }
@@ -264,10 +275,10 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
 
     /** Right after signing in: answers "Remind me later" if the 2FA prompt is what the browser shows. */
     public void remindLaterIfAsked() {
-        new WebDriverWait(driver, WAIT).until(d -> !currentUrl().equals(base + "/signin/password"));
+        new WebDriverWait(driver, wait).until(d -> !currentUrl().equals(base + "/signin/password"));
         if (currentUrl().equals(base + "/signin/two-factor")) {
             click(button("Remind me later"));
-            new WebDriverWait(driver, WAIT).until(d -> !currentUrl().equals(base + "/signin/two-factor"));
+            new WebDriverWait(driver, wait).until(d -> !currentUrl().equals(base + "/signin/two-factor"));
         }
     }
 
@@ -278,12 +289,12 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
 
     /** Waits until the page's path is one of these. */
     public void waitForPathOneOf(String... paths) {
-        new WebDriverWait(driver, WAIT).until(d -> List.of(paths).contains(java.net.URI.create(d.getCurrentUrl()).getPath()));
+        new WebDriverWait(driver, wait).until(d -> List.of(paths).contains(java.net.URI.create(d.getCurrentUrl()).getPath()));
     }
 
     /** Waits until the page's visible text contains this (a page that changes by itself). */
     public void waitForText(String text) {
-        new WebDriverWait(driver, WAIT).until(d -> text().contains(text));
+        new WebDriverWait(driver, wait).until(d -> text().contains(text));
     }
 
     /** The browser's address; after a navigation that failed (nothing listens there) still the address it tried. */
@@ -293,7 +304,7 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
 
     /** The visible text of the page (of the page that is there once a navigation under way has ended). */
     public String text() {
-        return new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class)
+        return new WebDriverWait(driver, wait).ignoring(WebDriverException.class)
                 .until(d -> find(By.tagName("body")).getText());
     }
 
