@@ -102,6 +102,13 @@ abstract class AuthorizationRowsTest {
         // Every row, the other tests' too: whatever is stored reads the same.
         for (String id : jdbc.queryForList("SELECT id FROM oauth2_authorization", String.class)) {
             String sql = "SELECT * FROM oauth2_authorization WHERE id = ?";
+            String client = jdbc.queryForObject("SELECT registered_client_id FROM oauth2_authorization WHERE id = ?",
+                    String.class, id);
+            if (clients.findById(client) == null) {
+                // A client another test removed: Spring's mapper throws, ours reads no authorization (decision 0058).
+                assertThat(jdbc.queryForObject(sql, portvakt, id)).isNull();
+                continue;
+            }
             assertThat(StoredAuthorizationJson.describe(jdbc.queryForObject(sql, portvakt, id)))
                     .isEqualTo(StoredAuthorizationJson.describe(jdbc.queryForObject(sql, spring, id)));
         }
