@@ -199,7 +199,9 @@ while (($(echo "$(now) < $outage_end" | bc))); do
   (curl -s -m 20 -H 'Accept: text/html' -D "$run/b-answers/page-$probe.head" -o "$run/b-answers/page-$probe.body" \
     -w '%{http_code} %{time_total}\n' "$proxy/signin" | awk -v s="$sent" '{ printf "%s %.3f\n", $1, s + $2 }' \
     >"$run/b-answers/page-$probe.when") &
-  (curl -s -m 20 -u payroll-sync:payroll-sync-demo-secret -d grant_type=client_credentials -d scope=hr.read \
+  # A refresh with a token never issued: the token endpoint must read the database to answer it (400 invalid_grant
+  # when it can; a client-credentials token needs no database since decision 0054, so it would not show the outage).
+  (curl -s -m 20 -u flex-hrm:flex-hrm-demo-secret -d grant_type=refresh_token -d refresh_token=never-issued \
     -D "$run/b-answers/token-$probe.head" -o "$run/b-answers/token-$probe.body" -w '%{http_code} %{time_total}\n' \
     "$proxy/oauth2/token" | awk -v s="$sent" '{ printf "%s %.3f\n", $1, s + $2 }' >"$run/b-answers/token-$probe.when") &
   sleep 1
@@ -219,13 +221,15 @@ line "  answers to $probe probes each of GET /signin and POST /oauth2/token sent
 answered_down=$(cat "$run"/b-answers/*.when | awk -v b="$up_from" '$2 < b { n[$1]++ } END { for (c in n) printf " %d %s,", n[c], c }')
 answered_up=$(cat "$run"/b-answers/*.when | awk -v b="$up_from" '$2 >= b { n[$1]++ } END { for (c in n) printf " %d %s,", n[c], c }')
 line "    answered while PostgreSQL was down:${answered_down%,}; after it was back (they had waited for a connection):${answered_up%,}"
-bad_status=$(for f in "$run"/b-answers/*.head; do head -1 "$f"; done | awk '$2 != 503 && $2 != 200 && $2 != 302' | wc -l)
+bad_status=$(for f in "$run"/b-answers/page-*.head; do head -1 "$f"; done | awk '$2 != 503 && $2 != 200 && $2 != 302' | wc -l)
+bad_status=$((bad_status + $(for f in "$run"/b-answers/token-*.head; do head -1 "$f"; done | awk '$2 != 503 && $2 != 400' | wc -l)))
 pages_503=$(grep -l '^HTTP/1.1 503' "$run"/b-answers/page-*.head 2>/dev/null | wc -l)
 calm_pages=$(for f in $(grep -l '^HTTP/1.1 503' "$run"/b-answers/page-*.head 2>/dev/null); do grep -l 'Just a moment' "${f%.head}.body"; done | wc -l)
 tokens_503=$(grep -l '^HTTP/1.1 503' "$run"/b-answers/token-*.head 2>/dev/null | wc -l)
 json_503=$(for f in $(grep -l '^HTTP/1.1 503' "$run"/b-answers/token-*.head 2>/dev/null); do grep -l '"temporarily_unavailable"' "${f%.head}.body"; done | wc -l)
 traces=$(cat "$run"/b-answers/*.body | grep -c -E 'Exception|\sat [a-z]+\.[a-zA-Z.$]+\(|Whitelabel' || true)
-check "$([[ $bad_status == 0 ]] && echo true || echo false)" "no probe got another status than 503 (or 200 before the outage showed)"
+check "$([[ $bad_status == 0 ]] && echo true || echo false)" \
+  "no probe got another status than 503 (or, before the outage showed, 200 for the page and 400 invalid_grant for the token)"
 check "$([[ $pages_503 -gt 0 && $calm_pages == "$pages_503" ]] && echo true || echo false)" \
   "every 503 page was the calm page ($calm_pages of $pages_503 say \"Just a moment\")"
 check "$([[ $tokens_503 -gt 0 && $json_503 == "$tokens_503" ]] && echo true || echo false)" \
