@@ -42,14 +42,29 @@ final class DatabaseOutage extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } catch (ServletException | IOException | RuntimeException failure) {
             Throwable cause = outageIn(failure);
-            if (cause == null || response.isCommitted()) {
+            if (cause == null) {
                 throw failure;
+            }
+            if (response.isCommitted()) {
+                if (!isRedirect(response)) {
+                    throw failure;
+                }
+                // A redirect is decided, and the browser session saved, before the response is marked committed
+                // (Spring Session saves when sendRedirect is called); what failed is a later write at the request's
+                // end. The redirect stands: turned into an error by Tomcat, it would be a 500 for work that was done.
+                log.warn("The database cannot be reached: {} {} after its answer was decided; the redirect stands ({})",
+                        request.getMethod(), request.getRequestURI(), cause.toString());
+                return;
             }
             log.warn("The database cannot be reached: {} {} answered 503 ({})", request.getMethod(),
                     request.getRequestURI(), cause.toString());
             response.reset();
             unavailable.answer(request, response, RETRY_AFTER);
         }
+    }
+
+    private static boolean isRedirect(HttpServletResponse response) {
+        return response.getStatus() >= 300 && response.getStatus() < 400 && response.getHeader("Location") != null;
     }
 
     /**

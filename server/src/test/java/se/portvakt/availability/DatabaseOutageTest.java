@@ -8,11 +8,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.session.web.http.SessionRepositoryFilter;
 
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
@@ -90,6 +95,54 @@ class DatabaseOutageTest {
                     .isTrue();
             HttpAgent next = TestPeople.browser(node.issuer());
             assertThat(next.follow(next.get(OidcClient.web().authorizationUrl())).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Found by scripts/cluster-faults.sh: the database went away after an answer had been decided (a redirect) and
+     * before the request's last write (Spring Session's at the request's end); the exception reached Tomcat, which
+     * turned the redirect into a 500. The filter below cuts the proxy at exactly that point and then changes the
+     * session, so the browser session's write at the end fails.
+     */
+    @Test
+    void theDatabaseGoneAfterTheAnswerWasDecidedKeepsTheRedirect(CapturedOutput output) {
+        try (TestServer node = TestServer.start(database, name, throughTheProxy(), CutAfterTheAnswer.class)) {
+            CutAfterTheAnswer.proxy = proxy;
+            HttpAgent browser = TestPeople.browser(node.issuer());
+            String authorize = OidcClient.web().authorizationUrl();
+            assertThat(browser.follow(browser.get(authorize)).statusCode()).as("the sign-in page").isEqualTo(200);
+
+            HttpResponse<String> answer = browser.header(CutAfterTheAnswer.HEADER, "yes").get(authorize);
+
+            assertThat(proxy.isCut()).as("the filter cut the database away after the answer").isTrue();
+            assertThat(answer.statusCode()).as("the redirect decided before the database went away").isEqualTo(302);
+            assertThat(HttpAgent.location(answer)).endsWith("/signin");
+            assertThat(output.getOut() + output.getErr()).contains("after its answer was decided")
+                    .doesNotContain("threw exception");
+        } finally {
+            CutAfterTheAnswer.proxy = null;
+        }
+    }
+
+    /** Test beans: a filter inside the browser session's filter that cuts the database after the answer. */
+    static class CutAfterTheAnswer {
+
+        static final String HEADER = "X-Test-Cut-Database-After-The-Answer";
+        static volatile TcpProxy proxy;
+
+        @Bean
+        FilterRegistrationBean<Filter> cutAfterTheAnswer() {
+            Filter filter = (request, response, chain) -> {
+                chain.doFilter(request, response);
+                HttpServletRequest http = (HttpServletRequest) request;
+                if (http.getHeader(HEADER) != null && proxy != null && response.isCommitted()) {
+                    proxy.cut();
+                    http.getSession().setAttribute("test.after-the-answer", System.nanoTime());
+                }
+            };
+            var registration = new FilterRegistrationBean<>(filter);
+            registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER + 1);
+            return registration;
         }
     }
 

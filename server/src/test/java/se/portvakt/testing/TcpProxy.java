@@ -45,6 +45,11 @@ public final class TcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /** Whether the proxy is cut (refusing connections). */
+    public synchronized boolean isCut() {
+        return listening == null;
+    }
+
     /** Listens again on the same port. */
     public synchronized void restore() {
         if (listening == null) {

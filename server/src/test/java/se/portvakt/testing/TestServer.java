@@ -41,6 +41,16 @@ public final class TestServer implements AutoCloseable {
      * stand-in, another issuer, or {@code portvakt.trusted-proxies} empty).
      */
     public static TestServer start(TestDatabase database, String name, Map<String, String> settings) {
+        return start(database, name, settings, new Class<?>[0]);
+    }
+
+    /**
+     * The same, with beans of the test's own added to the server's ({@code beans}: classes with {@code @Bean}
+     * methods and no stereotype, so that no other server's component scan finds them), e.g. a filter that cuts a
+     * proxy at an exact point of a request.
+     */
+    public static TestServer start(TestDatabase database, String name, Map<String, String> settings,
+            Class<?>... beans) {
         int port = TestDatabase.freePort();
         Map<String, Object> properties = new LinkedHashMap<>(database.serverProperties(name, port));
         properties.put("portvakt.bootstrap", "classpath:bootstrap/test.yaml");
@@ -51,6 +61,7 @@ public final class TestServer implements AutoCloseable {
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(PortvaktApplication.class)
+                .sources(beans)
                 .run(args.toArray(String[]::new));
         return new TestServer(context, String.valueOf(properties.get("portvakt.issuer")), port);
     }

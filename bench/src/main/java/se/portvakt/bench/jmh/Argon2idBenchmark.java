@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,9 +30,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class Argon2idBenchmark {
 
-    static final int MEMORY_KIB = 19_456;
-    static final int ITERATIONS = 2;
     static final int PARALLELISM = 1;
+
+    /** OWASP's rows (memory KiB : passes), each of equal strength by OWASP's reckoning. */
+    @Param({"19456:2", "7168:5"})
+    public String owaspRow;
+
+    private int memoryKib;
+    private int iterations;
 
     private final Argon2 argon2 = Argon2Factory.create(Argon2Factory.Argon2Types.ARGON2id, 16, 32);
     private final char[] password = "correct horse battery staple".toCharArray();
@@ -39,12 +45,14 @@ public class Argon2idBenchmark {
 
     @Setup
     public void setup() {
-        stored = argon2.hash(ITERATIONS, MEMORY_KIB, PARALLELISM, password.clone());
+        memoryKib = Integer.parseInt(owaspRow.split(":")[0]);
+        iterations = Integer.parseInt(owaspRow.split(":")[1]);
+        stored = argon2.hash(iterations, memoryKib, PARALLELISM, password.clone());
     }
 
     @Benchmark
     public String hash() {
-        return argon2.hash(ITERATIONS, MEMORY_KIB, PARALLELISM, password.clone());
+        return argon2.hash(iterations, memoryKib, PARALLELISM, password.clone());
     }
 
     @Benchmark
