@@ -32,6 +32,8 @@ public final class HttpAgent {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final List<String> nodes = new ArrayList<>();
     private final List<String> served = new ArrayList<>();
+    private final List<String> recorded = new ArrayList<>();
+    private String recordedHeader;
     private String csrf;
 
     public HttpAgent(String base) {
@@ -58,6 +60,21 @@ public final class HttpAgent {
         nodes.clear();
         nodes.addAll(List.of(bases));
         return this;
+    }
+
+    /**
+     * Records the value of this response header (or "-" when absent) of every answer from now on: the node that a
+     * load balancer in front names, say.
+     */
+    public synchronized HttpAgent recording(String header) {
+        recordedHeader = header;
+        recorded.clear();
+        return this;
+    }
+
+    /** The recorded header's values, in order, since {@link #recording}. */
+    public synchronized List<String> recorded() {
+        return List.copyOf(recorded);
     }
 
     /** The node each request went to, in order, since {@link #alternating}. */
@@ -165,6 +182,11 @@ public final class HttpAgent {
     private HttpResponse<String> send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            synchronized (this) {
+                if (recordedHeader != null) {
+                    recorded.add(response.headers().firstValue(recordedHeader).orElse("-"));
+                }
+            }
             Matcher m = CSRF.matcher(response.body());
             if (m.find()) {
                 csrf = m.group(1);

@@ -202,7 +202,7 @@ public final class OidcClient {
     }
 
     private static String stripHost(String url) {
-        return url.replaceFirst("^http://localhost:\\d+", "");
+        return url.replaceFirst("^http://(localhost|127\\.0\\.0\\.1):\\d+", "");
     }
 
     private static String random(int bytes) {
