@@ -2,8 +2,11 @@ package se.portvakt.config;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -30,6 +33,10 @@ import org.springframework.session.Session;
  * the row is written anyway (a new session, a new id, the signed-in person), the last access goes with it. The idle timeout then counts from a last access at most a minute early:
  * a session ends between 29 and 30 minutes after its last request (at a 30-minute timeout), never later. Attribute
  * changes are written as before, in one transaction.
+ *
+ * <p><b>A replaced session ends with its replacement's save</b> (decision 0060). At sign-in the session gets a new id
+ * as a new row ({@link BrowserSessionRenewal}); the old row's deletion waits for the new row's save at the end of the
+ * same request, and both commit in one transaction, in place of a transaction each.
  */
 final class BrowserSessionRepository implements FindByIndexNameSessionRepository<BrowserSessionRepository.BrowserSession> {
 
@@ -44,18 +51,24 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
             HttpSessionSecurityContextRepository.SPRING_SECURITY_CONTEXT_KEY);
 
     private final FindByIndexNameSessionRepository<Session> stored;
+    private final BrowserSessionTransactions transactions;
 
     /** The current request and what it saved: only inside {@link #requestScope()}. */
     private final ThreadLocal<ThisRequest> thisRequest = new ThreadLocal<>();
 
-    /** One request: the sessions it saved (by id), and the ids it changed or deleted (null). */
-    private record ThisRequest(Map<String, BrowserSession> saved) {}
+    /**
+     * One request: the sessions it saved (by id), and the ids it changed or deleted (null); the ids of sessions it
+     * replaces, whose deletion waits for the next save ({@code replacing}), and those whose deletion waits now.
+     */
+    private record ThisRequest(Map<String, BrowserSession> saved, Set<String> replacing, List<String> toDelete) {}
 
     @SuppressWarnings("unchecked")
-    BrowserSessionRepository(FindByIndexNameSessionRepository<? extends Session> stored) {
+    BrowserSessionRepository(FindByIndexNameSessionRepository<? extends Session> stored,
+            BrowserSessionTransactions transactions) {
         // Spring Session's JDBC repository saves only the sessions it made (its JdbcSession), which are what this
         // class hands back to it.
         this.stored = (FindByIndexNameSessionRepository<Session>) stored;
+        this.transactions = transactions;
     }
 
     @Override
@@ -66,7 +79,18 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
     @Override
     public void save(BrowserSession session) {
         ThisRequest request = thisRequest.get();
-        stored.save(session.stored);
+        if (request != null && !request.toDelete().isEmpty()) {
+            // Taken off first: should the transaction fail, the old row stays, as it was (it was never signed in).
+            List<String> ending = List.copyOf(request.toDelete());
+            request.toDelete().clear();
+            transactions.together(() -> {
+                ending.forEach(stored::deleteById);
+                stored.save(session.stored);
+                return null;
+            });
+        } else {
+            stored.save(session.stored);
+        }
         if (request != null) {
             if (!session.idWhenSaved.equals(session.getId())) {
                 request.saved().put(session.idWhenSaved, null);
@@ -89,10 +113,26 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
 
     @Override
     public void deleteById(String id) {
-        stored.deleteById(id);
         ThisRequest request = thisRequest.get();
+        if (request != null && request.replacing().remove(id)) {
+            request.toDelete().add(id);
+        } else {
+            stored.deleteById(id);
+        }
         if (request != null) {
             request.saved().put(id, null);
+        }
+    }
+
+    /**
+     * The session {@code id} is about to be replaced by a new one in this request: its deletion waits for the next
+     * save, which is the replacement's at the latest when the request ends. Outside a request scope it is deleted at
+     * once, as any other.
+     */
+    void replacing(String id) {
+        ThisRequest request = thisRequest.get();
+        if (request != null) {
+            request.replacing().add(id);
         }
     }
 
@@ -114,11 +154,14 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
                 chain.doFilter(request, response); // a forward or include inside the request
                 return;
             }
-            thisRequest.set(new ThisRequest(new HashMap<>()));
+            ThisRequest scope = new ThisRequest(new HashMap<>(), new HashSet<>(), new ArrayList<>());
+            thisRequest.set(scope);
             try {
                 chain.doFilter(request, response);
             } finally {
                 thisRequest.remove();
+                // A replaced session whose replacement was never saved (none in this code): not left behind.
+                scope.toDelete().forEach(stored::deleteById);
             }
         };
     }

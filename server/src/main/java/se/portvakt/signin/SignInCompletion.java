@@ -1,15 +1,12 @@
 package se.portvakt.signin;
 
 import java.time.Instant;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -27,6 +24,7 @@ import org.springframework.stereotype.Component;
 import se.portvakt.account.AccountStore;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
+import se.portvakt.config.BrowserSessionRenewal;
 
 /**
  * The contract between the journey and the protocol: a finished flow becomes a signed-in browser session
@@ -45,10 +43,12 @@ class SignInCompletion {
     private final SignInMetrics metrics;
     private final KnownBrowsers knownBrowsers;
     private final AccountStore accounts;
+    private final BrowserSessionRenewal renewal;
 
     SignInCompletion(SignInFlowStore flows, AuditLog audit, SignInMetrics metrics, CsrfTokenRepository csrfTokens,
-            KnownBrowsers knownBrowsers, AccountStore accounts) {
+            KnownBrowsers knownBrowsers, AccountStore accounts, BrowserSessionRenewal renewal) {
         this.flows = flows;
+        this.renewal = renewal;
         this.accounts = accounts;
         this.audit = audit;
         this.metrics = metrics;
@@ -96,7 +96,9 @@ class SignInCompletion {
         context.setAuthentication(authentication);
         holder.setContext(context);
 
-        renewSession(request, response);
+        // A new session with what the old one held but the flow (session fixation); the old row ends with the new
+        // one's save when the request ends, outside this step's transaction (config.BrowserSessionRenewal).
+        renewal.renew(request, Set.of(SignInController.FLOW_ATTRIBUTE));
         contexts.saveContext(context, request, response);
         // And a new CSRF token, so a token seen before sign-in (e.g. leaked from a shared page) is worth nothing after it.
         csrf.onAuthentication(authentication, request, response);
@@ -114,29 +116,4 @@ class SignInCompletion {
         return flow.continueUrl();
     }
 
-    /**
-     * A new session at sign-in, with what the old one held but the flow, so that a session id planted before it is
-     * worth nothing (session fixation). A new row, not Spring Session's {@code changeSessionId}: its row keeps its
-     * primary key, and a request of the old session still in flight (the same form sent twice) writes the old id back
-     * when it ends, since Spring Session's update sets the session id by primary key.
-     */
-    private static void renewSession(HttpServletRequest request, HttpServletResponse response) {
-        HttpSession old = request.getSession();
-        Map<String, Object> kept = new HashMap<>();
-        for (String name : Collections.list(old.getAttributeNames())) {
-            if (!name.equals(SignInController.FLOW_ATTRIBUTE)) {
-                kept.put(name, old.getAttribute(name));
-            }
-        }
-        // Spring Session deletes the old row in a transaction of its own, on a second connection: outside the step's
-        // transaction (committed first, the flow finished with it), so that no request waits for a second connection
-        // while it holds one. Twenty copies of the last form, waiting for the flow's row, held the pool's ten
-        // connections while the one that finished the flow waited for an eleventh: a 503 for all after 3 s.
-        new StepContext(request, response).outsideTransaction(() -> {
-            old.invalidate();
-            return null;
-        });
-        HttpSession renewed = request.getSession(true);
-        kept.forEach(renewed::setAttribute);
-    }
 }

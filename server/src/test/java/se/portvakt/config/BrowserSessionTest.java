@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -50,6 +53,9 @@ abstract class BrowserSessionTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Value("${spring.datasource.url}")
+    String datasourceUrl;
 
     private record Row(long lastAccess, long expiry) {}
 
@@ -142,6 +148,78 @@ abstract class BrowserSessionTest {
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
         assertThat(OidcClient.claims(OidcClient.json(tokens).get("id_token").asString()).get("sid").asString())
                 .as("the sid of the session that made the authorization").isEqualTo(OidcClient.sid(officeSession));
+    }
+
+    /**
+     * At sign-in the session gets a new id as a new row (session fixation), and the old row is deleted together with
+     * the new row's insert when the request ends, in one transaction (decision 0060): the cookie names the new row,
+     * the old row is gone once the answer arrives, and on PostgreSQL a trigger sees both changes in one transaction.
+     */
+    @Test
+    void theSessionBeforeTheSignInEndsWithTheNewOnesInsertInOneTransaction() {
+        Account anna = person("session.renewed");
+        HttpAgent browser = TestPeople.browser(issuer);
+        browser.get(HttpAgent.location(browser.get("/account")));
+        browser.post("/signin", Map.of("email", anna.email().value()));
+        String before = sessionId(browser);
+        assertThat(rowsWithId(before)).isOne();
+        boolean postgres = datasourceUrl.startsWith("jdbc:postgresql:");
+        if (postgres) {
+            noteSessionRowChanges();
+        }
+        try {
+            HttpResponse<String> done = browser.post("/signin/password", Map.of("password", PASSWORD));
+
+            assertThat(HttpAgent.location(done)).contains("/account");
+            String after = sessionId(browser);
+            assertThat(after).as("a new session id").isNotEqualTo(before);
+            assertThat(rowsWithId(before)).as("the old row gone with the answer").isZero();
+            assertThat(jdbc.sql("SELECT PRINCIPAL_NAME FROM SPRING_SESSION WHERE SESSION_ID = :id").param("id", after)
+                    .query(String.class).single()).isEqualTo(anna.id());
+            if (postgres) {
+                var changes = jdbc.sql("SELECT op, session_id, xid FROM session_row_change ORDER BY op")
+                        .query((rs, n) -> List.of(rs.getString(1), rs.getString(2), rs.getLong(3))).list();
+                assertThat(changes).hasSize(2);
+                assertThat(changes.get(0).subList(0, 2)).isEqualTo(List.of("DELETE", before));
+                assertThat(changes.get(1).subList(0, 2)).isEqualTo(List.of("INSERT", after));
+                assertThat(changes.get(0).get(2)).as("one transaction").isEqualTo(changes.get(1).get(2));
+            }
+        } finally {
+            if (postgres) {
+                jdbc.sql("DROP TRIGGER session_row_change ON SPRING_SESSION").update();
+                jdbc.sql("DROP FUNCTION note_session_row_change()").update();
+                jdbc.sql("DROP TABLE session_row_change").update();
+            }
+        }
+        assertThat(browser.get("/account").statusCode()).isEqualTo(200);
+    }
+
+    /** PostgreSQL: each insert and deletion of a session row, with its transaction. */
+    private void noteSessionRowChanges() {
+        jdbc.sql("CREATE TABLE session_row_change (op VARCHAR(6), session_id VARCHAR(36), xid BIGINT)").update();
+        jdbc.sql("""
+                CREATE FUNCTION note_session_row_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'DELETE' THEN
+                        INSERT INTO session_row_change VALUES ('DELETE', OLD.session_id, txid_current());
+                    ELSE
+                        INSERT INTO session_row_change VALUES ('INSERT', NEW.session_id, txid_current());
+                    END IF;
+                    RETURN NULL;
+                END $$""").update();
+        jdbc.sql("""
+                CREATE TRIGGER session_row_change AFTER INSERT OR DELETE ON SPRING_SESSION
+                FOR EACH ROW EXECUTE FUNCTION note_session_row_change()""").update();
+    }
+
+    /** The session id in the browser's cookie (Spring Session writes it in base64). */
+    private static String sessionId(HttpAgent browser) {
+        return new String(Base64.getDecoder().decode(browser.cookie("PORTVAKT_SESSION")), StandardCharsets.UTF_8);
+    }
+
+    private long rowsWithId(String sessionId) {
+        return jdbc.sql("SELECT COUNT(*) FROM SPRING_SESSION WHERE SESSION_ID = :id").param("id", sessionId)
+                .query(Long.class).single();
     }
 
     private Account person(String who) {
