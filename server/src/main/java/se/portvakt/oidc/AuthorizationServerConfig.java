@@ -173,7 +173,7 @@ class AuthorizationServerConfig {
     @Bean
     OAuth2AuthorizationConsentService authorizationConsentService(JdbcTemplate jdbcTemplate,
             RegisteredClientRepository clients) {
-        return new JdbcOAuth2AuthorizationConsentService(jdbcTemplate, clients);
+        return new ConsentWhereAsked(new JdbcOAuth2AuthorizationConsentService(jdbcTemplate, clients), clients);
     }
 
     /** Spring's encoding, the signatures by the native provider when it loads (decision 0049). */

@@ -97,7 +97,7 @@ class DatabaseWorkPerSignInTest {
 
         // Background pollers (back-channel logout, outbox) add a few transactions anywhere (more on a loaded machine):
         // the bounds count a request's own (polls left out) with a small margin.
-        assertThat(own(all)).as(report.toString()).isPositive().isLessThanOrEqualTo(21L * SIGN_INS + 5);
+        assertThat(own(all)).as(report.toString()).isPositive().isLessThanOrEqualTo(20L * SIGN_INS + 5);
         assertThat(all.rowsWritten()).as(report.toString()).isLessThanOrEqualTo(25L * SIGN_INS);
         // The browser session is read once per request (decision 0047), and its row is not written again for its last
         // access alone within a minute, not even when it makes an OpenID authorization (the code's authorization keeps
@@ -120,9 +120,11 @@ class DatabaseWorkPerSignInTest {
         assertThat(perStep.get("4 GET /signin/password").statements().get("SELECT * FROM signin_flow WHERE id = ?"))
                 .as(report.toString()).isEqualTo((long) SIGN_INS);
         // The authorization with the code is saved in one transaction (an UPDATE finding nothing, then the INSERT); with
-        // the session's read and the consent's, three.
+        // the session's read, two. No consent is read: no application asks for one (oidc.ConsentWhereAsked).
+        assertThat(count(perStep.get("6 GET /oauth2/authorize (signed in)"), "", "oauth2_authorization_consent"))
+                .as(report.toString()).isZero();
         assertThat(own(perStep.get("6 GET /oauth2/authorize (signed in)"))).as(report.toString())
-                .isLessThanOrEqualTo(3L * SIGN_INS + 5);
+                .isLessThanOrEqualTo(2L * SIGN_INS + 5);
 
         // One transaction per sign-in step (decision 0048), beside the session's read (decision 0047).
         JdbcWork.Snapshot emailStep = perStep.get("3 POST /signin");
