@@ -317,7 +317,8 @@ public class AttemptLimiter implements Purge {
      * The rows of an attempt counted in turn, each with its room (the limit less the previous window's weighted count)
      * and whether it, every other row of its group and every row of the groups before had room ({@code turn}): read
      * in the statement's snapshot, before anything is counted; each count is then checked again on its locked row.
-     * The rows' {@code VALUES} go in its {@code %s}.
+     * The rows' {@code VALUES} go in its {@code %s}. ({@code OFFSET 0} keeps PostgreSQL from merging the inner query
+     * into the outer one, which read each row twice.)
      */
     private static final String IN_TURN = """
             SELECT r.*, MIN(CASE WHEN r.seen < r.room THEN 1 ELSE 0 END) OVER (ORDER BY r.g) AS turn FROM (
@@ -326,7 +327,8 @@ public class AttemptLimiter implements Purge {
                                                     WHERE p.counter_key = n.counter_key AND p.window_start = n.previous), 0) AS room,
                        COALESCE((SELECT x.hits + %2$s FROM attempt_counter x
                                  WHERE x.counter_key = n.counter_key AND x.window_start = n.window_start), 0) AS seen
-                FROM (VALUES %%s) n (g, counter_key, window_start, previous, weight, max, expires)) r
+                FROM (VALUES %%s) n (g, counter_key, window_start, previous, weight, max, expires)
+                OFFSET 0) r
             """.formatted(inFlight("p"), inFlight("x"));
 
     /**
