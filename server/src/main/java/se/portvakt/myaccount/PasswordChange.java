@@ -69,14 +69,15 @@ class PasswordChange {
         String email = account.email().value();
         boolean created = account.passwordHash().isEmpty();
         if (!created) {
-            Admission fromHere = attempts.admitFromHere(email, address);
+            PasswordAttempts.Admissions admissions = attempts.admit(email, address);
+            Admission fromHere = admissions.fromHere();
             if (fromHere instanceof Admission.Blocked blocked) {
                 audit.record(new AuditEvent(AUDIT_TYPE, "locked", account.id(), email, null, address, null));
                 return new Outcome.Locked(blocked.retryAfter());
             }
             // Counted from everywhere too, for the sign-in's proof of work; not asked for here: this session signed in
             // within the re-authentication window, and the limit from here bounds its guesses.
-            Admission fromEverywhere = attempts.admitFromEverywhere(email);
+            Admission fromEverywhere = admissions.fromEverywhere();
             if (!hasher.verify(current == null ? "" : current, account.passwordHash().get()).matches()) {
                 attempts.failed(fromHere, fromEverywhere);
                 audit.record(new AuditEvent(AUDIT_TYPE, "failure", account.id(), email, null, address,

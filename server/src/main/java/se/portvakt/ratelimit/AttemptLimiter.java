@@ -28,7 +28,8 @@ import se.portvakt.ratelimit.Sliding.Hits;
  * window still inside the sliding one (as if its attempts were spread evenly). A burst on both sides of a window's
  * end is then counted together, instead of twice the limit passing. Each count is one atomic statement that inserts
  * the window's row or adds to it (PostgreSQL's {@code INSERT ... ON CONFLICT}, H2's {@code MERGE}), and an admission
- * is given back in one statement. See docs/decisions/0003-attempt-limits-in-sql.md and 0048.
+ * is given back in one statement. See docs/decisions/0003-attempt-limits-in-sql.md and 0048. An attempt counted in
+ * flight is counted under all its limits in one such statement, in turn (decision 0059).
  *
  * <p>An attempt is counted either as a hit at once ({@link #admit}), or as in flight while its check runs
  * ({@link #admitInFlight}), then moved to the hits when it failed ({@link #failed}) or taken off when it was right
@@ -96,32 +97,83 @@ public class AttemptLimiter implements Purge {
      * limit has room again.
      */
     public Admission admit(Counted... counts) {
-        return admit(false, counts);
-    }
-
-    /**
-     * The same, but counted as in flight: it bounds the attempts admitted beside it as a hit does, and becomes one
-     * only when {@link #failed}; a right one is {@link #release}d. One never resolved counts until its row has
-     * counted nothing for the in-flight expiry, not for the window.
-     */
-    public Admission admitInFlight(Counted... counts) {
-        return admit(true, counts);
-    }
-
-    private Admission admit(boolean inFlight, Counted... counts) {
         Instant now = Instant.now();
         List<WindowCount> made = new ArrayList<>();
         for (Counted count : counts) {
             Sliding sliding = Sliding.at(count.limit(), now);
             WindowCount row = new WindowCount(counterKey(count.limit(), count.key()), sliding.current());
-            if (!countIfUnder(row, sliding, inFlight)) {
-                giveBack(made, inFlight);
+            if (!countIfUnder(row, sliding)) {
+                giveBack(made, false);
                 return new Admission.Blocked(sliding.retryAfter(hits(row.counterKey(), sliding)));
             }
             made.add(row);
         }
-        return new Admission.Admitted(made, inFlight);
+        return new Admission.Admitted(made);
     }
+
+    /**
+     * The same, but counted as in flight, in one statement: it bounds the attempts admitted beside it as a hit does,
+     * and becomes one only when {@link #failed}; a right one is {@link #release}d. One never resolved counts until its
+     * row has counted nothing for the in-flight expiry, not for the window.
+     */
+    public Admission admitInFlight(Counted... counts) {
+        return admitInFlightInTurn(List.of(List.of(counts))).get(0);
+    }
+
+    /**
+     * Counts one attempt in flight under groups of limits taken in turn, in one statement: a group is counted when
+     * each of its limits has room and so had every group before it; the first group without room is blocked (until
+     * that limit has room again), and nothing from it on is counted. One admission per group, up to that one.
+     */
+    public List<Admission> admitInFlightInTurn(List<List<Counted>> groups) {
+        Instant now = Instant.now();
+        List<InTurn> rows = new ArrayList<>();
+        for (int group = 0; group < groups.size(); group++) {
+            for (Counted count : groups.get(group)) {
+                Sliding sliding = Sliding.at(count.limit(), now);
+                rows.add(new InTurn(group, new WindowCount(counterKey(count.limit(), count.key()), sliding.current()),
+                        sliding));
+            }
+        }
+        List<String> counted = rows.isEmpty() ? List.of() : countInFlight(rows);
+        List<Admission> admissions = new ArrayList<>();
+        for (int group = 0; group < groups.size(); group++) {
+            int g = group;
+            List<InTurn> ofGroup = rows.stream().filter(row -> row.group() == g).toList();
+            List<InTurn> notCounted = ofGroup.stream().filter(row -> !counted.contains(row.count().counterKey())).toList();
+            if (notCounted.isEmpty()) {
+                admissions.add(new Admission.Admitted(ofGroup.stream().map(InTurn::count).toList(), true));
+                continue;
+            }
+            // Counted from this group on only in a race at the limit (a row's count, read before the rows were locked,
+            // was raised by another attempt meanwhile): given back, since a refused attempt counts nothing.
+            giveBack(rows.stream().filter(row -> row.group() >= g && counted.contains(row.count().counterKey()))
+                    .map(InTurn::count).toList(), true);
+            admissions.add(new Admission.Blocked(retryAfter(notCounted)));
+            break;
+        }
+        return admissions;
+    }
+
+    /**
+     * The wait of the first of these rows without room, in their order (a group's rows are all refused when one has
+     * none): one read per row up to it. When all have room again by now, the first one's (a millisecond).
+     */
+    private Duration retryAfter(List<InTurn> notCounted) {
+        Duration first = null;
+        for (InTurn row : notCounted) {
+            Hits hits = hits(row.count().counterKey(), row.sliding());
+            Duration wait = row.sliding().retryAfter(hits);
+            if (!row.sliding().admits(hits)) {
+                return wait;
+            }
+            first = first == null ? wait : first;
+        }
+        return first;
+    }
+
+    /** One row of an attempt counted in turn: its group, its window's row and its sliding window. */
+    private record InTurn(int group, WindowCount count, Sliding sliding) {}
 
     /**
      * Gives admitted attempts back, because they were right (or did not happen after all): only failures stay
@@ -215,51 +267,41 @@ public class AttemptLimiter implements Purge {
      * estimate (hits and in-flight attempts) is under the limit; a concurrent first insert is waited for and added to,
      * never an error (which would end the sign-in step's transaction).
      */
-    private static String upsertPostgresql(boolean inFlight) {
-        return """
-                INSERT INTO attempt_counter AS c (counter_key, window_start, hits, inflight, inflight_at, expires_at)
-                SELECT :key, :window, %2$s, :now, :expires WHERE %1$s < :max
-                ON CONFLICT (counter_key, window_start) DO UPDATE SET %3$s WHERE c.hits + %4$s + %1$s < :max
-                """.formatted(PREVIOUS, inFlight ? "0, 1" : "1, 0", counted(inFlight), inFlight("c"));
-    }
+    private static final String UPSERT_POSTGRESQL = """
+            INSERT INTO attempt_counter AS c (counter_key, window_start, hits, inflight, inflight_at, expires_at)
+            SELECT :key, :window, 1, 0, :now, :expires WHERE %1$s < :max
+            ON CONFLICT (counter_key, window_start) DO UPDATE SET hits = c.hits + 1 WHERE c.hits + %2$s + %1$s < :max
+            """.formatted(PREVIOUS, inFlight("c"));
 
     /** H2: the same as one MERGE; a concurrent first insert fails the statement only, and it is tried again. */
-    private static String mergeH2(boolean inFlight) {
-        return """
-                MERGE INTO attempt_counter c
-                USING (SELECT CAST(:key AS VARCHAR(400)) AS counter_key, CAST(:window AS TIMESTAMP WITH TIME ZONE) AS window_start) n
-                ON c.counter_key = n.counter_key AND c.window_start = n.window_start
-                WHEN MATCHED AND c.hits + %4$s + %1$s < :max THEN UPDATE SET %3$s
-                WHEN NOT MATCHED AND %1$s < :max THEN
-                    INSERT (counter_key, window_start, hits, inflight, inflight_at, expires_at)
-                    VALUES (n.counter_key, n.window_start, %2$s, :now, :expires)
-                """.formatted(PREVIOUS, inFlight ? "0, 1" : "1, 0", counted(inFlight), inFlight("c"));
-    }
-
-    /** The update that counts one more: a hit, or an attempt in flight (in-flight counts that ended start over). */
-    private static String counted(boolean inFlight) {
-        return inFlight ? "inflight = %s + 1, inflight_at = :now".formatted(inFlight("c")) : "hits = c.hits + 1";
-    }
+    private static final String MERGE_H2 = """
+            MERGE INTO attempt_counter c
+            USING (SELECT CAST(:key AS VARCHAR(400)) AS counter_key, CAST(:window AS TIMESTAMP WITH TIME ZONE) AS window_start) n
+            ON c.counter_key = n.counter_key AND c.window_start = n.window_start
+            WHEN MATCHED AND c.hits + %2$s + %1$s < :max THEN UPDATE SET hits = c.hits + 1
+            WHEN NOT MATCHED AND %1$s < :max THEN
+                INSERT (counter_key, window_start, hits, inflight, inflight_at, expires_at)
+                VALUES (n.counter_key, n.window_start, 1, 0, :now, :expires)
+            """.formatted(PREVIOUS, inFlight("c"));
 
     /**
-     * One more hit or in-flight attempt in this window's row while the sliding estimate is under the limit, in one
-     * statement; the window's first attempt inserts the row. The previous window's count is read inside the same
-     * statement.
+     * One more hit in this window's row while the sliding estimate is under the limit, in one statement; the window's
+     * first attempt inserts the row. The previous window's count is read inside the same statement.
      */
-    private boolean countIfUnder(WindowCount row, Sliding sliding, boolean inFlight) {
+    private boolean countIfUnder(WindowCount row, Sliding sliding) {
         if (sliding.limit().max() <= 0) {
             return false;
         }
         try {
-            return countIfUnderOnce(row, sliding, inFlight);
+            return countIfUnderOnce(row, sliding);
         } catch (DuplicateKeyException anotherRequestWasFirst) {
             // H2 only: inserted by another request a moment ago; now the statement counts in its row.
-            return countIfUnderOnce(row, sliding, inFlight);
+            return countIfUnderOnce(row, sliding);
         }
     }
 
-    private boolean countIfUnderOnce(WindowCount row, Sliding sliding, boolean inFlight) {
-        return jdbc.sql(postgresql ? upsertPostgresql(inFlight) : mergeH2(inFlight))
+    private boolean countIfUnderOnce(WindowCount row, Sliding sliding) {
+        return jdbc.sql(postgresql ? UPSERT_POSTGRESQL : MERGE_H2)
                 .param("key", row.counterKey())
                 .param("window", row.windowStart())
                 .param("expires", sliding.expires())
@@ -269,6 +311,90 @@ public class AttemptLimiter implements Purge {
                 .param("now", utc(sliding.now()))
                 .param("stale", utc(sliding.now().minus(inFlightExpiry)))
                 .update() == 1;
+    }
+
+    /**
+     * The rows of an attempt counted in turn, each with its room (the limit less the previous window's weighted count)
+     * and whether it, every other row of its group and every row of the groups before had room ({@code turn}): read
+     * in the statement's snapshot, before anything is counted; each count is then checked again on its locked row.
+     * The rows' {@code VALUES} go in its {@code %s}. ({@code OFFSET 0} keeps PostgreSQL from merging the inner query
+     * into the outer one, which read each row twice.)
+     */
+    private static final String IN_TURN = """
+            SELECT r.*, MIN(CASE WHEN r.seen < r.room THEN 1 ELSE 0 END) OVER (ORDER BY r.g) AS turn FROM (
+                SELECT n.*,
+                       n.max - n.weight * COALESCE((SELECT p.hits + %1$s FROM attempt_counter p
+                                                    WHERE p.counter_key = n.counter_key AND p.window_start = n.previous), 0) AS room,
+                       COALESCE((SELECT x.hits + %2$s FROM attempt_counter x
+                                 WHERE x.counter_key = n.counter_key AND x.window_start = n.window_start), 0) AS seen
+                FROM (VALUES %%s) n (g, counter_key, window_start, previous, weight, max, expires)
+                OFFSET 0) r
+            """.formatted(inFlight("p"), inFlight("x"));
+
+    /**
+     * PostgreSQL: the rows whose turn it is are inserted or added to in key order (so two attempts lock the rows they
+     * share in one order, as their ends do), each only while its own row, locked, has room; a concurrent first insert
+     * is waited for and added to. Returns the keys counted.
+     */
+    private static final String IN_FLIGHT_POSTGRESQL = """
+            WITH in_turn AS (%1$s)
+            INSERT INTO attempt_counter AS c (counter_key, window_start, hits, inflight, inflight_at, expires_at)
+            SELECT counter_key, window_start, 0, 1, :now, expires FROM in_turn WHERE turn = 1 AND 0 < room
+            ORDER BY counter_key, window_start
+            ON CONFLICT (counter_key, window_start) DO UPDATE SET inflight = %2$s + 1, inflight_at = :now
+            WHERE c.hits + %2$s < (SELECT t.room FROM in_turn t
+                                   WHERE t.counter_key = c.counter_key AND t.window_start = c.window_start)
+            RETURNING c.counter_key
+            """.formatted(IN_TURN, inFlight("c"));
+
+    /**
+     * H2: the same as one MERGE, in key order, whose counted rows are read from its {@code FINAL TABLE}; a concurrent
+     * first insert fails the statement only, and it is tried again.
+     */
+    private static final String IN_FLIGHT_H2 = """
+            SELECT counter_key FROM FINAL TABLE (
+                MERGE INTO attempt_counter c
+                USING (SELECT * FROM (%1$s) r ORDER BY counter_key, window_start) n
+                ON c.counter_key = n.counter_key AND c.window_start = n.window_start
+                WHEN MATCHED AND n.turn = 1 AND c.hits + %2$s < n.room THEN UPDATE SET inflight = %2$s + 1, inflight_at = :now
+                WHEN NOT MATCHED AND n.turn = 1 AND 0 < n.room THEN
+                    INSERT (counter_key, window_start, hits, inflight, inflight_at, expires_at)
+                    VALUES (n.counter_key, n.window_start, 0, 1, :now, n.expires))
+            """.formatted(IN_TURN, inFlight("c"));
+
+    /** Counts the rows whose turn it is in flight, in one statement, and returns the keys of those counted. */
+    private List<String> countInFlight(List<InTurn> rows) {
+        StringBuilder values = new StringBuilder();
+        Map<String, Object> params = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            InTurn row = rows.get(i);
+            values.append(i == 0 ? "" : ", ").append("""
+                    (CAST(:g%1$d AS INTEGER), CAST(:key%1$d AS VARCHAR(400)), CAST(:window%1$d AS TIMESTAMP WITH TIME ZONE),
+                     CAST(:previous%1$d AS TIMESTAMP WITH TIME ZONE), CAST(:weight%1$d AS DOUBLE PRECISION),
+                     CAST(:max%1$d AS INTEGER), CAST(:expires%1$d AS TIMESTAMP WITH TIME ZONE))""".formatted(i));
+            params.put("g" + i, row.group());
+            params.put("key" + i, row.count().counterKey());
+            params.put("window" + i, row.count().windowStart());
+            params.put("previous" + i, row.sliding().previous());
+            params.put("weight" + i, row.sliding().weight());
+            params.put("max" + i, row.sliding().limit().max());
+            params.put("expires" + i, row.sliding().expires());
+        }
+        Instant now = rows.get(0).sliding().now();
+        params.put("now", utc(now));
+        params.put("stale", utc(now.minus(inFlightExpiry)));
+        String sql = (postgresql ? IN_FLIGHT_POSTGRESQL : IN_FLIGHT_H2).formatted(values);
+        for (int tries = 1;; tries++) {
+            try {
+                return jdbc.sql(sql).params(params).query(String.class).list();
+            } catch (DuplicateKeyException anotherRequestWasFirst) {
+                // H2 only: a row inserted by another request a moment ago; now the statement counts in it. Each lost
+                // race is one more of these rows found, so one try more than there are rows finds them all.
+                if (tries > rows.size()) {
+                    throw anotherRequestWasFirst;
+                }
+            }
+        }
     }
 
     /** The counts of the current and the previous window. */

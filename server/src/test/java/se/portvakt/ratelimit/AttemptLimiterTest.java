@@ -315,6 +315,85 @@ abstract class AttemptLimiterTest {
     }
 
     @Test
+    void limitsCountedInTurnStopAtTheFirstGroupWithoutRoom() {
+        // The password's limits (decision 0059): from here (a pair and an address, both or neither), then from
+        // everywhere; one statement.
+        Limit pair = new Limit("test." + UUID.randomUUID(), 3, Duration.ofHours(1));
+        Limit address = new Limit("test." + UUID.randomUUID(), 1, Duration.ofHours(1));
+        Limit everywhere = new Limit("test." + UUID.randomUUID(), 1, Duration.ofHours(1));
+        startOfAWindow(pair);
+        List<List<Counted>> inTurn = List.of(List.of(new Counted(pair, "x"), new Counted(address, "x")),
+                List.of(new Counted(everywhere, "x")));
+
+        List<Admission> first = limiter.admitInFlightInTurn(inTurn);
+        assertThat(first).hasSize(2).allSatisfy(admission -> assertThat(admission).isInstanceOf(Admitted.class));
+        assertThat(row(everywhere, "x")).isEqualTo(new Row(0, 1));
+        limiter.failed(first.toArray(Admission[]::new));
+
+        // The address's limit and everywhere's are both reached: the address's refusal, and nothing counted.
+        List<Admission> refused = limiter.admitInFlightInTurn(inTurn);
+        assertThat(refused).hasSize(1);
+        assertThat(refused.get(0)).isInstanceOf(Blocked.class);
+        assertThat(((Blocked) refused.get(0)).retryAfter()).as("the address's wait (to the next window), not the pair's")
+                .isGreaterThan(Duration.ofSeconds(1));
+        for (Limit limit : List.of(pair, address, everywhere)) {
+            assertThat(row(limit, "x")).as(limit.name()).isEqualTo(new Row(1, 0));
+        }
+
+        // From another address: from here has room, everywhere has none.
+        List<Admission> elsewhere = limiter.admitInFlightInTurn(List.of(
+                List.of(new Counted(pair, "y"), new Counted(address, "y")), List.of(new Counted(everywhere, "x"))));
+        assertThat(elsewhere).hasSize(2);
+        assertThat(elsewhere.get(0)).isInstanceOf(Admitted.class);
+        assertThat(elsewhere.get(1)).isInstanceOf(Blocked.class);
+        assertThat(row(pair, "y")).isEqualTo(new Row(0, 1));
+        assertThat(row(address, "y")).isEqualTo(new Row(0, 1));
+        assertThat(row(everywhere, "x")).isEqualTo(new Row(1, 0));
+    }
+
+    @Test
+    void limitsCountedInTurnArrivingAtOnceAreAdmittedExactlyUpToEachLimit() throws Exception {
+        Limit pair = new Limit("test." + UUID.randomUUID(), 1_000, Duration.ofHours(1));
+        Limit address = new Limit("test." + UUID.randomUUID(), 8, Duration.ofHours(1));
+        Limit everywhere = new Limit("test." + UUID.randomUUID(), 5, Duration.ofHours(1));
+        startOfAWindow(pair);
+
+        List<List<Admission>> admissions = Race.run(64, () -> limiter.admitInFlightInTurn(List.of(
+                List.of(new Counted(pair, "x"), new Counted(address, "x")), List.of(new Counted(everywhere, "x")))));
+
+        assertThat(admissions).filteredOn(inTurn -> inTurn.get(0) instanceof Admitted).hasSize(8);
+        assertThat(admissions).filteredOn(inTurn -> inTurn.size() == 2 && inTurn.get(1) instanceof Admitted).hasSize(5);
+        // Nothing stays counted for the refused ones, not even a count made in a race at the limit and given back.
+        assertThat(row(pair, "x")).isEqualTo(new Row(0, 8));
+        assertThat(row(address, "x")).isEqualTo(new Row(0, 8));
+        assertThat(row(everywhere, "x")).isEqualTo(new Row(0, 5));
+    }
+
+    @Test
+    void failuresOnBothSidesOfAWindowsEndBoundAttemptsInFlightTogether() throws InterruptedException {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 10, Duration.ofSeconds(6));
+        sleepUntilBeforeTheEnd(limit, Duration.ofMillis(700));
+        for (int i = 0; i < 10; i++) {
+            Admission admission = limiter.admitInFlight(new Counted(limit, "key"));
+            assertThat(admission).as("attempt %d", i + 1).isInstanceOf(Admitted.class);
+            limiter.failed(admission);
+        }
+        long left = limit.window().toMillis() - Instant.now().toEpochMilli() % limit.window().toMillis();
+        assertThat(left).as("the first burst ended in its window").isLessThan(700);
+        Thread.sleep(left + 50);
+
+        List<Admission> second = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            second.add(limiter.admitInFlight(new Counted(limit, "key")));
+        }
+
+        assertThat(second).as("the previous window's ten failures still weigh about 9.9")
+                .filteredOn(Admitted.class::isInstance).hasSizeLessThanOrEqualTo(1);
+        assertThat(((Blocked) second.get(second.size() - 1)).retryAfter()).isPositive()
+                .isLessThan(Duration.ofMillis(600));
+    }
+
+    @Test
     void manyAttemptsOnTheSameRowsEndAtOnceWithoutWaitingForEachOther() throws Exception {
         // Every attempt's end updates its three rows in one statement; rows locked in another order by each of two
         // statements would deadlock (PostgreSQL then fails one of them).

@@ -1,6 +1,7 @@
 package se.portvakt.signin.password;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.stereotype.Component;
 
@@ -39,19 +40,25 @@ public class PasswordAttempts {
     }
 
     /**
-     * Counts a password check of {@code email} from {@code address} before it is made, so that a burst of guesses
-     * cannot pass the limits before the first failures count; blocked past the limit of this email from this address,
-     * or of this address. Release the admission when the password was right, tell {@link #failed} when it was wrong.
+     * Counts a password check of {@code email} from {@code address} before it is made, in one statement, so that a
+     * burst of guesses cannot pass the limits before the first failures count. From here first: blocked past the limit
+     * of this email from this address, or of this address (and then not counted from everywhere); then from
+     * everywhere, blocked past that limit (which asks for proof of work). Release the admissions when the password was
+     * right, or nothing was checked after all; tell {@link #failed} when it was wrong.
      */
-    public Admission admitFromHere(String email, String address) {
+    public Admissions admit(String email, String address) {
         // The address goes first in the key: it has no '|', so no two pairs share a key.
-        return limiter.admitInFlight(new Counted(perAccountAndAddress, address + '|' + email), new Counted(perAddress, address));
+        List<Admission> inTurn = limiter.admitInFlightInTurn(List.of(
+                List.of(new Counted(perAccountAndAddress, address + '|' + email), new Counted(perAddress, address)),
+                List.of(new Counted(perAccount, email))));
+        return new Admissions(inTurn.get(0), inTurn.size() > 1 ? inTurn.get(1) : NOT_COUNTED);
     }
 
-    /** Counts a password check of {@code email} from everywhere; blocked past that limit (which asks for proof of work). */
-    public Admission admitFromEverywhere(String email) {
-        return limiter.admitInFlight(new Counted(perAccount, email));
-    }
+    /** A check's counts from here (this email from this address, and this address) and from everywhere (this email). */
+    public record Admissions(Admission fromHere, Admission fromEverywhere) {}
+
+    /** From everywhere when from here was blocked: nothing counted, nothing to release. */
+    private static final Admission NOT_COUNTED = new Admission.Admitted(List.of(), true);
 
     /** How long until a check of {@code email} from everywhere goes without proof of work; zero when it does now. */
     public Duration blockedFromEverywhere(String email) {

@@ -63,7 +63,7 @@ class PasswordStep implements SignInStep {
 
     /**
      * Two transactions (decision 0048): the flow's and the account's read; then, outside any transaction, the attempt
-     * counted in flight (each count committed at once), the password checked (holding no pooled connection) and the
+     * counted in flight under its three limits (one statement committed at once, decision 0059), the password checked (holding no pooled connection) and the
      * attempt counted as a failure or taken off (decision 0053); then the outcome's audit rows and the flow's update or end.
      */
     @Override
@@ -139,17 +139,19 @@ class PasswordStep implements SignInStep {
 
     /**
      * Counts the attempt in flight, checks the password, and counts it as a failure when it was wrong or takes it off
-     * when it was right, between the step's two transactions (decisions 0048 and 0053). Each count is one statement
-     * committed on its own before the check, so parallel guesses see it at once, and a counter row (an office's address is every sign-in's from there) is held for one
-     * statement only, never for the rest of a transaction; the hash holds no connection; a third-party CAPTCHA's check is
+     * when it was right, between the step's two transactions (decisions 0048 and 0053). The three counts are one
+     * statement committed on its own before the check (decision 0059), so parallel guesses see them at once, and a
+     * counter row (an office's address is every sign-in's from there) is held for one statement only, never for the
+     * rest of a transaction; the hash holds no connection; a third-party CAPTCHA's check is
      * a call over the network.
      */
     private Check check(String email, String address, Map<String, String> form, String password, String storedHash) {
-        Admission fromHere = attempts.admitFromHere(email, address);
+        PasswordAttempts.Admissions admissions = attempts.admit(email, address);
+        Admission fromHere = admissions.fromHere();
         if (fromHere instanceof Admission.Blocked blocked) {
             return new Check.Locked(blocked.retryAfter());
         }
-        Admission fromEverywhere = attempts.admitFromEverywhere(email);
+        Admission fromEverywhere = admissions.fromEverywhere();
         if (fromEverywhere instanceof Admission.Blocked) {
             CaptchaResult proof = captcha.verify(form.get(CaptchaVerifier.FORM_FIELD), address);
             if (!proof.passed()) {
