@@ -12,7 +12,7 @@
 #      discovery, JWK Set, a refused token request, health, metrics) and exits (-XX:AOTCacheOutput,
 #      -Dportvakt.training-run=true), so the cache holds the classes of the whole start and of the request path;
 #   4. starts with -Dspring.aot.enabled=true, the AOT cache and the serial collector, and bounded
-#      memory (heap, thread stacks, code cache, malloc arenas).
+#      memory (heap, thread stacks, code cache, malloc arenas, free malloc pages given back every 5 s).
 #
 # Environment:
 #   PORTVAKT_FACTORS_ENCRYPTION_KEY  required outside the demo profile: base64 of 32 random bytes that encrypts
@@ -78,11 +78,15 @@ if [[ ${PORTVAKT_JIT:-throughput} == fast-start ]]; then
 fi
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # Argon2id checks need 19 MiB each: once ready, the server gives each of its turns (one per processor) a block that
-# it reuses; before that, glibc returns the library's blocks when freed (password.Turns, NativeMemory); a
-# MALLOC_MMAP_THRESHOLD_ set here would be overridden.
+# it reuses and frees after a minute without a check; before that, glibc returns the library's blocks when freed
+# (password.Turns, NativeMemory); a MALLOC_MMAP_THRESHOLD_ set here would be overridden.
 
 if [[ $feature =~ ^[0-9]+$ ]] && (( feature >= 22 )); then
   opts+=(--enable-native-access=ALL-UNNAMED)   # argon2-jvm loads libargon2 through JNA
+  # The JIT compilers' work areas (up to 70 MB at once under load) are malloc'd and freed, and glibc kept the freed
+  # pages: about 60 MB of the resident set after the load. Every 5 s the JVM gives free malloc pages back
+  # (malloc_trim; decision 0061, docs/performance.md "Resident memory after the load, 2026-11-30").
+  opts+=(-XX:TrimNativeHeapInterval=5000)
 fi
 if [[ $feature =~ ^[0-9]+$ ]] && (( feature >= 25 )); then
   # The JVM ignores a cache made with other options (it says so on stderr and starts slowly), so the

@@ -68,6 +68,11 @@ final class Argon2idEncoder implements PasswordEncoder {
         turns.keepBlocks(Argon2idInBlock.bytesFor(memoryKib));
     }
 
+    /** Gives back the blocks of turns that computed nothing for this long (see Turns); returns how many. */
+    int releaseBlocksIdleFor(java.time.Duration idle) {
+        return turns.releaseBlocksIdleFor(idle);
+    }
+
     private static byte[] salt() {
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);

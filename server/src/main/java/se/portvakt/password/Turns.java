@@ -1,5 +1,6 @@
 package se.portvakt.password;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
@@ -21,6 +22,10 @@ import com.sun.jna.Memory;
  * the next check faults in and zeroes its 4,864 pages again, a fifth of a sign-in's CPU) or kept in the library's
  * arenas, where other allocations split it and the kept memory grows with the load (82-121 MB measured after the
  * side-by-side load, docs/performance.md). A block per turn is allocated once and is all that checks ever hold.
+ *
+ * <p>A block no computation has used for a while goes back to the system ({@link #releaseBlocksIdleFor}): under a
+ * steady load each turn keeps its block, and a server that has had no sign-in for minutes does not hold 19 MiB per
+ * processor for the next one; that one faults its block in again (about 5 ms), once.
  */
 final class Turns {
 
@@ -64,6 +69,30 @@ final class Turns {
         }
     }
 
+    /**
+     * Gives back to the system the block of every free turn that no computation has used for at least this long;
+     * the turn's next computation allocates a new one. Turns in use are left alone. Returns how many went back.
+     */
+    int releaseBlocksIdleFor(Duration idle) {
+        long now = System.nanoTime();
+        int released = 0;
+        // Each free turn is taken out for the moment of the check, so no computation can use its block meanwhile.
+        for (int i = free.size(); i > 0; i--) {
+            Turn turn = free.poll();
+            if (turn == null) {
+                break;
+            }
+            try {
+                if (turn.releaseIfIdle(now, idle.toNanos())) {
+                    released++;
+                }
+            } finally {
+                free.add(turn);
+            }
+        }
+        return released;
+    }
+
     private Turn waitForTurn() {
         boolean interrupted = false;
         try {
@@ -85,15 +114,33 @@ final class Turns {
     private static final class Turn {
 
         private Memory block;
+        private long lastUsed;
 
         Memory block(long bytes) {
             if (bytes <= 0) {
                 return null;
             }
             if (block == null || block.size() != bytes) {
+                release();
                 block = new Memory(bytes);
             }
+            lastUsed = System.nanoTime();
             return block;
+        }
+
+        boolean releaseIfIdle(long now, long idleNanos) {
+            if (block == null || now - lastUsed < idleNanos) {
+                return false;
+            }
+            release();
+            return true;
+        }
+
+        private void release() {
+            if (block != null) {
+                block.close();
+                block = null;
+            }
         }
     }
 }

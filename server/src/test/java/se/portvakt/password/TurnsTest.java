@@ -66,6 +66,59 @@ class TurnsTest {
         assertThat(blocks).as("blocks ever handed out").hasSizeBetween(1, 2);
     }
 
+    @Test
+    void aBlockUnusedForTheGivenTimeGoesBackAndTheNextComputationGetsANewOne() {
+        Turns turns = new Turns(1);
+        turns.keepBlocks(1 << 20);
+        com.sun.jna.Memory first = turns.take(block -> block);
+        assertThat(turns.releaseBlocksIdleFor(java.time.Duration.ofHours(1))).as("released after an hour").isZero();
+        assertThat(turns.<Object>take(block -> block)).as("kept while recently used").isSameAs(first);
+        assertThat(turns.releaseBlocksIdleFor(java.time.Duration.ZERO)).as("released when idle").isEqualTo(1);
+        assertThat(first.valid()).as("the released block is freed").isFalse();
+        com.sun.jna.Memory next = turns.take(block -> block);
+        assertThat(next).isNotSameAs(first);
+        assertThat(next.size()).isEqualTo(1 << 20);
+        assertThat(turns.releaseBlocksIdleFor(java.time.Duration.ZERO)).as("nothing left twice").isEqualTo(1);
+        assertThat(turns.releaseBlocksIdleFor(java.time.Duration.ZERO)).isZero();
+    }
+
+    @Test
+    void aTurnInUseKeepsItsBlock() {
+        Turns turns = new Turns(1);
+        turns.keepBlocks(1 << 20);
+        turns.take(block -> block);
+        boolean kept = turns.take(block -> {
+            // The only turn is taken: releasing must neither wait for it nor free the block under the computation.
+            assertThat(turns.releaseBlocksIdleFor(java.time.Duration.ZERO)).isZero();
+            return block.valid();
+        });
+        assertThat(kept).isTrue();
+    }
+
+    @Test
+    void aReleasedBlockLeavesTheResidentSet() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/proc/self/status").canRead(), "Linux /proc");
+        Turns turns = new Turns(1);
+        int bytes = 64 << 20;
+        turns.keepBlocks(bytes);
+        turns.take(block -> {
+            block.setMemory(0, bytes, (byte) 1); // every page touched, as Argon2id's passes do
+            return true;
+        });
+        long before = residentKib();
+        assertThat(turns.releaseBlocksIdleFor(java.time.Duration.ZERO)).isEqualTo(1);
+        long after = residentKib();
+        assertThat(before - after).as("KiB resident given back (VmRSS %d -> %d)", before, after)
+                .isGreaterThan(48 << 10);
+    }
+
+    private static long residentKib() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
+                .findFirst().orElseThrow();
+    }
+
     private static void runAtOnce(int threads, int tasks, java.util.function.Supplier<Boolean> task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
