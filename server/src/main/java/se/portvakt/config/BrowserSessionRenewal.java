@@ -33,7 +33,11 @@ public final class BrowserSessionRenewal {
 
     /** Gives the request a new session holding the old one's attributes but {@code leftBehind}; returns it. */
     public HttpSession renew(HttpServletRequest request, Set<String> leftBehind) {
-        HttpSession old = request.getSession();
+        HttpSession old = request.getSession(false);
+        if (old == null) {
+            // A browser signed in before it had a session (decision 0065): nothing planted, nothing to carry over.
+            return request.getSession(true);
+        }
         Map<String, Object> kept = new HashMap<>();
         for (String name : Collections.list(old.getAttributeNames())) {
             if (!leftBehind.contains(name)) {

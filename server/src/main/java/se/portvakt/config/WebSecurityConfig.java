@@ -1,5 +1,6 @@
 package se.portvakt.config;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +22,9 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.logout.LogoutHandler;
 import org.springframework.security.web.csrf.CsrfToken;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfTokenRepository;
+import org.springframework.security.web.csrf.DeferredCsrfToken;
 import org.springframework.security.web.csrf.HttpSessionCsrfTokenRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
@@ -44,6 +47,10 @@ class WebSecurityConfig {
      */
     static final String OPERATOR_SETTING = "portvakt.operator.allowed-addresses";
 
+    /** The cookie with the CSRF token of a browser that has no session. */
+    static final String CSRF_COOKIE = "PORTVAKT_CSRF";
+    private static final String CSRF_COOKIE_CLEARED = "portvakt.csrf-cookie-cleared";
+
     /** The actuator endpoint with which an operator ends a person's sessions (decision 0025). */
     private static final String SIGN_OUT_ENDPOINT = "signout";
 
@@ -51,13 +58,22 @@ class WebSecurityConfig {
     private static final String SIGNING_KEYS_ENDPOINT = "signingkeys";
 
     /**
-     * Where the CSRF token lives (the session); shared with the sign-in, which renews the token at sign-in. A form
-     * posted without a session (an old page; a copy of a form sent after the sign-in renewed the session) is refused
-     * whatever its token, and gets no new session for a token: its cookie would replace a signed-in browser's.
+     * Where the CSRF token lives: in the session when the browser has one (shared with the sign-in, which renews the
+     * token at sign-in), else in an HttpOnly cookie that each form repeats (a double submit: a page elsewhere can
+     * neither read the cookie nor set it), so that the email and password pages need no session and no database
+     * (decision 0065). When the browser's session begins (its password passed), the cookie's token moves into it at
+     * the next request, and the cookie is cleared: a copy of a form sent without the session (after the sign-in
+     * renewed it) finds no token and is refused, and gets no session for its token, whose cookie would replace the
+     * signed-in browser's. The sign-in renews the token, as before.
      */
     @Bean
-    CsrfTokenRepository csrfTokenRepository() {
+    CsrfTokenRepository csrfTokenRepository(PortvaktProperties properties) {
         HttpSessionCsrfTokenRepository session = new HttpSessionCsrfTokenRepository();
+        CookieCsrfTokenRepository cookie = new CookieCsrfTokenRepository();
+        cookie.setCookieName(CSRF_COOKIE);
+        cookie.setHeaderName("X-CSRF-TOKEN");
+        cookie.setCookieCustomizer(
+                builder -> builder.path("/").httpOnly(true).secure(properties.secureCookies()).sameSite("Lax"));
         return new CsrfTokenRepository() {
             @Override
             public CsrfToken generateToken(HttpServletRequest request) {
@@ -66,16 +82,44 @@ class WebSecurityConfig {
 
             @Override
             public void saveToken(CsrfToken token, HttpServletRequest request, HttpServletResponse response) {
-                boolean refusedAnyway = token != null && request.getSession(false) == null
-                        && !List.of("GET", "HEAD", "OPTIONS", "TRACE").contains(request.getMethod());
-                if (!refusedAnyway) {
+                if (request.getSession(false) != null) {
                     session.saveToken(token, request, response);
+                    clearCookie(request, response);
+                } else if (token != null || hasCookie(request)) {
+                    cookie.saveToken(token, request, response);
                 }
             }
 
+            /**
+             * The cookie's token while the session has none: the first request of a new session moves it in (the form
+             * shown before goes on), and the sign-in finds it to renew it.
+             */
             @Override
             public CsrfToken loadToken(HttpServletRequest request) {
-                return session.loadToken(request);
+                CsrfToken inSession = request.getSession(false) == null ? null : session.loadToken(request);
+                return inSession != null ? inSession : hasCookie(request) ? cookie.loadToken(request) : null;
+            }
+
+            @Override
+            public DeferredCsrfToken loadDeferredToken(HttpServletRequest request, HttpServletResponse response) {
+                if (request.getSession(false) != null && session.loadToken(request) == null && hasCookie(request)) {
+                    session.saveToken(cookie.loadToken(request), request, response);
+                    clearCookie(request, response);
+                }
+                return CsrfTokenRepository.super.loadDeferredToken(request, response);
+            }
+
+            private void clearCookie(HttpServletRequest request, HttpServletResponse response) {
+                if (hasCookie(request)) {
+                    cookie.saveToken(null, request, response);
+                    request.setAttribute(CSRF_COOKIE_CLEARED, Boolean.TRUE);
+                }
+            }
+
+            /** Whether the request brought a token cookie that this response has not cleared yet. */
+            private static boolean hasCookie(HttpServletRequest request) {
+                return request.getAttribute(CSRF_COOKIE_CLEARED) == null && request.getCookies() != null
+                        && Arrays.stream(request.getCookies()).anyMatch(c -> CSRF_COOKIE.equals(c.getName()));
             }
         };
     }

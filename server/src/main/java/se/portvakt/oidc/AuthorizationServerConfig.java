@@ -37,6 +37,7 @@ import org.springframework.security.oauth2.server.authorization.token.JwtGenerat
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -68,7 +69,8 @@ class AuthorizationServerConfig {
             AccountStore accounts, OAuth2TokenGenerator<?> tokenGenerator, Authorizations authorizations,
             SpentRefreshTokens spentRefreshTokens, AttemptLimiter limiter, Clients clientRegistry, AuditLog audit,
             JdbcTemplate jdbc, SignOutNotices signOutNotices,
-            JWKSource<SecurityContext> signingKeys, PortvaktProperties properties) throws Exception {
+            JWKSource<SecurityContext> signingKeys, PortvaktProperties properties, RequestCache signInRequests)
+            throws Exception {
         var authorizationServer = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
                 .with(authorizationServer, server -> server
@@ -127,6 +129,9 @@ class AuthorizationServerConfig {
                                                         : provider))
                                         .logoutResponseHandler(signOutNotices.endSessionResponse()))))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                // The request waits for the sign-in in a sealed cookie while the browser has no session (the sign-in's
+                // SignInRequestCache, decision 0065): sending a person to sign in writes nothing to the database.
+                .requestCache(cache -> cache.requestCache(signInRequests))
                 .exceptionHandling(exceptions -> exceptions
                         .defaultAuthenticationEntryPointFor(
                                 new LoginUrlAuthenticationEntryPoint("/signin"),

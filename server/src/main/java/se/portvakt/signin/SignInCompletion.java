@@ -38,14 +38,14 @@ class SignInCompletion {
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
     private final CsrfAuthenticationStrategy csrf;
-    private final SignInFlowStore flows;
+    private final BrowserFlows flows;
     private final AuditLog audit;
     private final SignInMetrics metrics;
     private final KnownBrowsers knownBrowsers;
     private final AccountStore accounts;
     private final BrowserSessionRenewal renewal;
 
-    SignInCompletion(SignInFlowStore flows, AuditLog audit, SignInMetrics metrics, CsrfTokenRepository csrfTokens,
+    SignInCompletion(BrowserFlows flows, AuditLog audit, SignInMetrics metrics, CsrfTokenRepository csrfTokens,
             KnownBrowsers knownBrowsers, AccountStore accounts, BrowserSessionRenewal renewal) {
         this.flows = flows;
         this.renewal = renewal;
@@ -68,10 +68,10 @@ class SignInCompletion {
         // The person said a sign-in was not theirs (decision 0034): every factor is passed, but whoever it was may
         // know the password, so a new one is chosen before anything is signed in (NewPasswordStep).
         boolean newPasswordFirst = !anotherAccount && accounts.passwordChangeRequired(flow.accountId());
-        boolean first = newPasswordFirst ? flows.updateFrom(readAt, flow.atStep(Step.NEW_PASSWORD))
-                : flows.finishFrom(readAt, flow.id());
+        boolean first = newPasswordFirst ? flows.updateFrom(request, response, readAt, flow.atStep(Step.NEW_PASSWORD))
+                : flows.finishFrom(request, response, readAt, flow);
         if (!first) {
-            return flows.find(flow.id(), Instant.now()).orElse(flow).whereNow();
+            return flows.find(request, flow.id()).orElse(flow).whereNow();
         }
         Reauthentication.end(request);
         if (anotherAccount) {
@@ -98,7 +98,7 @@ class SignInCompletion {
 
         // A new session with what the old one held but the flow (session fixation); the old row ends with the new
         // one's save when the request ends, outside this step's transaction (config.BrowserSessionRenewal).
-        renewal.renew(request, Set.of(SignInController.FLOW_ATTRIBUTE));
+        renewal.renew(request, Set.of(BrowserFlows.FLOW_ATTRIBUTE));
         contexts.saveContext(context, request, response);
         // And a new CSRF token, so a token seen before sign-in (e.g. leaked from a shared page) is worth nothing after it.
         csrf.onAuthentication(authentication, request, response);

@@ -13,12 +13,10 @@ import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.stereotype.Controller;
@@ -46,21 +44,22 @@ import se.portvakt.config.PortvaktProperties;
 @RequestMapping("/signin")
 class SignInController {
 
-    static final String FLOW_ATTRIBUTE = "portvakt.signin.flow";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Map<Step, SignInStep> steps = new EnumMap<>(Step.class);
-    private final SignInFlowStore flows;
+    private final BrowserFlows flows;
     private final SignInCompletion completion;
     private final TwoFactorRoute route;
     private final AccountStore accounts;
     private final AuditLog audit;
     private final StepTransactions transactions;
     private final Duration flowTtl;
-    private final RequestCache requestCache = new HttpSessionRequestCache();
+    private final RequestCache requestCache;
 
-    SignInController(List<SignInStep> handlers, SignInFlowStore flows, SignInCompletion completion, TwoFactorRoute route,
-            AccountStore accounts, AuditLog audit, StepTransactions transactions, PortvaktProperties properties) {
+    SignInController(List<SignInStep> handlers, BrowserFlows flows, SignInCompletion completion, TwoFactorRoute route,
+            AccountStore accounts, AuditLog audit, StepTransactions transactions, SignInRequestCache requestCache,
+            PortvaktProperties properties) {
+        this.requestCache = requestCache;
         handlers.forEach(handler -> steps.put(handler.step(), handler));
         this.transactions = transactions;
         this.flows = flows;
@@ -83,19 +82,20 @@ class SignInController {
 
     private String identifyInStep(HttpServletRequest request, HttpServletResponse response, Model model) {
         // The flow is read once, and not at all when an authorization request starts a new one.
-        Optional<SignInFlow> current = requestCache.getRequest(request, null) == null ? current(request) : Optional.empty();
+        Optional<SignInFlow> current = requestCache.getRequest(request, response) == null ? flows.current(request)
+                : Optional.empty();
         boolean starting = current.isEmpty();
-        SignInFlow flow = startOrResume(request, current);
+        SignInFlow flow = startOrResume(request, response, current);
         Optional<EmailAddress> hint = starting ? Optional.ofNullable(flow.requestParameter("login_hint"))
                 .flatMap(EmailAddress::parse) : Optional.empty();
         if (hint.isPresent()) {
             SignInFlow identified = flow.identified(hint.get());
-            flows.update(identified);
+            flows.update(request, response, identified);
             return "redirect:" + identified.step().url();
         }
         if (flow.step() != Step.IDENTIFY) {
             flow = flow.atStep(Step.IDENTIFY);
-            flows.update(flow);
+            flows.update(request, response, flow);
         }
         return steps.get(Step.IDENTIFY).show(flow, new StepContext(request, response), model);
     }
@@ -113,7 +113,7 @@ class SignInController {
      */
     @GetMapping("/step-up")
     String stepUp(HttpServletRequest request, HttpServletResponse response) {
-        SavedRequest saved = requestCache.getRequest(request, null);
+        SavedRequest saved = requestCache.getRequest(request, response);
         Authentication session = SecurityContextHolder.getContextHolderStrategy().getContext().getAuthentication();
         if (saved == null) {
             return "redirect:/"; // nothing waits for more factors
@@ -126,8 +126,8 @@ class SignInController {
                 .filter(FactorGrantedAuthority.class::isInstance)
                 .map(factor -> new PassedFactor(factor.getAuthority(), ((FactorGrantedAuthority) factor).getIssuedAt()))
                 .toList();
-        requestCache.removeRequest(request, null);
-        flowId(request).ifPresent(flows::delete);
+        requestCache.removeRequest(request, response);
+        flows.end(request, response);
         Instant now = Instant.now();
         String continueUrl = saved.getRedirectUrl();
         SignInFlow signedIn = new SignInFlow(newFlowId(), Step.DONE, account.get().email(), account.get().id(),
@@ -135,7 +135,7 @@ class SignInController {
         StepContext context = new StepContext(request, response);
         audit.record(new AuditEvent("signin.step-up", "started", signedIn.accountId(), signedIn.email().value(),
                 signedIn.clientId(), context.address(), signedIn.passedFactorNames()));
-        return "redirect:" + begin(request, route.toSecondFactor(signedIn, context)).step().url();
+        return "redirect:" + begin(request, response, route.toSecondFactor(signedIn, context)).step().url();
     }
 
     /**
@@ -144,8 +144,8 @@ class SignInController {
      * ends back at the change. Its completion refuses any other account ({@link Reauthentication}).
      */
     @GetMapping("/reauthenticate")
-    String reauthenticate(HttpServletRequest request) {
-        SavedRequest saved = requestCache.getRequest(request, null);
+    String reauthenticate(HttpServletRequest request, HttpServletResponse response) {
+        SavedRequest saved = requestCache.getRequest(request, response);
         if (saved == null) {
             return "redirect:/"; // nothing waits for the confirmation
         }
@@ -153,10 +153,10 @@ class SignInController {
         if (account.isEmpty()) {
             return "redirect:/signin"; // not signed in (any more): the whole sign-in, for the saved page
         }
-        requestCache.removeRequest(request, null);
-        flowId(request).ifPresent(flows::delete);
+        requestCache.removeRequest(request, response);
+        flows.end(request, response);
         Instant now = Instant.now();
-        SignInFlow flow = begin(request, new SignInFlow(newFlowId(), Step.PASSWORD, account.get().email(), null, null,
+        SignInFlow flow = begin(request, response, new SignInFlow(newFlowId(), Step.PASSWORD, account.get().email(), null, null,
                 saved.getRedirectUrl(), List.of(), 0, now, now.plus(flowTtl)));
         Reauthentication.start(request.getSession(), flow.id(), account.get().id());
         audit.record(new AuditEvent("signin.reauthenticate", "started", account.get().id(),
@@ -171,7 +171,7 @@ class SignInController {
     }
 
     private String show(Step step, HttpServletRequest request, HttpServletResponse response, Model model) {
-        Optional<SignInFlow> current = current(request);
+        Optional<SignInFlow> current = flows.current(request);
         if (current.isEmpty()) {
             return "redirect:/signin";
         }
@@ -195,16 +195,19 @@ class SignInController {
 
     /** Runs a step's handling in one transaction when its handler says it may (decision 0048). */
     private String inStep(Step step, HttpServletRequest request, Supplier<String> handling) {
-        return steps.get(step).inOneTransaction() ? transactions.run(request, handling) : handling.get();
+        // The email step of a browser without a session touches no database (its flow is in a cookie, decision 0065):
+        // no transaction, no pooled connection.
+        boolean noDatabase = step == Step.IDENTIFY && request.getSession(false) == null;
+        return steps.get(step).inOneTransaction() && !noDatabase ? transactions.run(request, handling) : handling.get();
     }
 
     private String submitInStep(Step step, MultiValueMap<String, String> form, HttpServletRequest request,
             HttpServletResponse response, Model model) {
         StepContext context = new StepContext(request, response);
-        Optional<SignInFlow> current = current(request);
+        Optional<SignInFlow> current = flows.current(request);
         if (current.isEmpty()) {
             // The flow expired (or the session did): start again at the email, and say why.
-            SignInFlow flow = startOrResume(request, current);
+            SignInFlow flow = startOrResume(request, response, current);
             model.addAttribute("error", "signin.expired");
             return steps.get(Step.IDENTIFY).show(flow, context, model);
         }
@@ -219,13 +222,13 @@ class SignInController {
             if (advance.flow().step() == Step.DONE) {
                 return "redirect:" + completion.complete(step, advance.flow(), request, response);
             }
-            if (!flows.updateFrom(step, advance.flow())) {
+            if (!flows.updateFrom(request, response, step, advance.flow())) {
                 return movedOn(request, advance.flow());
             }
             return "redirect:" + advance.flow().step().url();
         }
         if (result instanceof StepResult.Rejected rejected) {
-            if (!flows.updateFrom(step, rejected.flow())) {
+            if (!flows.updateFrom(request, response, step, rejected.flow())) {
                 return movedOn(request, rejected.flow());
             }
             model.addAttribute("error", rejected.messageKey());
@@ -249,7 +252,7 @@ class SignInController {
      * request's answer leads too; or, when the other one finished the sign-in, back to the application.
      */
     private String movedOn(HttpServletRequest request, SignInFlow dropped) {
-        return "redirect:" + current(request).map(SignInFlow::whereNow).orElse(dropped.continueUrl());
+        return "redirect:" + flows.find(request, dropped.id()).map(SignInFlow::whereNow).orElse(dropped.continueUrl());
     }
 
     /** The account of this browser's signed-in session, if it is signed in and the account still exists. */
@@ -260,42 +263,26 @@ class SignInController {
     }
 
     /** The browser's flow ({@code current}, as read), or a new one for the authorization request that sent it here. */
-    private SignInFlow startOrResume(HttpServletRequest request, Optional<SignInFlow> current) {
-        SavedRequest saved = requestCache.getRequest(request, null);
+    private SignInFlow startOrResume(HttpServletRequest request, HttpServletResponse response,
+            Optional<SignInFlow> current) {
+        SavedRequest saved = requestCache.getRequest(request, response);
         if (saved == null && current.isPresent()) {
             return current.get();
         }
         // A flow that expired keeps its authorization request: starting again still ends at the application.
-        String continueUrl = saved != null ? saved.getRedirectUrl()
-                : flowId(request).flatMap(flows::continueUrlOf).orElse("/");
+        String continueUrl = saved != null ? saved.getRedirectUrl() : flows.continueUrl(request).orElse("/");
         if (saved != null) {
-            requestCache.removeRequest(request, null);
+            requestCache.removeRequest(request, response);
         }
-        flowId(request).ifPresent(flows::delete);
+        flows.end(request, response);
         Instant now = Instant.now();
-        return begin(request, new SignInFlow(newFlowId(), Step.IDENTIFY, null, null, clientIdOf(continueUrl), continueUrl,
+        return begin(request, response, new SignInFlow(newFlowId(), Step.IDENTIFY, null, null, clientIdOf(continueUrl), continueUrl,
                 List.of(), 0, now, now.plus(flowTtl)));
     }
 
-    /** Stores a new flow and makes it this browser's, in the language its application asked for, if any. */
-    private SignInFlow begin(HttpServletRequest request, SignInFlow flow) {
-        flows.insert(flow);
-        request.getSession().setAttribute(FLOW_ATTRIBUTE, flow.id());
-        request.setAttribute(SignInJourney.FLOW_READ, flow);
-        SignInLocales.choose(request.getSession(), flow.id(), flow.requestParameter("ui_locales"));
-        return flow;
-    }
-
-    private Optional<SignInFlow> current(HttpServletRequest request) {
-        Optional<SignInFlow> flow = flowId(request).flatMap(id -> flows.find(id, Instant.now()));
-        flow.ifPresent(read -> request.setAttribute(SignInJourney.FLOW_READ, read));
-        return flow;
-    }
-
-    /** The id of the flow this browser's session points at, whether or not it has expired. */
-    static Optional<String> flowId(HttpServletRequest request) {
-        HttpSession session = request.getSession(false);
-        return session != null && session.getAttribute(FLOW_ATTRIBUTE) instanceof String id ? Optional.of(id) : Optional.empty();
+    /** Makes a new flow this browser's (its pages in the language its application asked for, if any). */
+    private SignInFlow begin(HttpServletRequest request, HttpServletResponse response, SignInFlow flow) {
+        return flows.begin(request, response, flow);
     }
 
     private static Step stepAt(String page) {

@@ -11,7 +11,8 @@ import se.portvakt.account.EmailAddress;
 
 /**
  * One person's sign-in in progress: which step it is at, who it is for, where to go when it is done.
- * Stored server-side ({@link SignInFlowStore}); the browser holds only its id in the session.
+ * Sealed in a cookie of the browser until a factor has passed, then stored server-side ({@link SignInFlowStore}) with
+ * its id in the session ({@link BrowserFlows}, decision 0065).
  *
  * @param email the address given at the identify step, null before it
  * @param accountId the account proven by a passed factor, null before that

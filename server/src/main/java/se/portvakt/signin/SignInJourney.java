@@ -7,7 +7,6 @@ import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 import org.springframework.stereotype.Component;
 
@@ -25,12 +24,12 @@ public class SignInJourney {
     /** The factor a link sent by email proves (Spring Security's one-time-token factor). */
     public static final String EMAIL_LINK_FACTOR = FactorGrantedAuthority.OTT_AUTHORITY;
 
-    private final SignInFlowStore flows;
+    private final BrowserFlows flows;
     private final SignInCompletion completion;
     private final PortvaktProperties properties;
     private final TwoFactorRoute route;
 
-    SignInJourney(SignInFlowStore flows, SignInCompletion completion, TwoFactorRoute route,
+    SignInJourney(BrowserFlows flows, SignInCompletion completion, TwoFactorRoute route,
             PortvaktProperties properties) {
         this.route = route;
         this.flows = flows;
@@ -40,12 +39,12 @@ public class SignInJourney {
 
     /** The email address given in this browser's sign-in, if there is one in progress. */
     public Optional<EmailAddress> currentEmail(HttpServletRequest request) {
-        return current(request).map(SignInFlow::email);
+        return flows.current(request).map(SignInFlow::email);
     }
 
     /** The id of this browser's sign-in in progress, to be resumed when a link from an email is used here. */
     public Optional<String> currentFlowId(HttpServletRequest request) {
-        return current(request).map(SignInFlow::id);
+        return flows.current(request).map(SignInFlow::id);
     }
 
     /**
@@ -56,12 +55,10 @@ public class SignInJourney {
 
     /** The application this browser's sign-in in progress is for, for the audit log and the page's brand. */
     public Optional<String> currentClientId(HttpServletRequest request) {
-        HttpSession session = request.getSession(false);
-        Object id = session == null ? null : session.getAttribute(SignInController.FLOW_ATTRIBUTE);
-        if (request.getAttribute(FLOW_READ) instanceof SignInFlow read && read.id().equals(id)) {
+        if (request.getAttribute(FLOW_READ) instanceof SignInFlow read) {
             return Optional.ofNullable(read.clientId());
         }
-        return current(request).map(SignInFlow::clientId);
+        return flows.current(request).map(SignInFlow::clientId);
     }
 
     /**
@@ -72,7 +69,7 @@ public class SignInJourney {
     public String continueWithEmailLink(HttpServletRequest request, HttpServletResponse response, Account account,
             String flowId) {
         Instant now = Instant.now();
-        Optional<SignInFlow> resumed = current(request).filter(f -> f.id().equals(flowId));
+        Optional<SignInFlow> resumed = flows.current(request).filter(f -> f.id().equals(flowId));
         SignInFlow flow = resumed.orElseGet(() -> new SignInFlow(UUID.randomUUID().toString(), Step.IDENTIFY, null,
                 null, null, "/", List.of(), 0, now, now.plus(properties.signin().flowTtl())));
         SignInFlow proven = flow.provenBy(account.email(), account.id(), new PassedFactor(EMAIL_LINK_FACTOR, now),
@@ -84,20 +81,13 @@ public class SignInJourney {
         Step readAt = resumed.map(SignInFlow::step).orElse(Step.IDENTIFY);
         SignInFlow stored = next.step() == Step.DONE ? next.atStep(readAt) : next;
         if (resumed.isPresent()) {
-            flows.update(stored);
+            flows.update(request, response, stored);
         } else {
-            flows.insert(stored);
-            request.getSession().setAttribute(SignInController.FLOW_ATTRIBUTE, next.id());
+            flows.begin(request, response, stored);
         }
         if (next.step() == Step.DONE) {
             return completion.complete(readAt, next, request, response);
         }
         return next.step().url();
-    }
-
-    private Optional<SignInFlow> current(HttpServletRequest request) {
-        HttpSession session = request.getSession(false);
-        Object id = session == null ? null : session.getAttribute(SignInController.FLOW_ATTRIBUTE);
-        return id instanceof String flowId ? flows.find(flowId, Instant.now()) : Optional.empty();
     }
 }

@@ -41,13 +41,13 @@ class SignInWaits {
 
     @GetMapping(produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(HttpServletRequest request) {
-        return SignInController.flowId(request).map(id -> pages.stream(id, () -> ready(id)))
+        return BrowserFlows.storedId(request).map(id -> pages.stream(id, () -> ready(id)))
                 .orElseGet(pages::readyNow);
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, String> poll(HttpServletRequest request) {
-        Optional<String> flowId = SignInController.flowId(request);
+        Optional<String> flowId = BrowserFlows.storedId(request);
         return pages.poll(() -> flowId.map(this::ready).orElse(true));
     }
 

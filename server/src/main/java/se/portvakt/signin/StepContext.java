@@ -5,6 +5,8 @@ import java.util.function.Supplier;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.servlet.support.RequestContextUtils;
 
 /** The HTTP exchange a step runs in: for cookies, and the client's address for limits and the audit log. */
@@ -18,6 +20,24 @@ public record StepContext(HttpServletRequest request, HttpServletResponse respon
     public <T> T outsideTransaction(Supplier<T> work) {
         return request.getAttribute(StepTransactions.OPEN) instanceof StepTransactions.Open open
                 ? open.outside(work) : work.get();
+    }
+
+    /**
+     * Runs {@code work} as the last statement of the step's transaction, just before it commits (outside one, now): a
+     * write to a row that every request from one office shares (the password's counts) then holds its lock for one
+     * statement and the commit, not for the rest of the step. When the transaction rolls back, the work is not done.
+     */
+    public void atCommit(Runnable work) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            work.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                work.run();
+            }
+        });
     }
 
     public String address() {

@@ -1,7 +1,8 @@
 /**
- * The sign-in journey (docs/decisions/0010-two-factor-steps.md): a stored {@link se.portvakt.signin.SignInFlow}
- * moves from {@link se.portvakt.signin.Step} to step, one {@link se.portvakt.signin.SignInStep} handler each, and
- * ends as a signed-in session ({@code SignInCompletion}).
+ * The sign-in journey (docs/decisions/0010-two-factor-steps.md): a {@link se.portvakt.signin.SignInFlow} moves from
+ * {@link se.portvakt.signin.Step} to step, one {@link se.portvakt.signin.SignInStep} handler each, and ends as a
+ * signed-in session ({@code SignInCompletion}). Before its first factor the flow is sealed in the browser's cookie and
+ * nothing is stored; after it, it is stored ({@code BrowserFlows}, decision 0065).
  *
  * <p>This package is the core the steps share: the controller, the flow and its store, where a first or second
  * factor leads ({@link se.portvakt.signin.TwoFactorRoute}), the limits on codes, the code page. The handlers live

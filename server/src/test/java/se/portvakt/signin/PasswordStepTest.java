@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +45,9 @@ abstract class PasswordStepTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    FlowCookie flowCookie;
 
     @Test
     void thePageShowsTheEmailABackArrowPasswordSignInAndForgotYourPassword() {
@@ -191,8 +193,7 @@ abstract class PasswordStepTest {
         HttpAgent browser = TestPeople.browser(issuer);
         String email = TestPeople.uniqueEmail("expired");
         atPasswordPage(browser, email);
-        jdbc.sql("UPDATE signin_flow SET expires_at = :past WHERE email = :email")
-                .param("past", OffsetDateTime.now().minusMinutes(1)).param("email", email).update();
+        FlowCookies.expire(flowCookie, browser, issuer);
 
         HttpResponse<String> page = browser.post("/signin/password", Map.of("password", "whatever"));
 
@@ -210,7 +211,7 @@ abstract class PasswordStepTest {
         HttpAgent browser = TestPeople.browser(issuer);
         String email = TestPeople.uniqueEmail("missing");
         atPasswordPage(browser, email);
-        jdbc.sql("DELETE FROM signin_flow WHERE email = :email").param("email", email).update();
+        FlowCookies.put(browser, issuer, "");
 
         HttpResponse<String> page = browser.post("/signin/password", Map.of("password", "whatever"));
 
@@ -227,8 +228,7 @@ abstract class PasswordStepTest {
         browser.get(HttpAgent.location(browser.get(request.authorizationUrl())));
         browser.post("/signin", Map.of("email", person.email().value()));
         browser.get("/signin/password");
-        jdbc.sql("UPDATE signin_flow SET expires_at = :past WHERE email = :email")
-                .param("past", OffsetDateTime.now().minusMinutes(1)).param("email", person.email().value()).update();
+        FlowCookies.expire(flowCookie, browser, issuer);
         browser.post("/signin/password", Map.of("password", "a long enough password"));
 
         browser.post("/signin", Map.of("email", person.email().value()));
@@ -236,6 +236,44 @@ abstract class PasswordStepTest {
         HttpResponse<String> done = browser.post("/signin/password", Map.of("password", "a long enough password"));
 
         assertThat(HttpAgent.location(done)).contains("/oauth2/authorize").contains("client_id=test-web");
+    }
+
+    @Test
+    void aFlowCookieAlteredOrSealedElsewhereCountsAsNone() {
+        HttpAgent browser = TestPeople.browser(issuer);
+        String email = TestPeople.uniqueEmail("altered");
+        atPasswordPage(browser, email);
+        String sealed = browser.cookie(FlowCookie.FLOW);
+        char last = sealed.charAt(sealed.length() - 1);
+        FlowCookies.put(browser, issuer, sealed.substring(0, sealed.length() - 1) + (last == 'A' ? 'B' : 'A'));
+
+        HttpResponse<String> page = browser.post("/signin/password", Map.of("password", "whatever"));
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Your sign-in took too long").contains(">Email address</label>");
+        assertThat(failureReasons(email)).as("an altered flow checks no password").isEmpty();
+        // Nor does a flow sealed for another purpose pass for one (the saved request's cookie, bound to its own).
+        HttpAgent other = TestPeople.browser(issuer);
+        other.get(OidcClient.web().authorizationUrl());
+        FlowCookies.put(browser, issuer, other.cookie("PORTVAKT_REQUEST"));
+        assertThat(HttpAgent.location(browser.get("/signin/password"))).endsWith("/signin");
+    }
+
+    @Test
+    void theFlowBeforeThePasswordIsSealedInTheBrowserAndNotStored() {
+        HttpAgent browser = TestPeople.browser(issuer);
+        browser.get(HttpAgent.location(browser.get(OidcClient.web().authorizationUrl())));
+        String email = TestPeople.uniqueEmail("sealed");
+        browser.post("/signin", Map.of("email", email));
+
+        SignInFlow flow = FlowCookies.of(flowCookie, browser);
+        assertThat(flow.step()).isEqualTo(Step.PASSWORD);
+        assertThat(flow.email().value()).isEqualTo(email);
+        assertThat(flow.clientId()).isEqualTo("test-web");
+        assertThat(browser.cookie(FlowCookie.FLOW)).as("nobody reads the email in it").doesNotContain(email)
+                .doesNotContain(email.substring(0, email.indexOf('@')));
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM signin_flow WHERE id = :id").param("id", flow.id())
+                .query(Integer.class).single()).isZero();
     }
 
     @Test

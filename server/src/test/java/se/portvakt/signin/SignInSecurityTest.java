@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -78,36 +79,41 @@ abstract class SignInSecurityTest {
     }
 
     @Test
-    void theSessionIdChangesAtSignIn() {
+    void aBrowserHasNoSessionUntilItsPasswordHasPassed() {
         Account person = TestPeople.account(accounts, "fixation", hasher.hash("a long enough password"));
         HttpAgent browser = TestPeople.browser(issuer);
-        browser.get("/signin");
-        String before = browser.cookie(SESSION);
-        assertThat(before).isNotNull();
+        browser.get(HttpAgent.location(browser.get(OidcClient.web().authorizationUrl())));
         browser.post("/signin", Map.of("email", person.email().value()));
-        browser.get("/signin/password");
-        assertThat(browser.cookie(SESSION)).isEqualTo(before);
+        HttpResponse<String> wrong = browser.post("/signin/password", Map.of("password", "not the password at all"));
+        assertThat(wrong.statusCode()).isEqualTo(200);
+        assertThat(browser.cookie(SESSION)).as("decision 0065: nothing stored before the password").isNull();
 
         HttpResponse<String> done = browser.post("/signin/password", Map.of("password", "a long enough password"));
 
         assertThat(done.statusCode()).isEqualTo(302);
-        assertThat(browser.cookie(SESSION)).isNotNull().isNotEqualTo(before);
+        assertThat(browser.cookie(SESSION)).isNotNull();
         assertThat(IdentifyStepTest.setCookie(done, SESSION)).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax");
+        // The sealed flow and the CSRF token of the pages before are over: the session holds what follows.
+        assertThat(browser.cookie("PORTVAKT_SIGNIN")).isNull();
+        assertThat(browser.cookie("PORTVAKT_CSRF")).isNull();
     }
 
     @Test
     void aSessionIdPlantedBeforeSignInIsWorthNothingAfterIt() {
         Account person = TestPeople.account(accounts, "planted", hasher.hash("a long enough password"));
+        // The sign-in makes no session before the password (decision 0065); My account's page saves itself in one.
+        HttpAgent attacker = TestPeople.browser(issuer);
+        attacker.get("/account");
+        String planted = attacker.cookie(SESSION);
+        assertThat(planted).isNotNull();
         HttpAgent victim = TestPeople.browser(issuer);
+        victim.cookies().getCookieStore().add(java.net.URI.create(issuer + "/"), sessionCookie(planted));
         victim.get("/signin");
-        String planted = victim.cookie(SESSION);
         victim.post("/signin", Map.of("email", person.email().value()));
         victim.get("/signin/password");
         victim.post("/signin/password", Map.of("password", "a long enough password"));
         assertThat(victim.get("/").body()).contains("Signed in as");
 
-        HttpAgent attacker = TestPeople.browser(issuer);
-        attacker.cookies().getCookieStore().add(java.net.URI.create(issuer + "/"), sessionCookie(planted));
         assertThat(attacker.get("/").body()).doesNotContain("Signed in as");
     }
 
@@ -133,9 +139,12 @@ abstract class SignInSecurityTest {
     @Test
     void sessionAndRememberCookiesAreHttpOnlyAndSameSiteLax() {
         HttpAgent browser = TestPeople.browser(issuer);
-        HttpResponse<String> first = browser.get("/signin");
-        String session = IdentifyStepTest.setCookie(first, SESSION);
-        assertThat(session).containsIgnoringCase("; HttpOnly").containsIgnoringCase("SameSite=Lax");
+        HttpResponse<String> first = browser.get(HttpAgent.location(browser.get(OidcClient.web().authorizationUrl())));
+        // Before the password: the flow sealed in a cookie, and the CSRF token in another (decision 0065).
+        for (String cookie : List.of("PORTVAKT_SIGNIN", "PORTVAKT_CSRF")) {
+            assertThat(IdentifyStepTest.setCookie(first, cookie)).as(cookie)
+                    .containsIgnoringCase("; HttpOnly").containsIgnoringCase("SameSite=Lax").contains("Path=/");
+        }
 
         HttpResponse<String> next = browser.post("/signin", Map.of("email", TestPeople.uniqueEmail("flags"), "remember", "on"));
         assertThat(IdentifyStepTest.setCookie(next, IdentifyStepTest.REMEMBERED_EMAIL))

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,8 +22,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Counts the database work a started server does, on the JDBC side (PostgreSQL's own counters are per database,
- * which the tests share): transactions as PostgreSQL counts them (a commit or rollback, or a statement run in
- * auto-commit mode) and statements by their SQL. Import {@link Config} into a test to put it around the pool.
+ * which the tests share): transactions as PostgreSQL counts them (a commit or rollback after a statement, or a
+ * statement run in auto-commit mode; the driver sends no commit for a transaction that ran nothing) and statements
+ * by their SQL. Import {@link Config} into a test to put it around the pool.
  */
 public final class JdbcWork {
 
@@ -110,18 +112,19 @@ public final class JdbcWork {
     }
 
     private static Connection connection(Connection connection) {
+        AtomicBoolean ranSomething = new AtomicBoolean();
         return proxy(Connection.class, connection, (method, args, result) -> {
             switch (method.getName()) {
                 case "commit", "rollback" -> {
-                    if (args == null || args.length == 0) {
+                    if ((args == null || args.length == 0) && ranSomething.getAndSet(false)) {
                         TRANSACTIONS.incrementAndGet();
                     }
                 }
                 case "prepareStatement", "prepareCall" -> {
-                    return statement((Statement) result, connection, (String) args[0]);
+                    return statement((Statement) result, connection, (String) args[0], ranSomething);
                 }
                 case "createStatement" -> {
-                    return statement((Statement) result, connection, null);
+                    return statement((Statement) result, connection, null, ranSomething);
                 }
                 default -> {}
             }
@@ -129,7 +132,8 @@ public final class JdbcWork {
         });
     }
 
-    private static Statement statement(Statement statement, Connection connection, String prepared) {
+    private static Statement statement(Statement statement, Connection connection, String prepared,
+            AtomicBoolean ranSomething) {
         @SuppressWarnings("unchecked")
         Class<Statement> type = (Class<Statement>) (Class<?>) (statement instanceof java.sql.CallableStatement ? java.sql.CallableStatement.class
                 : statement instanceof PreparedStatement ? PreparedStatement.class : Statement.class);
@@ -141,6 +145,8 @@ public final class JdbcWork {
                     STATEMENTS.computeIfAbsent(oneLine(sql), s -> new LongAdder()).increment();
                     if (connection.getAutoCommit()) {
                         TRANSACTIONS.incrementAndGet();
+                    } else {
+                        ranSomething.set(true);
                     }
                 }
             }

@@ -62,9 +62,10 @@ class PasswordStep implements SignInStep {
     }
 
     /**
-     * Two transactions (decision 0048): the flow's and the account's read; then, outside any transaction, the attempt
-     * counted in flight under its three limits (one statement committed at once, decision 0059), the password checked (holding no pooled connection) and the
-     * attempt counted as a failure or taken off (decision 0053); then the outcome's audit rows and the flow's update or end.
+     * Two transactions (decision 0048): the account's read and the attempt counted in flight under its three limits
+     * (one statement, decision 0059), committed before the check; then, outside any transaction, the password checked
+     * (holding no pooled connection) and, when it was right, its count taken off (decision 0053, one statement); then
+     * the outcome's audit rows, the flow's update or end, and last, a wrong password's count made a failure.
      */
     @Override
     public boolean inOneTransaction() {
@@ -89,7 +90,10 @@ class PasswordStep implements SignInStep {
         Optional<Account> account = signingIn.map(AccountStore.SigningIn::account);
         String storedHash = account.flatMap(Account::passwordHash).orElse(null);
         String password = form.getOrDefault("password", "");
-        Check check = context.outsideTransaction(() -> check(email, address, form, password, storedHash));
+        // The counts' statement ends the first transaction: a counter row (an office's address is every sign-in's
+        // from there) is held for it and the commit only, and parallel guesses see the count at once.
+        PasswordAttempts.Admissions admissions = attempts.admit(email, address);
+        Check check = context.outsideTransaction(() -> check(admissions, address, form, password, storedHash));
 
         String accountId = account.map(Account::id).orElse(null);
         if (check instanceof Check.Locked locked) {
@@ -108,6 +112,9 @@ class PasswordStep implements SignInStep {
         }
         PasswordHasher.Verification verification = ((Check.Checked) check).verification();
         if (!verification.matches()) {
+            // Last in the outcome's transaction, for the same reason as the count above. (A right password's count
+            // is taken off before that transaction, in check: the sign-in's session must not outlive a failed end.)
+            context.atCommit(() -> attempts.failed(admissions.fromHere(), admissions.fromEverywhere()));
             String reason = account.isEmpty() ? "unknown email" : storedHash == null ? "no password set" : "wrong password";
             audit.record(new AuditEvent("signin.password", "failure", accountId, email, flow.clientId(), address, reason));
             metrics.outcome("failure");
@@ -138,15 +145,13 @@ class PasswordStep implements SignInStep {
     }
 
     /**
-     * Counts the attempt in flight, checks the password, and counts it as a failure when it was wrong or takes it off
-     * when it was right, between the step's two transactions (decisions 0048 and 0053). The three counts are one
-     * statement committed on its own before the check (decision 0059), so parallel guesses see them at once, and a
-     * counter row (an office's address is every sign-in's from there) is held for one statement only, never for the
-     * rest of a transaction; the hash holds no connection; a third-party CAPTCHA's check is
-     * a call over the network.
+     * Checks the password of an attempt counted in flight, between the step's two transactions (decisions 0048 and
+     * 0053), and takes a right password's count off: the hash holds no connection; a third-party CAPTCHA's check is a
+     * call over the network. The count comes off before the sign-in is made, so that a sign-in whose count could not
+     * be taken off (the database went away) makes no session either.
      */
-    private Check check(String email, String address, Map<String, String> form, String password, String storedHash) {
-        PasswordAttempts.Admissions admissions = attempts.admit(email, address);
+    private Check check(PasswordAttempts.Admissions admissions, String address, Map<String, String> form,
+            String password, String storedHash) {
         Admission fromHere = admissions.fromHere();
         if (fromHere instanceof Admission.Blocked blocked) {
             return new Check.Locked(blocked.retryAfter());
@@ -163,8 +168,6 @@ class PasswordStep implements SignInStep {
         PasswordHasher.Verification verification = hasher.verify(password, storedHash);
         if (verification.matches()) {
             attempts.release(fromHere, fromEverywhere);
-        } else {
-            attempts.failed(fromHere, fromEverywhere);
         }
         return new Check.Checked(verification);
     }
