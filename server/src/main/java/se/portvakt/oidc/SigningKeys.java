@@ -26,8 +26,11 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -55,6 +58,10 @@ import se.portvakt.housekeeping.Purge;
  * <p>A stored key (JWK JSON with its private part) is encrypted with the factors' key ({@link SecretCipher}),
  * bound to its key id, so a copy of the database alone cannot sign tokens. Keys that a version before this one
  * stored in plain are encrypted in place when they are loaded.
+ *
+ * <p>The first keys of a new database are made once the server is ready, on a thread of their own, or by the first
+ * request that needs a key, whichever comes first (decision 0063): an RSA key costs a large and varying share of a
+ * start's CPU, and starting a sign-in needs no key. A database that has its keys is read at start, as before.
  */
 @Component
 class SigningKeys implements JWKSource<SecurityContext>, Purge {
@@ -84,6 +91,7 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge {
     private final AuditLog audit;
     private final Clock clock = Clock.systemUTC();
     private volatile Snapshot snapshot;
+    private volatile boolean closing;
 
     SigningKeys(JdbcClient jdbc, SecretCipher cipher, TransactionTemplate transaction, PortvaktProperties properties,
             AuditLog audit) {
@@ -94,8 +102,54 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge {
         this.overlap = properties.signingKeys().overlap();
         this.retireAfter = retireAfter(properties.signingKeys(), properties.tokens().accessTokenTtl());
         this.rotateEvery = properties.signingKeys().rotateEvery();
-        ALGORITHMS.forEach(this::ensureKey);
-        reload();
+        // Keys an older version stored in plain are sealed at start, whether or not a key is missing.
+        encryptPlainKeys();
+        if (ALGORITHMS.stream().allMatch(this::present)) {
+            reload();
+        }
+        // Else a new database: firstKeys() makes them, after ready or at the first need; snapshot stays null till then.
+    }
+
+    /**
+     * Makes a new database's first keys on a thread of its own once the server is ready, so that they are there
+     * before the first token or JWK Set request, which would otherwise make them (or wait for this thread).
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void makeFirstKeysWhenReady() {
+        if (snapshot == null) {
+            Thread maker = new Thread(() -> {
+                try {
+                    firstKeys();
+                } catch (RuntimeException e) {
+                    // The first request that needs a key tries again, and reports the failure to its caller.
+                    if (closing) {
+                        log.info("The first signing keys were not made: the server stopped first");
+                    } else {
+                        log.error("Could not make the first signing keys; the first request that needs one tries again",
+                                e);
+                    }
+                }
+            }, "first-signing-keys");
+            maker.setDaemon(true);
+            maker.start();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        closing = true;
+    }
+
+    /**
+     * The keys of a new database, made once by whichever thread comes first (the others wait for it): one of each
+     * algorithm that has no key yet, stored, then read as every node reads them.
+     */
+    private synchronized Snapshot firstKeys() {
+        if (snapshot == null) {
+            ALGORITHMS.forEach(this::ensureKey);
+            reload();
+        }
+        return snapshot;
     }
 
     /**
@@ -133,6 +187,10 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge {
     @Scheduled(fixedDelayString = "${portvakt.signing-keys.reload-every:1m}",
             initialDelayString = "${portvakt.signing-keys.reload-every:1m}")
     void reload() {
+        if (snapshot == null && !Thread.holdsLock(this)) {
+            firstKeys();
+            return;
+        }
         encryptPlainKeys();
         if (rotateEvery != null) {
             Instant bornBefore = clock.instant().minus(rotateEvery);
@@ -177,6 +235,7 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge {
      * @param address the operator's address, for the audit log
      */
     Rotation rotate(JWSAlgorithm algorithm, String address) {
+        current();
         return rotate(algorithm, null, address);
     }
 
@@ -262,8 +321,11 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge {
     }
 
     private Snapshot current() {
-        Instant now = clock.instant();
         Snapshot current = snapshot;
+        if (current == null) {
+            current = firstKeys();
+        }
+        Instant now = clock.instant();
         if (!current.holdsAt(now)) {
             current = Snapshot.of(current.schedule(), now);
             snapshot = current;
@@ -317,7 +379,13 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge {
     }
 
     private void ensureKey(JWSAlgorithm algorithm) {
-        boolean present = jdbc.sql("""
+        if (!present(algorithm)) {
+            insert(generate(algorithm), clock.instant(), null);
+        }
+    }
+
+    private boolean present(JWSAlgorithm algorithm) {
+        return jdbc.sql("""
                 SELECT COUNT(*) FROM signing_key
                 WHERE algorithm = :alg AND active = TRUE AND (retire_after IS NULL OR retire_after > :now)
                 """)
@@ -325,10 +393,6 @@ class SigningKeys implements JWKSource<SecurityContext>, Purge {
                 .param("now", OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
                 .query(Integer.class)
                 .single() > 0;
-        if (present) {
-            return;
-        }
-        insert(generate(algorithm), clock.instant(), null);
     }
 
     /** @param signFrom when it starts signing; null: at once (the first key of an algorithm) */

@@ -13,6 +13,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.function.SingletonSupplier;
 
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.delivery.outbox.DevOutbox;
@@ -46,9 +47,14 @@ class PushConfig {
                 log.warn("Push messages go to the development outbox at /dev/outbox; devices find requests by asking");
                 yield new DevOutboxPushSender(outbox);
             }
-            case "web-push" -> new WebPushSender(new Vapid(vapidKeys.key(), subject(push.subject(), properties.issuer())),
-                    positive(push.connectTimeout(), "portvakt.push.connect-timeout"),
-                    positive(push.readTimeout(), "portvakt.push.read-timeout"), Clock.systemUTC(), push.privateEndpoints());
+            case "web-push" -> {
+                String subject = subject(push.subject(), properties.issuer());
+                // The key at the first message: a new database's key is made when first needed (decision 0063).
+                yield new WebPushSender(SingletonSupplier.of(() -> new Vapid(vapidKeys.key(), subject)),
+                        positive(push.connectTimeout(), "portvakt.push.connect-timeout"),
+                        positive(push.readTimeout(), "portvakt.push.read-timeout"), Clock.systemUTC(),
+                        push.privateEndpoints());
+            }
             default -> throw invalid("portvakt.push.provider", push.provider(), "choose web-push or outbox");
         };
     }

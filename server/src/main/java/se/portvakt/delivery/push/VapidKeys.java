@@ -28,30 +28,49 @@ import se.portvakt.factor.SecretCipher;
  * <p>The stored key (JWK JSON with its private part) is encrypted like the token signing keys with
  * {@link SecretCipher}, bound to {@code vapid-key:} and its key id, so a copy of the database alone cannot sign
  * VAPID tokens, and no other sealed secret passes for this key.
+ *
+ * <p>A stored key is read at start. A new database's key is made when it is first needed (the web app asks for the
+ * public key, or a push message is sent), not at start (decision 0063): the first P-256 key of a JVM costs about
+ * a tenth of a start's main thread, which starting a sign-in does not need.
  */
 @Component
 class VapidKeys {
 
-    private final ECKey key;
+    private final JdbcClient jdbc;
+    private final SecretCipher cipher;
+    private volatile ECKey key;
 
     @Autowired
     VapidKeys(JdbcClient jdbc, SecretCipher cipher) {
-        this(stored(jdbc, cipher));
+        this.jdbc = jdbc;
+        this.cipher = cipher;
+        this.key = read(jdbc, cipher);
     }
 
     /** A key given as is (tests of the adapter choice, which need no database). */
     VapidKeys(ECKey key) {
+        this.jdbc = null;
+        this.cipher = null;
         this.key = key;
     }
 
-    /** The key pair that signs VAPID tokens. */
+    /** The key pair that signs VAPID tokens; on a new database made (and stored) by the first caller. */
     ECKey key() {
-        return key;
+        ECKey known = key;
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            if (key == null) {
+                key = stored(jdbc, cipher);
+            }
+            return key;
+        }
     }
 
     /** The public key as the web app subscribes with it: base64url of the uncompressed P-256 point. */
     String applicationServerKey() {
-        return Vapid.applicationServerKey(key);
+        return Vapid.applicationServerKey(key());
     }
 
     /** The stored key; when there is none, a new one stored first (or the one another node stored at that moment). */

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,7 @@ final class WebPushSender implements PushSender {
 
     /** Made at the first push message, not at start-up (as the logout tokens' client, decision 0056). */
     private final SingletonSupplier<HttpClient> http;
-    private final Vapid vapid;
+    private final Supplier<Vapid> vapid;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Clock clock;
@@ -57,6 +58,12 @@ final class WebPushSender implements PushSender {
      *     push service in tests); off, a device cannot make the server post to the inside of its network
      */
     WebPushSender(Vapid vapid, Duration connectTimeout, Duration readTimeout, Clock clock, boolean privateEndpoints) {
+        this(() -> vapid, connectTimeout, readTimeout, clock, privateEndpoints);
+    }
+
+    /** @param vapid the key and subject, asked for at each message (a new database's key is made at the first) */
+    WebPushSender(Supplier<Vapid> vapid, Duration connectTimeout, Duration readTimeout, Clock clock,
+            boolean privateEndpoints) {
         this.vapid = vapid;
         this.privateEndpoints = privateEndpoints;
         this.connectTimeout = connectTimeout;
@@ -95,7 +102,7 @@ final class WebPushSender implements PushSender {
                 .header("Urgency", "high")
                 .header("Content-Type", "application/octet-stream")
                 .header("Content-Encoding", "aes128gcm")
-                .header("Authorization", vapid.authorization(endpoint, clock.instant()))
+                .header("Authorization", vapid.get().authorization(endpoint, clock.instant()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         CompletableFuture<HttpResponse<String>> answer = http.obtain().sendAsync(request, response -> new FirstBytes(REASON_LENGTH));

@@ -84,10 +84,24 @@ abstract class VapidKeyTest {
     }
 
     @Test
+    void aNewDatabasesKeyIsMadeWhenFirstAskedForNotAtStart() {
+        try (TestServer server = TestServer.start(database, name)) {
+            JdbcClient jdbc = server.bean(JdbcClient.class);
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM vapid_key").query(Integer.class).single()).isZero();
+
+            String published = pushKey(server);
+
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM vapid_key").query(Integer.class).single()).isEqualTo(1);
+            assertThat(pushKey(server)).isEqualTo(published);
+        }
+    }
+
+    @Test
     void theStoredKeyIsSealedAndBoundToItsId() {
         try (TestServer server = TestServer.start(database, name)) {
             JdbcClient jdbc = server.bean(JdbcClient.class);
             SecretCipher cipher = server.bean(SecretCipher.class);
+            pushKey(server); // a new database's key is made when first asked for
             Stored row = jdbc.sql("SELECT kid, jwk FROM vapid_key").query((rs, n) -> new Stored(rs.getString("kid"),
                     rs.getString("jwk"))).single();
 
