@@ -135,7 +135,7 @@ class SignInController {
         StepContext context = new StepContext(request, response);
         audit.record(new AuditEvent("signin.step-up", "started", signedIn.accountId(), signedIn.email().value(),
                 signedIn.clientId(), context.address(), signedIn.passedFactorNames()));
-        return "redirect:" + begin(request, response, route.toSecondFactor(signedIn, context)).step().url();
+        return "redirect:" + flows.begin(request, response, route.toSecondFactor(signedIn, context)).step().url();
     }
 
     /**
@@ -156,8 +156,8 @@ class SignInController {
         requestCache.removeRequest(request, response);
         flows.end(request, response);
         Instant now = Instant.now();
-        SignInFlow flow = begin(request, response, new SignInFlow(newFlowId(), Step.PASSWORD, account.get().email(), null, null,
-                saved.getRedirectUrl(), List.of(), 0, now, now.plus(flowTtl)));
+        SignInFlow flow = flows.begin(request, response, new SignInFlow(newFlowId(), Step.PASSWORD,
+                account.get().email(), null, null, saved.getRedirectUrl(), List.of(), 0, now, now.plus(flowTtl)));
         Reauthentication.start(request.getSession(), flow.id(), account.get().id());
         audit.record(new AuditEvent("signin.reauthenticate", "started", account.get().id(),
                 account.get().email().value(), null, request.getRemoteAddr(), null));
@@ -276,14 +276,10 @@ class SignInController {
         }
         flows.end(request, response);
         Instant now = Instant.now();
-        return begin(request, response, new SignInFlow(newFlowId(), Step.IDENTIFY, null, null, clientIdOf(continueUrl), continueUrl,
-                List.of(), 0, now, now.plus(flowTtl)));
+        return flows.begin(request, response, new SignInFlow(newFlowId(), Step.IDENTIFY, null, null,
+                clientIdOf(continueUrl), continueUrl, List.of(), 0, now, now.plus(flowTtl)));
     }
 
-    /** Makes a new flow this browser's (its pages in the language its application asked for, if any). */
-    private SignInFlow begin(HttpServletRequest request, HttpServletResponse response, SignInFlow flow) {
-        return flows.begin(request, response, flow);
-    }
 
     private static Step stepAt(String page) {
         for (Step step : Step.values()) {
