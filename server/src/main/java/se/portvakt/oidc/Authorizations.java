@@ -3,6 +3,7 @@ package se.portvakt.oidc;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -27,8 +28,8 @@ import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * Spring Authorization Server's JDBC store of authorizations, in its table and format, with two costs taken out:
- * rows are read by {@link AuthorizationRows}, and a save is one UPDATE (an INSERT when no row was updated) where
- * Spring first read the whole row back to decide between the two.
+ * rows are read by {@link AuthorizationRows}, and a save is one statement (an upsert; within a token request a
+ * conditional UPDATE) where Spring first read the whole row back to decide between an UPDATE and an INSERT.
  *
  * <p>Within {@link #redeeming} (a code exchange or a refresh) a save spends the presented code or refresh token:
  * its UPDATE holds only while the row still has what the request read (the code not yet exchanged, the refresh
@@ -80,6 +81,17 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     private static final String UPDATE = "UPDATE oauth2_authorization SET "
             + String.join(" = ?, ", COLUMNS_AFTER_ID.replace("\n", " ").split(",\\s*")) + " = ? WHERE id = ?";
 
+    /**
+     * A save outside a token request, the row new or not, in one statement (decision 0062): PostgreSQL's
+     * {@code INSERT ... ON CONFLICT}, H2's {@code MERGE ... KEY}. The values are the INSERT's, id first.
+     */
+    private static final String UPSERT_POSTGRESQL = INSERT + " ON CONFLICT (id) DO UPDATE SET "
+            + String.join(", ", Arrays.stream(COLUMNS_AFTER_ID.replace("\n", " ").split(",\\s*"))
+                    .map(column -> column + " = EXCLUDED." + column).toList());
+
+    private static final String MERGE_H2 = "MERGE INTO oauth2_authorization (id, " + COLUMNS_AFTER_ID + ") KEY (id) VALUES ("
+            + "?, ".repeat(32) + "?)";
+
     /** A code is exchanged once: its row has no access token until then. */
     private static final String UPDATE_EXCHANGING_CODE = UPDATE
             + " AND authorization_code_value = ? AND access_token_value IS NULL";
@@ -104,10 +116,13 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     private final SelfContainedAccessTokens selfContained;
     private final TransactionOperations transactions;
     private final BrowserSessions sessions;
+    private final String upsert;
 
     Authorizations(JdbcOperations jdbc, RegisteredClientRepository clients, SpentRefreshTokens spent,
-            SelfContainedAccessTokens selfContained, TransactionOperations transactions, BrowserSessions sessions) {
+            SelfContainedAccessTokens selfContained, TransactionOperations transactions, BrowserSessions sessions,
+            String databaseUrl) {
         super(jdbc, clients);
+        this.upsert = databaseUrl.startsWith("jdbc:postgresql:") ? UPSERT_POSTGRESQL : MERGE_H2;
         this.spent = spent;
         this.selfContained = selfContained;
         this.transactions = transactions;
@@ -137,16 +152,21 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
      * its own. Nothing in it is slow or catches a failed statement. The UPDATE is its last statement, so the row is
      * locked only until the commit; a second request with the same code waits for that there and then updates
      * nothing: the code is still spent exactly once. A refusal is committed before it is thrown: Spring's provider
-     * saves the authorization of a code that came back with its tokens invalidated, and then refuses.
+     * saves the authorization of a code that came back with its tokens invalidated, and then refuses. The transaction
+     * is the one begun at the client's PKCE check's read of the code, when there is one ({@link CodeExchangeTransaction},
+     * decision 0062), and is committed here either way, before the response is written.
      */
     private <T> T inOneTransaction(Supplier<T> exchange) {
-        Exchanged<T> exchanged = transactions.execute(status -> {
+        Supplier<Exchanged<T>> refusalsReturned = () -> {
             try {
                 return new Exchanged<>(exchange.get(), null);
             } catch (OAuth2AuthenticationException refused) {
                 return new Exchanged<>(null, refused);
             }
-        });
+        };
+        // The transaction begun at the client's PKCE check (decision 0062), else one of its own.
+        Exchanged<T> exchanged = CodeExchangeTransaction.exchange(refusalsReturned,
+                () -> transactions.execute(status -> refusalsReturned.get()));
         if (exchanged.refused() != null) {
             throw exchanged.refused();
         }
@@ -179,6 +199,9 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
      * <p>The exchange does not find a code made in a browser session that has ended since (the person signed out, or
      * their sessions were ended): the token request gets invalid_grant, as for a code never issued (decision 0057).
      * Checked at the exchange's read, inside its transaction (decision 0055), not at the client's PKCE check.
+     *
+     * <p>The first read of a code in a code exchange (the client's PKCE check) begins the exchange's transaction
+     * ({@link CodeExchangeTransaction}, decision 0062), so that the request's reads and the UPDATE commit once.
      */
     @Override
     public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
@@ -207,6 +230,9 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
             request.removeAttribute(READ_BY_CODE, RequestAttributes.SCOPE_REQUEST);
             return read.authorization();
         }
+        if (REDEEMING.get() == null) {
+            CodeExchangeTransaction.beginAtTheCodesRead();
+        }
         OAuth2Authorization found = super.findByToken(token, tokenType);
         if (found != null) {
             request.setAttribute(READ_BY_CODE, new ReadByCode(token, found), RequestAttributes.SCOPE_REQUEST);
@@ -232,13 +258,10 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
         List<Object> idLast = new ArrayList<>(values.subList(1, values.size()));
         idLast.add(values.get(0));
         if (grant == null) {
-            // One transaction for both statements: a new authorization (each code flow's) is an UPDATE that finds
-            // nothing and an INSERT, which on their own were two commits (decision 0045).
-            transactions.executeWithoutResult(status -> {
-                if (update(UPDATE, idLast) == 0) {
-                    getJdbcOperations().update(INSERT, new ArgumentPreparedStatementSetter(values.toArray()));
-                }
-            });
+            // One statement, new row or not: a new authorization (each code flow's) was an UPDATE that found nothing
+            // and then the INSERT, in a transaction of their own (decisions 0045 and 0062). Like those two, it saves
+            // the authorization whether or not its row is still there.
+            getJdbcOperations().update(upsert, new ArgumentPreparedStatementSetter(values.toArray()));
             return;
         }
         if (!Boolean.TRUE.equals(transactions.execute(status -> spend(grant, authorization, idLast)))) {

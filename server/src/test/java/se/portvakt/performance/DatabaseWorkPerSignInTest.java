@@ -119,12 +119,15 @@ class DatabaseWorkPerSignInTest {
                 .as(report.toString()).isNull();
         assertThat(perStep.get("4 GET /signin/password").statements().get("SELECT * FROM signin_flow WHERE id = ?"))
                 .as(report.toString()).isEqualTo((long) SIGN_INS);
-        // The authorization with the code is saved in one transaction (an UPDATE finding nothing, then the INSERT); with
-        // the session's read, two. No consent is read: no application asks for one (oidc.ConsentWhereAsked).
-        assertThat(count(perStep.get("6 GET /oauth2/authorize (signed in)"), "", "oauth2_authorization_consent"))
-                .as(report.toString()).isZero();
-        assertThat(own(perStep.get("6 GET /oauth2/authorize (signed in)"))).as(report.toString())
-                .isLessThanOrEqualTo(2L * SIGN_INS + 5);
+        // The authorization with the code is saved in one statement, its INSERT (decision 0062: it was an UPDATE finding
+        // nothing, then the INSERT); with the session's read, two transactions. No consent is read: no application asks
+        // for one (oidc.ConsentWhereAsked).
+        JdbcWork.Snapshot authorize = perStep.get("6 GET /oauth2/authorize (signed in)");
+        assertThat(count(authorize, "", "oauth2_authorization_consent")).as(report.toString()).isZero();
+        assertThat(count(authorize, "INSERT INTO oauth2_authorization")).as(report.toString()).isEqualTo(SIGN_INS);
+        assertThat(count(authorize, "", "oauth2_authorization")).as(report.toString()).isEqualTo(SIGN_INS);
+        assertThat(authorize.statementCount()).as(report.toString()).isLessThanOrEqualTo(2L * SIGN_INS + 5);
+        assertThat(own(authorize)).as(report.toString()).isLessThanOrEqualTo(2L * SIGN_INS + 5);
 
         // One transaction per sign-in step (decision 0048), beside the session's read (decision 0047).
         JdbcWork.Snapshot emailStep = perStep.get("3 POST /signin");
@@ -153,9 +156,10 @@ class DatabaseWorkPerSignInTest {
         assertThat(count(token, "SELECT id, registered_client_id, principal_name, authorization_grant_type"))
                 .as(report.toString())
                 .isEqualTo((long) SIGN_INS);
-        // Its code exchange in one transaction (decision 0055): the account's and the sessions' reads and the
-        // conditional UPDATE that spends the code; the client's PKCE check reads the code before it, on its own.
-        assertThat(own(token)).as(report.toString()).isLessThanOrEqualTo(2L * SIGN_INS + 2);
+        // The whole request in one transaction (decisions 0055 and 0062): the client's PKCE check's read of the code,
+        // the account's and the sessions' reads and the conditional UPDATE that spends the code.
+        assertThat(own(token)).as(report.toString()).isLessThanOrEqualTo(1L * SIGN_INS + 2);
+        assertThat(count(token, "UPDATE oauth2_authorization")).as(report.toString()).isEqualTo(SIGN_INS);
     }
 
     /**
