@@ -151,15 +151,18 @@ class DatabaseWorkPerSignInTest {
         // ended in one (decisions 0053 and 0059).
         assertThat(count(password, "WITH in_turn AS", "")).as(report.toString()).isEqualTo((long) SIGN_INS);
         assertThat(count(password, "", "attempt_counter")).as(report.toString()).isEqualTo((long) SIGN_INS);
-        // The token request reads the code's authorization once (the client's PKCE check and the exchange share it).
+        // The token request reads the code's authorization once (the client's PKCE check and the exchange share it),
+        // with the account's live browser sessions in the same statement (decision 0062), not in one of their own.
         JdbcWork.Snapshot token = perStep.get("7 POST /oauth2/token");
-        assertThat(count(token, "SELECT id, registered_client_id, principal_name, authorization_grant_type"))
+        assertThat(count(token, "SELECT a.id, a.registered_client_id, a.principal_name, a.authorization_grant_type"))
                 .as(report.toString())
                 .isEqualTo((long) SIGN_INS);
-        // The whole request in one transaction (decisions 0055 and 0062): the client's PKCE check's read of the code,
-        // the account's and the sessions' reads and the conditional UPDATE that spends the code.
+        assertThat(count(token, "SELECT SESSION_ID")).as(report.toString()).isZero();
+        // The whole request in one transaction (decisions 0055 and 0062): the code's and sessions' read (the client's
+        // PKCE check), the account's read and the conditional UPDATE that spends the code.
         assertThat(own(token)).as(report.toString()).isLessThanOrEqualTo(1L * SIGN_INS + 2);
         assertThat(count(token, "UPDATE oauth2_authorization")).as(report.toString()).isEqualTo(SIGN_INS);
+        assertThat(token.statementCount()).as(report.toString()).isLessThanOrEqualTo(3L * SIGN_INS + 2);
     }
 
     /**
