@@ -7,6 +7,7 @@ import java.util.Map;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -36,9 +37,11 @@ import org.springframework.security.oauth2.server.authorization.token.Delegating
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.preauth.AbstractPreAuthenticatedProcessingFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.savedrequest.RequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import se.portvakt.account.Account;
@@ -69,10 +72,14 @@ class AuthorizationServerConfig {
             AccountStore accounts, OAuth2TokenGenerator<?> tokenGenerator, Authorizations authorizations,
             SpentRefreshTokens spentRefreshTokens, AttemptLimiter limiter, Clients clientRegistry, AuditLog audit,
             JdbcTemplate jdbc, SignOutNotices signOutNotices,
-            JWKSource<SecurityContext> signingKeys, PortvaktProperties properties, RequestCache signInRequests)
-            throws Exception {
+            JWKSource<SecurityContext> signingKeys, PortvaktProperties properties, RequestCache signInRequests,
+            PlatformTransactionManager transactionManager) throws Exception {
         var authorizationServer = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(authorizationServer.getEndpointsMatcher())
+                // A code exchange's reads and its UPDATE in one transaction, from the client's PKCE check on (decision
+                // 0062): in front of the client's authentication, which Spring puts right after this filter class.
+                .addFilterBefore(new CodeExchangeTransaction(transactionManager),
+                        AbstractPreAuthenticatedProcessingFilter.class)
                 .with(authorizationServer, server -> server
                         .withObjectPostProcessor(BrowserSessions.NOTHING_TO_REGISTER)
                         .tokenGenerator(tokenGenerator)
@@ -171,8 +178,10 @@ class AuthorizationServerConfig {
     @Bean
     Authorizations authorizationService(JdbcTemplate jdbcTemplate, RegisteredClientRepository clients,
             SpentRefreshTokens spentRefreshTokens, SelfContainedAccessTokens selfContained,
-            TransactionTemplate transactions, BrowserSessions sessions) {
-        return new Authorizations(jdbcTemplate, clients, spentRefreshTokens, selfContained, transactions, sessions);
+            TransactionTemplate transactions, BrowserSessions sessions,
+            @Value("${spring.datasource.url:}") String databaseUrl) {
+        return new Authorizations(jdbcTemplate, clients, spentRefreshTokens, selfContained, transactions, sessions,
+                databaseUrl);
     }
 
     @Bean

@@ -3,12 +3,14 @@ package se.portvakt.oidc;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -27,8 +29,8 @@ import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * Spring Authorization Server's JDBC store of authorizations, in its table and format, with two costs taken out:
- * rows are read by {@link AuthorizationRows}, and a save is one UPDATE (an INSERT when no row was updated) where
- * Spring first read the whole row back to decide between the two.
+ * rows are read by {@link AuthorizationRows}, and a save is one statement (an upsert; within a token request a
+ * conditional UPDATE) where Spring first read the whole row back to decide between an UPDATE and an INSERT.
  *
  * <p>Within {@link #redeeming} (a code exchange or a refresh) a save spends the presented code or refresh token:
  * its UPDATE holds only while the row still has what the request read (the code not yet exchanged, the refresh
@@ -80,6 +82,17 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     private static final String UPDATE = "UPDATE oauth2_authorization SET "
             + String.join(" = ?, ", COLUMNS_AFTER_ID.replace("\n", " ").split(",\\s*")) + " = ? WHERE id = ?";
 
+    /**
+     * A save outside a token request, the row new or not, in one statement (decision 0062): PostgreSQL's
+     * {@code INSERT ... ON CONFLICT}, H2's {@code MERGE ... KEY}. The values are the INSERT's, id first.
+     */
+    private static final String UPSERT_POSTGRESQL = INSERT + " ON CONFLICT (id) DO UPDATE SET "
+            + String.join(", ", Arrays.stream(COLUMNS_AFTER_ID.replace("\n", " ").split(",\\s*"))
+                    .map(column -> column + " = EXCLUDED." + column).toList());
+
+    private static final String MERGE_H2 = "MERGE INTO oauth2_authorization (id, " + COLUMNS_AFTER_ID + ") KEY (id) VALUES ("
+            + "?, ".repeat(32) + "?)";
+
     /** A code is exchanged once: its row has no access token until then. */
     private static final String UPDATE_EXCHANGING_CODE = UPDATE
             + " AND authorization_code_value = ? AND access_token_value IS NULL";
@@ -87,12 +100,25 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     /** A refresh token is used while it is still the row's (rotation replaces it, revocation clears it). */
     private static final String UPDATE_REFRESHING = UPDATE + " AND refresh_token_value = ?";
 
+    /**
+     * A code's authorization, read with the ids of its account's live browser sessions in the same statement (decision
+     * 0062), for the exchange's check that the session that made the code is still signed in (decision 0057), where
+     * that check read them in a statement of its own. The aggregate ({@code %s}) is the database's own.
+     */
+    private static final String BY_CODE = "SELECT a.id, " + ("a." + COLUMNS_AFTER_ID.replace("\n", " ")
+            .replaceAll(",\\s*", ", a.")) + ", (SELECT %s FROM SPRING_SESSION s"
+            + " WHERE s.PRINCIPAL_NAME = a.principal_name AND s.EXPIRY_TIME > ?) AS live_browser_sessions"
+            + " FROM oauth2_authorization a WHERE a.authorization_code_value = ?";
+
     private static final ThreadLocal<Grant> REDEEMING = new ThreadLocal<>();
 
     /** The request attribute with the authorization this request read by a code, for the one read after it. */
     private static final String READ_BY_CODE = Authorizations.class.getName() + ".read-by-code";
 
-    private record ReadByCode(String code, OAuth2Authorization authorization) {}
+    private record ReadByCode(String code, OAuth2Authorization authorization, String liveSessions) {}
+
+    /** A code's authorization, with the ids of its account's live browser sessions (space-separated, or null). */
+    private record WithSessions(OAuth2Authorization authorization, String liveSessions) {}
 
     /**
      * The attribute of a code's authorization with the {@code sid} of the browser session that made it: the code is
@@ -104,10 +130,17 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     private final SelfContainedAccessTokens selfContained;
     private final TransactionOperations transactions;
     private final BrowserSessions sessions;
+    private final String upsert;
+    private final String byCode;
 
     Authorizations(JdbcOperations jdbc, RegisteredClientRepository clients, SpentRefreshTokens spent,
-            SelfContainedAccessTokens selfContained, TransactionOperations transactions, BrowserSessions sessions) {
+            SelfContainedAccessTokens selfContained, TransactionOperations transactions, BrowserSessions sessions,
+            String databaseUrl) {
         super(jdbc, clients);
+        boolean postgresql = databaseUrl.startsWith("jdbc:postgresql:");
+        this.upsert = postgresql ? UPSERT_POSTGRESQL : MERGE_H2;
+        this.byCode = BY_CODE.formatted(postgresql ? "string_agg(s.SESSION_ID, ' ')"
+                : "LISTAGG(s.SESSION_ID, ' ') WITHIN GROUP (ORDER BY s.SESSION_ID)");
         this.spent = spent;
         this.selfContained = selfContained;
         this.transactions = transactions;
@@ -132,21 +165,26 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     private record Exchanged<T>(T tokens, OAuth2AuthenticationException refused) {}
 
     /**
-     * A code exchange in one transaction (decision 0055): the account's read for the claims, the sessions' for the ID
-     * token's {@code sid} and the conditional UPDATE that spends the code commit together, where each was a commit of
-     * its own. Nothing in it is slow or catches a failed statement. The UPDATE is its last statement, so the row is
-     * locked only until the commit; a second request with the same code waits for that there and then updates
-     * nothing: the code is still spent exactly once. A refusal is committed before it is thrown: Spring's provider
-     * saves the authorization of a code that came back with its tokens invalidated, and then refuses.
+     * A code exchange in one transaction (decision 0055): the account's read for the claims and the conditional
+     * UPDATE that spends the code commit together (with the code's read and its sessions', decision 0062), where each
+     * was a commit of its own. Nothing in it is slow or catches a failed statement. The UPDATE is its last statement,
+     * so the row is locked only until the commit; a second request with the same code waits for that there and then
+     * updates nothing: the code is still spent exactly once. A refusal is committed before it is thrown: Spring's
+     * provider saves the authorization of a code that came back with its tokens invalidated, and then refuses. The
+     * transaction is the one begun at the client's PKCE check's read of the code, when there is one
+     * ({@link CodeExchangeTransaction}, decision 0062), and is committed here either way, before the response is written.
      */
     private <T> T inOneTransaction(Supplier<T> exchange) {
-        Exchanged<T> exchanged = transactions.execute(status -> {
+        Supplier<Exchanged<T>> refusalsReturned = () -> {
             try {
                 return new Exchanged<>(exchange.get(), null);
             } catch (OAuth2AuthenticationException refused) {
                 return new Exchanged<>(null, refused);
             }
-        });
+        };
+        // The transaction begun at the client's PKCE check (decision 0062), else one of its own.
+        Exchanged<T> exchanged = CodeExchangeTransaction.exchange(refusalsReturned,
+                () -> transactions.execute(status -> refusalsReturned.get()));
         if (exchanged.refused() != null) {
             throw exchanged.refused();
         }
@@ -178,7 +216,13 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
      *
      * <p>The exchange does not find a code made in a browser session that has ended since (the person signed out, or
      * their sessions were ended): the token request gets invalid_grant, as for a code never issued (decision 0057).
-     * Checked at the exchange's read, inside its transaction (decision 0055), not at the client's PKCE check.
+     * Checked at the exchange's read, against the account's live sessions read with the code in one statement
+     * (decision 0062).
+     *
+     * <p>The first read of a code in a code exchange (the client's PKCE check) begins the exchange's transaction
+     * ({@link CodeExchangeTransaction}, decision 0062), so that the request's reads and the UPDATE commit once: the
+     * sessions are read inside it, as they were by a statement of their own (decision 0055). Only when the client's
+     * secret check counted an attempt is that read a statement on its own, just before the exchange's transaction.
      */
     @Override
     public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
@@ -188,30 +232,46 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
                 return read.authorization();
             }
         }
-        OAuth2Authorization found = readOnce(token, tokenType);
-        if (found != null && CODE.equals(tokenType) && REDEEMING.get() != null
-                && found.getAttribute(BROWSER_SESSION) instanceof String sid
-                && !sessions.madeTheCode(found.getPrincipalName(), sid)) {
+        if (!CODE.equals(tokenType) || token == null) {
+            return super.findByToken(token, tokenType);
+        }
+        WithSessions read = readOnce(token);
+        OAuth2Authorization found = read.authorization();
+        if (found != null && REDEEMING.get() != null && found.getAttribute(BROWSER_SESSION) instanceof String sid
+                && !sessions.madeTheCode(found.getPrincipalName(), sid, read.liveSessions())) {
             return null;
         }
         return found;
     }
 
-    private OAuth2Authorization readOnce(String token, OAuth2TokenType tokenType) {
+    private WithSessions readOnce(String code) {
         RequestAttributes request = RequestContextHolder.getRequestAttributes();
-        if (!CODE.equals(tokenType) || token == null || request == null) {
-            return super.findByToken(token, tokenType);
+        if (request == null) {
+            return byCode(code);
         }
         if (request.getAttribute(READ_BY_CODE, RequestAttributes.SCOPE_REQUEST) instanceof ReadByCode read
-                && read.code().equals(token)) {
+                && read.code().equals(code)) {
             request.removeAttribute(READ_BY_CODE, RequestAttributes.SCOPE_REQUEST);
-            return read.authorization();
+            return new WithSessions(read.authorization(), read.liveSessions());
         }
-        OAuth2Authorization found = super.findByToken(token, tokenType);
-        if (found != null) {
-            request.setAttribute(READ_BY_CODE, new ReadByCode(token, found), RequestAttributes.SCOPE_REQUEST);
+        if (REDEEMING.get() == null) {
+            CodeExchangeTransaction.beginAtTheCodesRead();
+        }
+        WithSessions found = byCode(code);
+        if (found.authorization() != null) {
+            request.setAttribute(READ_BY_CODE, new ReadByCode(code, found.authorization(), found.liveSessions()),
+                    RequestAttributes.SCOPE_REQUEST);
         }
         return found;
+    }
+
+    /** The code's authorization (as Spring's read by code, first row) and its account's live sessions. */
+    private WithSessions byCode(String code) {
+        RowMapper<OAuth2Authorization> rows = getAuthorizationRowMapper();
+        List<WithSessions> found = getJdbcOperations().query(byCode,
+                (rs, row) -> new WithSessions(rows.mapRow(rs, row), rs.getString("live_browser_sessions")),
+                Instant.now().toEpochMilli(), code);
+        return found.isEmpty() ? new WithSessions(null, null) : found.get(0);
     }
 
     @Override
@@ -232,13 +292,10 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
         List<Object> idLast = new ArrayList<>(values.subList(1, values.size()));
         idLast.add(values.get(0));
         if (grant == null) {
-            // One transaction for both statements: a new authorization (each code flow's) is an UPDATE that finds
-            // nothing and an INSERT, which on their own were two commits (decision 0045).
-            transactions.executeWithoutResult(status -> {
-                if (update(UPDATE, idLast) == 0) {
-                    getJdbcOperations().update(INSERT, new ArgumentPreparedStatementSetter(values.toArray()));
-                }
-            });
+            // One statement, new row or not: a new authorization (each code flow's) was an UPDATE that found nothing
+            // and then the INSERT, in a transaction of their own (decisions 0045 and 0062). Like those two, it saves
+            // the authorization whether or not its row is still there.
+            getJdbcOperations().update(upsert, new ArgumentPreparedStatementSetter(values.toArray()));
             return;
         }
         if (!Boolean.TRUE.equals(transactions.execute(status -> spend(grant, authorization, idLast)))) {

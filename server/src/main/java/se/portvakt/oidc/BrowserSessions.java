@@ -78,14 +78,20 @@ final class BrowserSessions implements SessionRegistry {
     }
 
     /**
-     * Whether the browser session that made a code (its {@code sid}) is still signed in as the code's account; if so,
-     * it is the session that this request's ID token names ({@link #getAllSessions}). A code from a session that
-     * signed out, or ended otherwise, is not exchanged.
+     * Whether the browser session that made a code (its {@code sid}) is still signed in as the code's account, among
+     * the ids of the account's live sessions read with the code (space-separated); if so, it is the session that this
+     * request's ID token names ({@link #getAllSessions}). A code from a session that signed out, or ended otherwise, is
+     * not exchanged.
      */
-    boolean madeTheCode(String principalName, String sid) {
+    boolean madeTheCode(String principalName, String sid, String liveSessionIds) {
+        if (liveSessionIds == null || liveSessionIds.isBlank()) {
+            return false;
+        }
         // All of the account's live sessions, not the newest few: the code's may not be among the most recently used.
-        for (SessionInformation session : stored(principalName, false, 500)) {
-            if (AccountSessions.sid(session.getSessionId()).equals(sid)) {
+        // Read with the code (decision 0062), ids only: the ID token's sid is made of the id.
+        for (String sessionId : liveSessionIds.split(" ")) {
+            if (AccountSessions.sid(sessionId).equals(sid)) {
+                SessionInformation session = new SessionInformation(principalName, sessionId, new Date());
                 RequestAttributes request = RequestContextHolder.getRequestAttributes();
                 if (request != null) {
                     request.setAttribute(MADE_THE_CODE, session, RequestAttributes.SCOPE_REQUEST);

@@ -73,6 +73,9 @@ final class ClientSecretAttempts implements AuthenticationProvider {
             audit.record(new AuditEvent("client.authentication", "locked", null, null, clientId, address, null));
             throw new OAuth2AuthenticationException(TOO_MANY);
         }
+        // The give-back below comes after Spring's PKCE check: that check's read of the code must not begin the code
+        // exchange's transaction, which would hold the counter rows until the exchange commits (decision 0062).
+        CodeExchangeTransaction.keepTheChecksOutside();
         try {
             Authentication authenticated = secrets.authenticate(authentication);
             limiter.release(admission);

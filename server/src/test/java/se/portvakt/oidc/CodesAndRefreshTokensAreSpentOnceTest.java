@@ -127,6 +127,33 @@ abstract class CodesAndRefreshTokensAreSpentOnceTest {
         assertInvalidGrant(List.of(refresh(tokens.get("refresh_token").asString())), 1);
     }
 
+    /**
+     * A code exchange's transaction begins at the client's PKCE check's read of the code (decision 0062), and the
+     * request ends it however it is refused: at the PKCE check itself (a wrong verifier), or in the exchange (a wrong
+     * redirect URI, which does not spend the code). Many more refusals than the pool has connections (10), then the code
+     * itself: a transaction left open would keep its connection, and its thread would carry it into a later request,
+     * which would then wait for a connection and fail.
+     */
+    @Test
+    void exchangesRefusedAfterTheCodesReadLeaveNoTransactionOpen() {
+        var request = OidcClient.nativeApp();
+        String code = code(request);
+        Map<String, String> wrongVerifier = exchangeForm(request, code);
+        wrongVerifier.put("code_verifier", "not-the-verifier-of-this-code-but-long-enough-for-pkce");
+        Map<String, String> wrongRedirect = exchangeForm(request, code);
+        wrongRedirect.put("redirect_uri", request.redirectUri + "/elsewhere");
+
+        for (int i = 0; i < 40; i++) {
+            assertInvalidGrant(List.of(new HttpAgent(issuer).post("/oauth2/token", wrongVerifier)), 1);
+            assertInvalidGrant(List.of(new HttpAgent(issuer).post("/oauth2/token", wrongRedirect)), 1);
+        }
+
+        HttpResponse<String> exchanged = new HttpAgent(issuer).post("/oauth2/token", exchangeForm(request, code));
+        assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+        assertThat(active(OidcClient.json(exchanged).get("access_token").asString())).isTrue();
+        assertInvalidGrant(List.of(new HttpAgent(issuer).post("/oauth2/token", exchangeForm(request, code))), 1);
+    }
+
     private int revocationsInTheAuditLog() {
         return jdbc.sql("""
                 SELECT count(*) FROM audit_event WHERE event_type = 'token.reused' AND outcome = 'revoked' AND client_id = 'test-native'

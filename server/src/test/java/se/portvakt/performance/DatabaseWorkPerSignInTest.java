@@ -97,7 +97,7 @@ class DatabaseWorkPerSignInTest {
 
         // Background pollers (back-channel logout, outbox) add a few transactions anywhere (more on a loaded machine):
         // the bounds count a request's own (polls left out) with a small margin.
-        assertThat(own(all)).as(report.toString()).isPositive().isLessThanOrEqualTo(9L * SIGN_INS + 10);
+        assertThat(own(all)).as(report.toString()).isPositive().isLessThanOrEqualTo(8L * SIGN_INS + 10);
         assertThat(all.rowsWritten()).as(report.toString()).isLessThanOrEqualTo(12L * SIGN_INS);
         // Before the password has passed, the browser has no session and its flow lives in a sealed cookie (decision
         // 0065): sending it to the sign-in, the email page and form and the password page write nothing, and read only
@@ -127,12 +127,15 @@ class DatabaseWorkPerSignInTest {
         // The authorization endpoint does not ask the session registry about the session (it registers nothing).
         assertThat(count(perStep.get("6 GET /oauth2/authorize (signed in)"), "SELECT SESSION_ID, PRINCIPAL_NAME"))
                 .as(report.toString()).isZero();
-        // The authorization with the code is saved in one transaction (an UPDATE finding nothing, then the INSERT); with
-        // the session's read, two. No consent is read: no application asks for one (oidc.ConsentWhereAsked).
-        assertThat(count(perStep.get("6 GET /oauth2/authorize (signed in)"), "", "oauth2_authorization_consent"))
-                .as(report.toString()).isZero();
-        assertThat(own(perStep.get("6 GET /oauth2/authorize (signed in)"))).as(report.toString())
-                .isLessThanOrEqualTo(2L * SIGN_INS + 5);
+        // The authorization with the code is saved in one statement, its INSERT (decision 0062: it was an UPDATE finding
+        // nothing, then the INSERT); with the session's read, two transactions. No consent is read: no application asks
+        // for one (oidc.ConsentWhereAsked).
+        JdbcWork.Snapshot authorize = perStep.get("6 GET /oauth2/authorize (signed in)");
+        assertThat(count(authorize, "", "oauth2_authorization_consent")).as(report.toString()).isZero();
+        assertThat(count(authorize, "INSERT INTO oauth2_authorization")).as(report.toString()).isEqualTo(SIGN_INS);
+        assertThat(count(authorize, "", "oauth2_authorization")).as(report.toString()).isEqualTo(SIGN_INS);
+        assertThat(authorize.statementCount()).as(report.toString()).isLessThanOrEqualTo(2L * SIGN_INS + 5);
+        assertThat(own(authorize)).as(report.toString()).isLessThanOrEqualTo(2L * SIGN_INS + 5);
 
         // The password step (decision 0048): the account read and the three limits' counts in flight (one statement,
         // decision 0059) in one transaction, the outcome in another; between them the counts' end for a right password
@@ -149,14 +152,18 @@ class DatabaseWorkPerSignInTest {
         // ended in one (decisions 0053 and 0059).
         assertThat(count(password, "WITH in_turn AS", "")).as(report.toString()).isEqualTo((long) SIGN_INS);
         assertThat(count(password, "", "attempt_counter")).as(report.toString()).isEqualTo((long) SIGN_INS);
-        // The token request reads the code's authorization once (the client's PKCE check and the exchange share it).
+        // The token request reads the code's authorization once (the client's PKCE check and the exchange share it),
+        // with the account's live browser sessions in the same statement (decision 0062), not in one of their own.
         JdbcWork.Snapshot token = perStep.get("7 POST /oauth2/token");
-        assertThat(count(token, "SELECT id, registered_client_id, principal_name, authorization_grant_type"))
+        assertThat(count(token, "SELECT a.id, a.registered_client_id, a.principal_name, a.authorization_grant_type"))
                 .as(report.toString())
                 .isEqualTo((long) SIGN_INS);
-        // Its code exchange in one transaction (decision 0055): the account's and the sessions' reads and the
-        // conditional UPDATE that spends the code; the client's PKCE check reads the code before it, on its own.
-        assertThat(own(token)).as(report.toString()).isLessThanOrEqualTo(2L * SIGN_INS + 2);
+        assertThat(count(token, "SELECT SESSION_ID")).as(report.toString()).isZero();
+        // The whole request in one transaction (decisions 0055 and 0062): the code's and sessions' read (the client's
+        // PKCE check), the account's read and the conditional UPDATE that spends the code.
+        assertThat(own(token)).as(report.toString()).isLessThanOrEqualTo(1L * SIGN_INS + 2);
+        assertThat(count(token, "UPDATE oauth2_authorization")).as(report.toString()).isEqualTo(SIGN_INS);
+        assertThat(token.statementCount()).as(report.toString()).isLessThanOrEqualTo(3L * SIGN_INS + 2);
     }
 
     /**
