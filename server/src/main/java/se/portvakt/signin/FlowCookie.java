@@ -39,8 +39,12 @@ class FlowCookie {
     static final String FLOW = "PORTVAKT_SIGNIN";
     static final String REQUEST = "PORTVAKT_REQUEST";
 
-    /** Browsers keep at least 4096 bytes per cookie, name and attributes included. */
-    private static final int MOST_SEALED = 3600;
+    /**
+     * Browsers keep at least 4096 bytes per cookie, and Tomcat takes 8 KB of request headers: a request that carries
+     * both cookies (a new authorization request while an abandoned flow's cookie is still there) and the usual headers
+     * must stay under that. A larger value goes to the database instead.
+     */
+    private static final int MOST_SEALED = 2400;
     private static final byte FORMAT = 1;
     private static final String FLOW_PURPOSE = "signin-flow";
     private static final String REQUEST_PURPOSE = "signin-request";

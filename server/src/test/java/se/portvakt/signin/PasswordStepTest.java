@@ -260,6 +260,24 @@ abstract class PasswordStepTest {
     }
 
     @Test
+    void anAuthorizationRequestTooLongForACookieWaitsInTheSessionAndComesBackWhole() {
+        Account person = TestPeople.account(accounts, "long.request", hasher.hash("a long enough password"));
+        HttpAgent browser = TestPeople.browser(issuer);
+        String padding = "p".repeat(3000);
+        HttpResponse<String> toSignIn = browser.get(OidcClient.web().authorizationUrl() + "&padding=" + padding);
+        assertThat(browser.cookie("PORTVAKT_REQUEST")).as("too long for a cookie").isNull();
+        assertThat(browser.cookie("PORTVAKT_SESSION")).as("so it waits in a session").isNotNull();
+
+        browser.get(HttpAgent.location(toSignIn));
+        browser.post("/signin", Map.of("email", person.email().value()));
+        browser.get("/signin/password");
+        HttpResponse<String> done = browser.post("/signin/password", Map.of("password", "a long enough password"));
+
+        assertThat(HttpAgent.location(done)).contains("/oauth2/authorize").contains("client_id=test-web")
+                .contains("padding=" + padding);
+    }
+
+    @Test
     void theFlowBeforeThePasswordIsSealedInTheBrowserAndNotStored() {
         HttpAgent browser = TestPeople.browser(issuer);
         browser.get(HttpAgent.location(browser.get(OidcClient.web().authorizationUrl())));
