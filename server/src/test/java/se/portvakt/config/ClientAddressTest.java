@@ -43,8 +43,8 @@ class ClientAddressTest {
         try (TestServer server = start(Map.of("portvakt.trusted-proxies", ""))) {
             HttpResponse<String> page = new HttpAgent(server.loopback()).header("X-Forwarded-Proto", "https").get("/signin");
 
-            assertThat(page.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("PORTVAKT_SESSION="))
-                    .noneMatch(c -> c.contains("Secure"));
+            assertThat(page.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("PORTVAKT_SIGNIN="))
+                    .anyMatch(c -> c.startsWith("PORTVAKT_CSRF=")).noneMatch(c -> c.contains("Secure"));
         }
     }
 
