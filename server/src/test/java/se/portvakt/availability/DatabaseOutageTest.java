@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +58,10 @@ class DatabaseOutageTest {
             String authorize = OidcClient.web().authorizationUrl();
             assertThat(token(machine).statusCode()).isEqualTo(200);
             assertThat(browser.follow(browser.get(authorize)).statusCode()).as("the sign-in page").isEqualTo(200);
+            // A browser with a session (My account asked for before signing in saves itself in one).
+            HttpAgent withSession = TestPeople.browser(node.issuer());
+            withSession.get("/account");
+            assertThat(withSession.cookie("PORTVAKT_SESSION")).isNotNull();
 
             proxy.cut();
 
@@ -73,8 +78,15 @@ class DatabaseOutageTest {
             // nowhere (decision 0054): machines keep getting tokens while the database is away.
             assertThat(token(machine).statusCode()).isEqualTo(200);
 
-            for (String page : new String[] {authorize, "/signin", "/signin/forgot"}) {
-                HttpResponse<String> answer = browser.get(page);
+            // Before the password a sign-in needs no database (decision 0065): sent to it, the email page and form
+            // work during the outage; the password page, which reads the password's limits, is the first to wait.
+            assertThat(HttpAgent.location(browser.get(authorize))).endsWith("/signin");
+            assertThat(browser.get("/signin").statusCode()).isEqualTo(200);
+            assertThat(HttpAgent.location(browser.post("/signin", Map.of("email", "signed.in@example.com"))))
+                    .endsWith("/signin/password");
+            for (HttpResponse<String> answer : List.of(browser.get("/signin/password"), withSession.get(authorize),
+                    withSession.get("/account"))) {
+                String page = answer.uri().getPath();
                 assertThat(answer.statusCode()).as(page).isEqualTo(503);
                 assertThat(answer.headers().firstValue("Retry-After")).as(page).isPresent();
                 assertThat(answer.headers().firstValue("Content-Type")).as(page).hasValueSatisfying(
@@ -83,9 +95,9 @@ class DatabaseOutageTest {
                         .doesNotContain("Exception", "at se.portvakt", "at org.", "SQL");
             }
             assertThat(browser.get("/css/portvakt.css").statusCode()).as("the page keeps its look").isEqualTo(200);
-            HttpResponse<String> email = browser.post("/signin", Map.of("email", "signed.in@example.com"));
-            assertThat(email.statusCode()).isEqualTo(503);
-            assertThat(email.body()).contains("Just a moment").doesNotContain("Exception");
+            HttpResponse<String> password = browser.post("/signin/password", Map.of("password", "a guess"));
+            assertThat(password.statusCode()).isEqualTo(503);
+            assertThat(password.body()).contains("Just a moment").doesNotContain("Exception");
             assertThat(new HttpAgent(node.issuer()).get("/actuator/health/liveness").statusCode()).isEqualTo(200);
 
             proxy.restore();
@@ -110,6 +122,9 @@ class DatabaseOutageTest {
             CutAfterTheAnswer.proxy = proxy;
             HttpAgent browser = TestPeople.browser(node.issuer());
             String authorize = OidcClient.web().authorizationUrl();
+            // A browser with a session (before the password a sign-in has none, decision 0065: My account's page asked
+            // for first makes one), whose request to the authorization endpoint is saved in it.
+            browser.get("/account");
             assertThat(browser.follow(browser.get(authorize)).statusCode()).as("the sign-in page").isEqualTo(200);
 
             HttpResponse<String> answer = browser.header(CutAfterTheAnswer.HEADER, "yes").get(authorize);
