@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
  * before the sign-in is worth nothing after it). A new row, not Spring Session's {@code changeSessionId}: its row
  * keeps its primary key, and a request of the old session still in flight (the same form sent twice) would write the
  * old id back when it ends, since Spring Session's update sets the session id by primary key. The old row is deleted
- * together with the new row's insert when the request's session is saved, in one transaction (decision 0060), so the
- * renewal itself touches no database: it needs no connection while a step's transaction holds one.
+ * together with the new row's insert when the request's session is saved, in one transaction (decision 0060: the
+ * sign-in step's own, decision 0066), so the renewal itself touches no database.
  */
 @Component
 public final class BrowserSessionRenewal {

@@ -37,6 +37,12 @@ import org.springframework.session.Session;
  * <p><b>A replaced session ends with its replacement's save</b> (decision 0060). At sign-in the session gets a new id
  * as a new row ({@link BrowserSessionRenewal}); the old row's deletion waits for the new row's save at the end of the
  * same request, and both commit in one transaction, in place of a transaction each.
+ *
+ * <p><b>Saved with the step that changed it</b> (decision 0066). Spring Session saves a session when the response is
+ * committed, in a transaction of its own; a sign-in step that runs in one transaction saves this request's session in
+ * that transaction just before it commits ({@link #saveWithin}), so that the session made at the password, or signed in
+ * at the last step, commits with the step's writes or not at all. Spring Session's own save then finds nothing left to
+ * write.
  */
 final class BrowserSessionRepository implements FindByIndexNameSessionRepository<BrowserSessionRepository.BrowserSession> {
 
@@ -58,9 +64,11 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
 
     /**
      * One request: the sessions it saved (by id), and the ids it changed or deleted (null); the ids of sessions it
-     * replaces, whose deletion waits for the next save ({@code replacing}), and those whose deletion waits now.
+     * replaces, whose deletion waits for the next save ({@code replacing}), and those whose deletion waits now; the
+     * sessions it made or read, by id, for {@link #saveWithin}.
      */
-    private record ThisRequest(Map<String, BrowserSession> saved, Set<String> replacing, List<String> toDelete) {}
+    private record ThisRequest(Map<String, BrowserSession> saved, Set<String> replacing, List<String> toDelete,
+            Map<String, BrowserSession> inUse) {}
 
     @SuppressWarnings("unchecked")
     BrowserSessionRepository(FindByIndexNameSessionRepository<? extends Session> stored,
@@ -73,7 +81,7 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
 
     @Override
     public BrowserSession createSession() {
-        return new BrowserSession(stored.createSession());
+        return inUse(new BrowserSession(stored.createSession()));
     }
 
     @Override
@@ -108,7 +116,39 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
             return session == null || session.isExpired() ? null : session;
         }
         Session found = stored.findById(id);
-        return found == null ? null : new BrowserSession(found);
+        return found == null ? null : inUse(new BrowserSession(found));
+    }
+
+    /**
+     * Saves the session {@code id} that this request made or read, with a replaced session's deletion, in the
+     * transaction the caller has open: they commit with the caller's writes, or neither does. Nothing when this request
+     * has no such session (or runs outside {@link #requestScope()}); what the request changes afterwards is saved when
+     * it ends, as before.
+     */
+    void saveWithin(String id) {
+        ThisRequest request = thisRequest.get();
+        // By its id now: a session whose id changed in this request is found under the new one.
+        BrowserSession session = request == null ? null : request.inUse().values().stream()
+                .filter(inUse -> inUse.getId().equals(id)).findFirst().orElse(null);
+        if (session != null) {
+            transactions.within(() -> {
+                save(session);
+                return null;
+            });
+        }
+    }
+
+    /** See {@link BrowserSessionTransactions#joinsOpen}. */
+    Runnable joinsOpenTransactions() {
+        return transactions.joinsOpen();
+    }
+
+    private BrowserSession inUse(BrowserSession session) {
+        ThisRequest request = thisRequest.get();
+        if (request != null) {
+            request.inUse().put(session.getId(), session);
+        }
+        return session;
     }
 
     @Override
@@ -154,7 +194,7 @@ final class BrowserSessionRepository implements FindByIndexNameSessionRepository
                 chain.doFilter(request, response); // a forward or include inside the request
                 return;
             }
-            ThisRequest scope = new ThisRequest(new HashMap<>(), new HashSet<>(), new ArrayList<>());
+            ThisRequest scope = new ThisRequest(new HashMap<>(), new HashSet<>(), new ArrayList<>(), new HashMap<>());
             thisRequest.set(scope);
             try {
                 chain.doFilter(request, response);

@@ -97,7 +97,7 @@ class SignInCompletion {
         holder.setContext(context);
 
         // A new session with what the old one held but the flow (session fixation); the old row ends with the new
-        // one's save when the request ends, outside this step's transaction (config.BrowserSessionRenewal).
+        // one's save, which the step's transaction makes just before it commits (decisions 0060 and 0066).
         renewal.renew(request, Set.of(BrowserFlows.FLOW_ATTRIBUTE));
         contexts.saveContext(context, request, response);
         // And a new CSRF token, so a token seen before sign-in (e.g. leaked from a shared page) is worth nothing after it.

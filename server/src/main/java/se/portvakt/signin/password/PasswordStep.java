@@ -64,8 +64,8 @@ class PasswordStep implements SignInStep {
     /**
      * Two transactions (decision 0048): the account's read and the attempt counted in flight under its three limits
      * (one statement, decision 0059), committed before the check; then, outside any transaction, the password checked
-     * (holding no pooled connection) and, when it was right, its count taken off (decision 0053, one statement); then
-     * the outcome's audit rows, the flow's update or end, and last, a wrong password's count made a failure.
+     * (holding no pooled connection); then the outcome's audit rows, the flow's update or end, the browser's new
+     * session (decision 0066), and last, the count made a failure (a wrong password) or taken off (a right one).
      */
     @Override
     public boolean inOneTransaction() {
@@ -112,8 +112,7 @@ class PasswordStep implements SignInStep {
         }
         PasswordHasher.Verification verification = ((Check.Checked) check).verification();
         if (!verification.matches()) {
-            // Last in the outcome's transaction, for the same reason as the count above. (A right password's count
-            // is taken off before that transaction, in check: the sign-in's session must not outlive a failed end.)
+            // Last in the outcome's transaction, for the same reason as the count above.
             context.atCommit(() -> attempts.failed(admissions.fromHere(), admissions.fromEverywhere()));
             String reason = account.isEmpty() ? "unknown email" : storedHash == null ? "no password set" : "wrong password";
             audit.record(new AuditEvent("signin.password", "failure", accountId, email, flow.clientId(), address, reason));
@@ -129,6 +128,10 @@ class PasswordStep implements SignInStep {
                     "upgraded to argon2id"));
         }
         audit.record(new AuditEvent("signin.password", "success", signedIn.id(), email, flow.clientId(), address, null));
+        // Taken off last in the outcome's transaction (after the rehash, which commits what came before it), which
+        // saves the sign-in's session too (decision 0066): a count that could not be taken off (the database went
+        // away) leaves no session behind, and no session is made whose count still stands.
+        context.atCommit(() -> attempts.release(admissions.fromHere(), admissions.fromEverywhere()));
         SignInFlow proven = flow.passed(signedIn.id(), new PassedFactor(PassedFactor.PASSWORD, Instant.now()), Step.DONE);
         boolean promptSnoozed = signingIn.orElseThrow().twoFactorPromptSnoozed(Instant.now());
         return new StepResult.Advance(route.afterFirstFactor(proven, context, promptSnoozed));
@@ -146,9 +149,7 @@ class PasswordStep implements SignInStep {
 
     /**
      * Checks the password of an attempt counted in flight, between the step's two transactions (decisions 0048 and
-     * 0053), and takes a right password's count off: the hash holds no connection; a third-party CAPTCHA's check is a
-     * call over the network. The count comes off before the sign-in is made, so that a sign-in whose count could not
-     * be taken off (the database went away) makes no session either.
+     * 0053): the hash holds no connection; a third-party CAPTCHA's check is a call over the network.
      */
     private Check check(PasswordAttempts.Admissions admissions, String address, Map<String, String> form,
             String password, String storedHash) {
@@ -165,10 +166,6 @@ class PasswordStep implements SignInStep {
                 return new Check.NoProof(proof);
             }
         }
-        PasswordHasher.Verification verification = hasher.verify(password, storedHash);
-        if (verification.matches()) {
-            attempts.release(fromHere, fromEverywhere);
-        }
-        return new Check.Checked(verification);
+        return new Check.Checked(hasher.verify(password, storedHash));
     }
 }

@@ -1,0 +1,96 @@
+package se.portvakt.signin;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.web.util.OnCommittedResponseWrapper;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import se.portvakt.config.BrowserSessionSave;
+
+/**
+ * A sign-in step's page costs one transaction (decision 0066): for a browser with a session, the step's transaction is
+ * opened when its request arrives, before the filters in front of the step (the CSRF check, the locale) read the
+ * session, and the session's read joins it instead of being a transaction of its own. The step commits it as before
+ * ({@link StepTransactions#run}), together with the session's save. Only for the pages of steps that run in one
+ * transaction, and the application's authorization request at the journey's end (the signed-in session's read and
+ * the code's authorization, saved by one statement, decision 0062, commit together); a browser without a session
+ * gets no transaction here.
+ *
+ * <p>A request answered before a step took its transaction over (the authorization request's redirect with the code,
+ * or a form refused for want of its CSRF token) commits it before the answer is sent, so that the browser's next
+ * request, on any node, sees what this one wrote.
+ */
+final class TransactionOnArrival extends OncePerRequestFilter {
+
+    /** Spring Authorization Server's authorization endpoint (its default, which Portvakt keeps). */
+    static final String AUTHORIZATION_ENDPOINT = "/oauth2/authorize";
+
+    private final Map<Step, Boolean> inOneTransaction = new EnumMap<>(Step.class);
+    private final StepTransactions transactions;
+    private final BrowserSessionSave sessions;
+    private final String sessionCookie;
+
+    TransactionOnArrival(List<SignInStep> handlers, StepTransactions transactions, BrowserSessionSave sessions,
+            String sessionCookie) {
+        handlers.forEach(handler -> inOneTransaction.put(handler.step(), handler.inOneTransaction()));
+        this.transactions = transactions;
+        this.sessions = sessions;
+        this.sessionCookie = sessionCookie;
+    }
+
+    /**
+     * Not for a request without the session cookie (the servlet's {@code getRequestedSessionId} would read the session
+     * to answer), another method, or a page that is neither the authorization endpoint nor a step's in one transaction.
+     */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        if (!("GET".equals(request.getMethod()) || "POST".equals(request.getMethod())) || request.getCookies() == null
+                || Arrays.stream(request.getCookies()).noneMatch(cookie -> sessionCookie.equals(cookie.getName()))) {
+            return true;
+        }
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (AUTHORIZATION_ENDPOINT.equals(path)) {
+            return false;
+        }
+        for (Step step : Step.values()) {
+            if (step != Step.DONE && step.url().equals(path)) {
+                return !inOneTransaction.getOrDefault(step, false);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        transactions.openOnArrival(request);
+        HttpServletResponse committingFirst = new OnCommittedResponseWrapper(response) {
+            @Override
+            protected void onResponseCommitted() {
+                transactions.endOnArrival(request, null);
+            }
+        };
+        Throwable failure = null;
+        BrowserSessionSave.Joining joining = sessions.joiningOpenTransactions();
+        try {
+            chain.doFilter(request, committingFirst);
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                transactions.endOnArrival(request, failure);
+            } finally {
+                joining.close();
+            }
+        }
+    }
+}
