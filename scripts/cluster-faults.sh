@@ -187,17 +187,24 @@ log_lines_before=()
 for ((i = 1; i <= nodes; i++)); do log_lines_before[i]=$(wc -l <"$run/cluster/node$i.log"); done
 load b-restart
 sleep $((5 + 8 + 10))
+# A browser at the password page before the outage: that page reads the password's limits, the first of the
+# sign-in's pages that needs the database (decision 0065: the email page needs none, and answers 200 during an outage).
+mkdir -p "$run/b-answers"
+jar=$run/b-answers/browser.cookies
+curl -s -c "$jar" -b "$jar" -o "$run/b-answers/signin.html" "$proxy/signin"
+csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$run/b-answers/signin.html" | head -1)
+curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=probe@example.com" \
+  "$proxy/signin"
 stop_at=$(now)
 pg_stop
-mkdir -p "$run/b-answers"
 probe=0
 outage_end=$(echo "$(now) + 10" | bc)
 while (($(echo "$(now) < $outage_end" | bc))); do
   probe=$((probe + 1))
   sent=$(now)
   # Each answer's status and the moment it came (sent + curl's total time) go to <probe>.when.
-  (curl -s -m 20 -H 'Accept: text/html' -D "$run/b-answers/page-$probe.head" -o "$run/b-answers/page-$probe.body" \
-    -w '%{http_code} %{time_total}\n' "$proxy/signin" | awk -v s="$sent" '{ printf "%s %.3f\n", $1, s + $2 }' \
+  (curl -s -m 20 -b "$jar" -H 'Accept: text/html' -D "$run/b-answers/page-$probe.head" \
+    -o "$run/b-answers/page-$probe.body" -w '%{http_code} %{time_total}\n' "$proxy/signin/password" | awk -v s="$sent" '{ printf "%s %.3f\n", $1, s + $2 }' \
     >"$run/b-answers/page-$probe.when") &
   # A refresh with a token never issued: the token endpoint must read the database to answer it (400 invalid_grant
   # when it can; a client-credentials token needs no database since decision 0054, so it would not show the outage).
@@ -217,7 +224,7 @@ start_second=$(echo "$start_at - $from" | bc | cut -d. -f1)
 line "  measured ${seconds}s: $(field "$out" completed); PostgreSQL stopped at second $stop_second, started at second $start_second"
 sed -n '/^failures/,/^[a-z]/p' "$out" | sed '$d' | sed 's/^/  /' | tee -a "$report"
 statuses=$(for f in "$run"/b-answers/*.head; do head -1 "$f" | awk '{print $2}'; done | sort | uniq -c | tr -s ' ' | tr '\n' ',' | sed 's/,$//')
-line "  answers to $probe probes each of GET /signin and POST /oauth2/token sent during the outage (count status):$statuses"
+line "  answers to $probe probes each of GET /signin/password and POST /oauth2/token sent during the outage (count status):$statuses"
 answered_down=$(cat "$run"/b-answers/*.when | awk -v b="$up_from" '$2 < b { n[$1]++ } END { for (c in n) printf " %d %s,", n[c], c }')
 answered_up=$(cat "$run"/b-answers/*.when | awk -v b="$up_from" '$2 >= b { n[$1]++ } END { for (c in n) printf " %d %s,", n[c], c }')
 line "    answered while PostgreSQL was down:${answered_down%,}; after it was back (they had waited for a connection):${answered_up%,}"
