@@ -26,19 +26,11 @@ public final class BrowserSessionSave {
     }
 
     /**
-     * Until the returned span is closed, on this thread, the session's reads, saves and deletions join the
+     * From now until the returned end is run, on this thread, the session's reads, saves and deletions join the
      * transaction open at the time; with none open each has its own, as before.
      */
-    public Joining joiningOpenTransactions() {
-        Runnable end = sessions.joinsOpenTransactions();
-        return end::run;
-    }
-
-    /** The span of {@link #joiningOpenTransactions}. */
-    public interface Joining extends AutoCloseable {
-
-        @Override
-        void close();
+    public Runnable joinOpenTransactions() {
+        return sessions.joinsOpenTransactions();
     }
 
     /** Saves what this request changed of its session so far, in the caller's open transaction, which must exist. */

@@ -2,9 +2,10 @@ package se.portvakt.signin;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -33,14 +34,17 @@ final class TransactionOnArrival extends OncePerRequestFilter {
     /** Spring Authorization Server's authorization endpoint (its default, which Portvakt keeps). */
     static final String AUTHORIZATION_ENDPOINT = "/oauth2/authorize";
 
-    private final Map<Step, Boolean> inOneTransaction = new EnumMap<>(Step.class);
+    /** The authorization endpoint and the pages of the steps that run in one transaction. */
+    private final Set<String> paths;
     private final StepTransactions transactions;
     private final BrowserSessionSave sessions;
     private final String sessionCookie;
 
     TransactionOnArrival(List<SignInStep> handlers, StepTransactions transactions, BrowserSessionSave sessions,
             String sessionCookie) {
-        handlers.forEach(handler -> inOneTransaction.put(handler.step(), handler.inOneTransaction()));
+        this.paths = Stream.concat(Stream.of(AUTHORIZATION_ENDPOINT),
+                handlers.stream().filter(SignInStep::inOneTransaction).map(handler -> handler.step().url()))
+                .collect(Collectors.toUnmodifiableSet());
         this.transactions = transactions;
         this.sessions = sessions;
         this.sessionCookie = sessionCookie;
@@ -56,16 +60,7 @@ final class TransactionOnArrival extends OncePerRequestFilter {
                 || Arrays.stream(request.getCookies()).noneMatch(cookie -> sessionCookie.equals(cookie.getName()))) {
             return true;
         }
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (AUTHORIZATION_ENDPOINT.equals(path)) {
-            return false;
-        }
-        for (Step step : Step.values()) {
-            if (step != Step.DONE && step.url().equals(path)) {
-                return !inOneTransaction.getOrDefault(step, false);
-            }
-        }
-        return true;
+        return !paths.contains(request.getRequestURI().substring(request.getContextPath().length()));
     }
 
     @Override
@@ -79,7 +74,7 @@ final class TransactionOnArrival extends OncePerRequestFilter {
             }
         };
         Throwable failure = null;
-        BrowserSessionSave.Joining joining = sessions.joiningOpenTransactions();
+        Runnable endJoining = sessions.joinOpenTransactions();
         try {
             chain.doFilter(request, committingFirst);
         } catch (IOException | ServletException | RuntimeException | Error e) {
@@ -89,7 +84,7 @@ final class TransactionOnArrival extends OncePerRequestFilter {
             try {
                 transactions.endOnArrival(request, failure);
             } finally {
-                joining.close();
+                endJoining.run();
             }
         }
     }
