@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * A new browser session in place of the request's own, with what the old one held (session fixation: an id planted
- * before the sign-in is worth nothing after it). A new row, not Spring Session's {@code changeSessionId}: its row
+ * before the sign-in is worth nothing after it; a session made when the sign-in's last factor passed is kept instead,
+ * decision 0067). A new row, not Spring Session's {@code changeSessionId}: its row
  * keeps its primary key, and a request of the old session still in flight (the same form sent twice) would write the
  * old id back when it ends, since Spring Session's update sets the session id by primary key. The old row is deleted
  * together with the new row's insert when the request's session is saved, in one transaction (decision 0060: the

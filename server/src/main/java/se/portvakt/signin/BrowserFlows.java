@@ -129,16 +129,18 @@ class BrowserFlows {
 
     /**
      * A flow from the cookie after a step: still in the cookie while it has proven nothing; else stored (once: false
-     * when a copy of the form stored it first) and the browser's session made to point at it.
+     * when a copy of the form stored it first) and the browser's session made to point at it. A session made here,
+     * as the flow's factor passed, is noted in the stored flow (decision 0067).
      */
     private boolean moveOn(HttpServletRequest request, HttpServletResponse response, SignInFlow flow) {
         if (FlowCookie.fits(flow) && cookie.write(response, flow)) {
             return true;
         }
-        if (!insertedFirst(flow)) {
+        SignInFlow toStore = request.getSession(false) == null ? flow.withSessionMadeNow() : flow;
+        if (!insertedFirst(toStore)) {
             return false;
         }
-        stored(request, response, flow);
+        stored(request, response, toStore);
         return true;
     }
 

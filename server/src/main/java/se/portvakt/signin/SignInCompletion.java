@@ -96,9 +96,15 @@ class SignInCompletion {
         context.setAuthentication(authentication);
         holder.setContext(context);
 
-        // A new session with what the old one held but the flow (session fixation); the old row ends with the new
-        // one's save, which the step's transaction makes just before it commits (decisions 0060 and 0066).
-        renewal.renew(request, Set.of(BrowserFlows.FLOW_ATTRIBUTE));
+        if (flow.sessionMadeAtLastFactor() && BrowserFlows.storedId(request).filter(flow.id()::equals).isPresent()) {
+            // The session was made for this flow as its last factor passed: no id planted before can be in it, and
+            // whoever holds it could have finished this sign-in anyway; it is signed in as it is (decision 0067).
+            request.getSession().removeAttribute(BrowserFlows.FLOW_ATTRIBUTE);
+        } else {
+            // A new session with what the old one held but the flow (session fixation); the old row ends with the new
+            // one's save, which the step's transaction makes just before it commits (decisions 0060 and 0066).
+            renewal.renew(request, Set.of(BrowserFlows.FLOW_ATTRIBUTE));
+        }
         contexts.saveContext(context, request, response);
         // And a new CSRF token, so a token seen before sign-in (e.g. leaked from a shared page) is worth nothing after it.
         csrf.onAuthentication(authentication, request, response);

@@ -19,6 +19,8 @@ import se.portvakt.account.EmailAddress;
  * @param clientId the application that asked for the sign-in, when known
  * @param continueUrl the pending authorization request, resumed when the flow is done
  * @param attempts failed submissions in this flow
+ * @param sessionMadeWith the account and its last passed factor when the browser's session was made for this flow, as
+ *        that factor passed (decision 0067); null when the session was there before, or the flow is not stored
  */
 public record SignInFlow(
         String id,
@@ -30,10 +32,39 @@ public record SignInFlow(
         List<PassedFactor> passedFactors,
         int attempts,
         Instant createdAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        String sessionMadeWith) {
 
     public SignInFlow {
         passedFactors = List.copyOf(passedFactors);
+    }
+
+    /** A flow whose browser session, if any, was not made for it. */
+    public SignInFlow(String id, Step step, EmailAddress email, String accountId, String clientId, String continueUrl,
+            List<PassedFactor> passedFactors, int attempts, Instant createdAt, Instant expiresAt) {
+        this(id, step, email, accountId, clientId, continueUrl, passedFactors, attempts, createdAt, expiresAt, null);
+    }
+
+    /**
+     * This flow, stored together with the browser session made for it in this request, as its last factor passed: no
+     * one can have planted that session's id before (decision 0067). Unchanged when no factor has passed.
+     */
+    SignInFlow withSessionMadeNow() {
+        return passedFactors.isEmpty() ? this : new SignInFlow(id, step, email, accountId, clientId, continueUrl,
+                passedFactors, attempts, createdAt, expiresAt, lastFactor());
+    }
+
+    /**
+     * Whether the browser's session was made for this flow when its last factor passed: then whoever holds the session
+     * could have finished the sign-in from the start, and signing it in needs no new session id (decision 0067). False
+     * once another factor has passed, or the factors were passed again (another account, the back arrow).
+     */
+    boolean sessionMadeAtLastFactor() {
+        return sessionMadeWith != null && !passedFactors.isEmpty() && sessionMadeWith.equals(lastFactor());
+    }
+
+    private String lastFactor() {
+        return accountId + ' ' + passedFactors.get(passedFactors.size() - 1).encode();
     }
 
     public boolean isExpired(Instant now) {
@@ -46,12 +77,13 @@ public record SignInFlow(
     }
 
     public SignInFlow atStep(Step next) {
-        return new SignInFlow(id, next, email, accountId, clientId, continueUrl, passedFactors, attempts, createdAt, expiresAt);
+        return new SignInFlow(id, next, email, accountId, clientId, continueUrl, passedFactors, attempts, createdAt,
+                expiresAt, sessionMadeWith);
     }
 
     public SignInFlow identified(EmailAddress address) {
         return new SignInFlow(id, Step.PASSWORD, address, null, clientId, continueUrl, List.of(), attempts, createdAt,
-                expiresAt);
+                expiresAt, sessionMadeWith);
     }
 
     /**
@@ -76,7 +108,8 @@ public record SignInFlow(
         boolean sameAccount = accountId != null && accountId.equals(account) && Objects.equals(email, address);
         List<PassedFactor> factors = new ArrayList<>(sameAccount ? passedFactors : List.of());
         factors.add(factor);
-        return new SignInFlow(id, next, address, account, clientId, continueUrl, factors, attempts, createdAt, expiresAt);
+        return new SignInFlow(id, next, address, account, clientId, continueUrl, factors, attempts, createdAt,
+                expiresAt, sessionMadeWith);
     }
 
     /** The authorities of the passed factors, space-separated, as the audit log names them. */
@@ -86,7 +119,7 @@ public record SignInFlow(
 
     public SignInFlow failedOnce() {
         return new SignInFlow(id, step, email, accountId, clientId, continueUrl, passedFactors, attempts + 1, createdAt,
-                expiresAt);
+                expiresAt, sessionMadeWith);
     }
 
     /**

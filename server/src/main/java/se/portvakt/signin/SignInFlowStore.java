@@ -26,11 +26,13 @@ class SignInFlowStore implements Purge {
         this.jdbc = jdbc;
     }
 
+    /** Stores a new flow; what its session was made with is stored only here, and never changes after. */
     void insert(SignInFlow flow) {
         jdbc.sql("""
                 INSERT INTO signin_flow (id, step, email, account_id, client_id, continue_url, passed_factors, attempts,
-                                         created_at, expires_at)
-                VALUES (:id, :step, :email, :account, :client, :continue, :factors, :attempts, :created, :expires)
+                                         created_at, expires_at, session_made_with)
+                VALUES (:id, :step, :email, :account, :client, :continue, :factors, :attempts, :created, :expires,
+                        :sessionMadeWith)
                 """)
                 .paramSource(parameters(flow))
                 .update();
@@ -183,6 +185,7 @@ class SignInFlowStore implements Purge {
         p.put("attempts", flow.attempts());
         p.put("created", utc(flow.createdAt()));
         p.put("expires", utc(flow.expiresAt()));
+        p.put("sessionMadeWith", flow.sessionMadeWith());
         return p;
     }
 
@@ -202,7 +205,8 @@ class SignInFlowStore implements Purge {
                 passed,
                 rs.getInt("attempts"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("expires_at", OffsetDateTime.class).toInstant());
+                rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
+                rs.getString("session_made_with"));
     }
 
     private static OffsetDateTime utc(Instant instant) {

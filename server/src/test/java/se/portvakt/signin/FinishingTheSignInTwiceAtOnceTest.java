@@ -2,7 +2,6 @@ package se.portvakt.signin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Collections;
 import java.util.List;
@@ -26,7 +25,7 @@ import se.portvakt.testing.TestPeople;
 /**
  * The last answer of a sign-in (here "Remind me later" on the 2FA prompt) sent twenty times at once by one browser, a
  * double click or a replayed form: the browser is signed in once, one sign-in is audited, the copies are sent back to
- * the application (or, arriving after the sign-in renewed the session, refused as an old form: 403), never an error,
+ * the application (or, arriving after the sign-in renewed the CSRF token, refused as an old form: 403), never an error,
  * and the application's request then gets its code. The database decides which copy finishes the flow.
  */
 abstract class FinishingTheSignInTwiceAtOnceTest {
@@ -68,7 +67,7 @@ abstract class FinishingTheSignInTwiceAtOnceTest {
                 Map.of("action", "later")));
 
         assertThat(answers).as("one copy signed in, and those that came before it had finished are sent back to the "
-                + "application; a copy read after the sign-in renewed the session is an old form (403)")
+                + "application; a copy read after the sign-in renewed the CSRF token is an old form (403)")
                 .allSatisfy(a -> {
                     if (a.statusCode() != 403) {
                         assertThat(HttpAgent.location(a)).contains("/oauth2/authorize");
@@ -80,11 +79,12 @@ abstract class FinishingTheSignInTwiceAtOnceTest {
                 answers.stream().filter(HttpAgent::isRedirect).findFirst().orElseThrow()));
         assertThat(HttpAgent.location(back)).as("the browser is signed in: the application gets its code")
                 .startsWith(OidcClient.web().redirectUri).contains("code=");
-        // The copies still in flight when the sign-in renewed the session wrote nothing back that would make the
-        // session id from before the sign-in a signed-in one (session fixation).
-        HttpAgent planted = TestPeople.browser(issuer);
-        planted.cookies().getCookieStore().add(URI.create(issuer + "/"), SignInSecurityTest.sessionCookie(before));
-        assertThat(planted.get("/").body()).doesNotContain("Signed in as");
+        // The session made at the password is the one signed in (decision 0067): the copies still in flight when it
+        // was signed in wrote nothing back that undid the sign-in or gave the session its flow again. (Copies of a
+        // code that sign in a session made before it: SessionMadeAtTheLastFactorTest.)
+        assertThat(browser.cookie(SignInSecurityTest.SESSION)).isEqualTo(before);
+        assertThat(browser.get("/").body()).contains("Signed in as");
+        assertThat(HttpAgent.location(browser.get("/signin/two-factor"))).doesNotEndWith("/signin/two-factor");
     }
 
     /** How many sign-ins of this account the audit log has. */
