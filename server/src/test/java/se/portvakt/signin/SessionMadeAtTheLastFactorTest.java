@@ -75,6 +75,8 @@ abstract class SessionMadeAtTheLastFactorTest {
         assertThat(HttpAgent.location(later)).contains("/oauth2/authorize");
         assertThat(browser.cookie(SESSION)).as("the same session, signed in").isEqualTo(madeAtThePassword);
         assertThat(storedSessions(madeAtThePassword)).isEqualTo(1);
+        assertThat(attributeNames(madeAtThePassword)).as("signed in, the flow off, the CSRF token to be made anew")
+                .containsExactlyInAnyOrder("SPRING_SECURITY_CONTEXT", SessionSignIn.ATTRIBUTE);
         URI back = URI.create(HttpAgent.location(browser.get(HttpAgent.location(later))));
         assertThat(back.getQuery()).contains("code=");
         assertThat(browser.get("/").body()).contains("Signed in as");
@@ -140,6 +142,14 @@ abstract class SessionMadeAtTheLastFactorTest {
         String id = new String(Base64.getDecoder().decode(cookie), StandardCharsets.UTF_8);
         return jdbc.sql("SELECT COUNT(*) FROM spring_session WHERE session_id = :id").param("id", id)
                 .query(Integer.class).single();
+    }
+
+    private List<String> attributeNames(String cookie) {
+        String id = new String(Base64.getDecoder().decode(cookie), StandardCharsets.UTF_8);
+        return jdbc.sql("""
+                SELECT a.attribute_name FROM spring_session_attributes a
+                JOIN spring_session s ON s.primary_id = a.session_primary_id WHERE s.session_id = :id
+                """).param("id", id).query(String.class).list();
     }
 
     private HttpResponse<String> password(HttpAgent browser, OidcClient.Request request, Account person) {
