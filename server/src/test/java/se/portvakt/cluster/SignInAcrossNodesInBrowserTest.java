@@ -22,13 +22,11 @@ import se.portvakt.account.AccountStore;
 import se.portvakt.factor.totp.TotpSecret;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.testing.Browser;
-import se.portvakt.testing.Browser.Screen;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.RoundRobinProxy;
 import se.portvakt.testing.RoundRobinProxy.Forwarded;
 import se.portvakt.testing.TestPeople;
-import se.portvakt.testing.TestServer;
 import se.portvakt.testing.TwoFactorPerson;
 import se.portvakt.testing.TwoNodes;
 
@@ -51,8 +49,8 @@ class SignInAcrossNodesInBrowserTest {
     void signsInWithTheAuthenticatorAppWhileEachStepIsServedByTheOtherNode() {
         try (RoundRobinProxy proxy = RoundRobinProxy.open();
                 TwoNodes cluster = TwoNodes.start(Map.of("portvakt.issuer", proxy.url()))) {
-            String a = onLocalhost(cluster.a());
-            String b = onLocalhost(cluster.b());
+            String a = cluster.a().onLocalhost();
+            String b = cluster.b().onLocalhost();
             proxy.to(a, b);
             Account person = TestPeople.newcomer(cluster.a().bean(AccountStore.class), "browser.two.nodes",
                     cluster.b().bean(PasswordHasher.class).hash(PASSWORD));
@@ -71,7 +69,7 @@ class SignInAcrossNodesInBrowserTest {
                 assertThat(browser.text()).contains("Email address", "Save my email address for next time",
                         "Not recommended for public or shared computers");
                 assertThat(browser.find(By.cssSelector(".logo svg")).isDisplayed()).isTrue();
-                onBothScreens(browser, "two-nodes-signin-email");
+                browser.screenshotsAtEveryWidth("two-nodes-signin-email");
                 browser.type(field("Email address"), email);
                 browser.click(button("Next"));
 
@@ -81,7 +79,7 @@ class SignInAcrossNodesInBrowserTest {
                 assertThat(browser.find(By.cssSelector(".identity svg.avatar")).isDisplayed()).isTrue();
                 assertThat(browser.find(By.cssSelector(".identity .email")).getText()).isEqualTo(email);
                 assertThat(browser.find(link("Forgot your password?")).isDisplayed()).isTrue();
-                onBothScreens(browser, "two-nodes-signin-password");
+                browser.screenshotsAtEveryWidth("two-nodes-signin-password");
                 browser.type(field("Password"), PASSWORD);
                 browser.click(button("Sign in"));
 
@@ -90,7 +88,7 @@ class SignInAcrossNodesInBrowserTest {
                 assertThat(browser.text()).contains("Enter the security code that your authenticator app shows.",
                         "Security code", "Use another method");
                 assertThat(browser.find(By.cssSelector(".identity .email")).getText()).isEqualTo(email);
-                onBothScreens(browser, "two-nodes-signin-authenticator-code");
+                browser.screenshotsAtEveryWidth("two-nodes-signin-authenticator-code");
                 browser.type(field("Security code"), phone.codeNow(key, 1));
                 browser.click(button("Next"));
 
@@ -140,18 +138,5 @@ class SignInAcrossNodesInBrowserTest {
         HttpResponse<String> prompt = elsewhere.post("/signin/password", Map.of("password", PASSWORD));
         assertThat(HttpAgent.location(prompt)).as(prompt.body()).endsWith("/signin/two-factor");
         return phone.enrol(elsewhere, null).key();
-    }
-
-    /** A node's address on the issuer's host name, so that its redirects and cookies stay on the proxy's. */
-    private static String onLocalhost(TestServer node) {
-        return node.loopback().replace("127.0.0.1", "localhost");
-    }
-
-    private static void onBothScreens(Browser browser, String name) {
-        for (Screen screen : Screen.values()) {
-            browser.resize(screen);
-            browser.screenshot(name, screen);
-        }
-        browser.resize(Screen.DESKTOP);
     }
 }

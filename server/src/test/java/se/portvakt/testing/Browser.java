@@ -369,6 +369,15 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, BeforeEa
         driver.executeCdpCommand("Emulation.setTouchEmulationEnabled", Map.of("enabled", screen.mobile));
     }
 
+    /** Saves {@link #screenshot}s at every screen width, and goes back to the desktop's. */
+    public void screenshotsAtEveryWidth(String name) {
+        for (Screen screen : Screen.values()) {
+            resize(screen);
+            screenshot(name, screen);
+        }
+        resize(Screen.DESKTOP);
+    }
+
     /**
      * Saves a picture of the whole page (beyond the window when it is longer) as
      * {@code target/screenshots/NAME-desktop.png} or {@code -phone.png}.

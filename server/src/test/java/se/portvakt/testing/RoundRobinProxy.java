@@ -1,6 +1,8 @@
 package se.portvakt.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,8 +40,11 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class RoundRobinProxy implements AutoCloseable {
 
-    /** One request forwarded: what was asked, whether it was a page (or a form post), and the node that answered. */
-    public record Forwarded(String method, String path, boolean page, String node, int status) {
+    /**
+     * One request forwarded: what was asked, whether it was a page (or a form post), the node that answered, and the
+     * answer's status and content type (null when none).
+     */
+    public record Forwarded(String method, String path, boolean page, String node, int status, String type) {
 
         /** "POST /signin", the query left out. */
         public String request() {
@@ -68,6 +73,7 @@ public final class RoundRobinProxy implements AutoCloseable {
     private final AtomicInteger others = new AtomicInteger();
     private final List<Forwarded> forwarded = new ArrayList<>();
     private volatile List<String> nodes = List.of();
+    private final Map<String, String> pinned = new java.util.concurrent.ConcurrentHashMap<>();
 
     private RoundRobinProxy(HttpServer server) {
         this.server = server;
@@ -101,7 +107,15 @@ public final class RoundRobinProxy implements AutoCloseable {
         nodes = List.copyOf(Arrays.asList(bases));
     }
 
-    /** Every request forwarded so far, in the order the proxy took them. */
+    /**
+     * Sends every request for {@code path} to {@code node}, outside the turns: a test that needs a long request (a
+     * page's event stream) on a known node, as a load balancer may happen to place it.
+     */
+    public void pin(String path, String node) {
+        pinned.put(path, node);
+    }
+
+    /** Every request forwarded so far, in the order the proxy's answers began. */
     public synchronized List<Forwarded> forwarded() {
         return List.copyOf(forwarded);
     }
@@ -115,8 +129,9 @@ public final class RoundRobinProxy implements AutoCloseable {
                 exchange.sendResponseHeaders(502, -1);
                 return;
             }
-            String node = targets.get(Math.floorMod((page ? pages : others).getAndIncrement(), targets.size()));
             URI uri = exchange.getRequestURI();
+            String node = pinned.containsKey(uri.getRawPath()) ? pinned.get(uri.getRawPath())
+                    : targets.get(Math.floorMod((page ? pages : others).getAndIncrement(), targets.size()));
             String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
             byte[] body = exchange.getRequestBody().readAllBytes();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node + pathAndQuery))
@@ -133,9 +148,9 @@ public final class RoundRobinProxy implements AutoCloseable {
             request.header("X-Forwarded-For", exchange.getRemoteAddress().getAddress().getHostAddress());
             request.header("X-Forwarded-Proto", "http");
             request.header("X-Forwarded-Port", String.valueOf(server.getAddress().getPort()));
-            HttpResponse<byte[]> answer;
+            HttpResponse<InputStream> answer;
             try {
-                answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                answer = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException unreachable) {
                 exchange.sendResponseHeaders(502, -1);
                 return;
@@ -144,8 +159,10 @@ public final class RoundRobinProxy implements AutoCloseable {
                 exchange.sendResponseHeaders(502, -1);
                 return;
             }
+            String type = answer.headers().firstValue("Content-Type").orElse(null);
             synchronized (this) {
-                forwarded.add(new Forwarded(exchange.getRequestMethod(), uri.getRawPath(), page, node, answer.statusCode()));
+                forwarded.add(new Forwarded(exchange.getRequestMethod(), uri.getRawPath(), page, node,
+                        answer.statusCode(), type));
             }
             Headers given = exchange.getResponseHeaders();
             HttpHeaders headers = answer.headers();
@@ -156,12 +173,26 @@ public final class RoundRobinProxy implements AutoCloseable {
                     given.put(name, new ArrayList<>(values));
                 }
             });
-            byte[] content = answer.body();
             boolean bodiless = "HEAD".equals(exchange.getRequestMethod()) || answer.statusCode() == 204
                     || answer.statusCode() == 304;
-            exchange.sendResponseHeaders(answer.statusCode(), bodiless || content.length == 0 ? -1 : content.length);
-            if (!bodiless && content.length > 0) {
-                exchange.getResponseBody().write(content);
+            try (InputStream from = answer.body()) {
+                if (type != null && type.startsWith("text/event-stream") && !bodiless) {
+                    // An event stream goes on as it comes (chunked), each read passed on at once, as a proxy that does
+                    // not buffer it.
+                    exchange.sendResponseHeaders(answer.statusCode(), 0);
+                    OutputStream out = exchange.getResponseBody();
+                    byte[] buffer = new byte[1024];
+                    for (int read; (read = from.read(buffer)) >= 0; ) {
+                        out.write(buffer, 0, read);
+                        out.flush();
+                    }
+                    return;
+                }
+                byte[] content = from.readAllBytes();
+                exchange.sendResponseHeaders(answer.statusCode(), bodiless || content.length == 0 ? -1 : content.length);
+                if (!bodiless && content.length > 0) {
+                    exchange.getResponseBody().write(content);
+                }
             }
         } finally {
             exchange.close();

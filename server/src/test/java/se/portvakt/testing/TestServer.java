@@ -81,6 +81,11 @@ public final class TestServer implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** This node's address on the issuer's host name (behind a {@link RoundRobinProxy}: its cookies stay the proxy's). */
+    public String onLocalhost() {
+        return "http://localhost:" + port;
+    }
+
     @Override
     public void close() {
         context.close();
