@@ -31,18 +31,15 @@ import se.portvakt.config.BrowserSessionSave;
  */
 final class TransactionOnArrival extends OncePerRequestFilter {
 
-    /** Spring Authorization Server's authorization endpoint (its default, which Portvakt keeps). */
-    static final String AUTHORIZATION_ENDPOINT = "/oauth2/authorize";
-
     /** The authorization endpoint and the pages of the steps that run in one transaction. */
     private final Set<String> paths;
     private final StepTransactions transactions;
     private final BrowserSessionSave sessions;
     private final String sessionCookie;
 
-    TransactionOnArrival(List<SignInStep> handlers, StepTransactions transactions, BrowserSessionSave sessions,
-            String sessionCookie) {
-        this.paths = Stream.concat(Stream.of(AUTHORIZATION_ENDPOINT),
+    TransactionOnArrival(String authorizationEndpoint, List<SignInStep> handlers, StepTransactions transactions,
+            BrowserSessionSave sessions, String sessionCookie) {
+        this.paths = Stream.concat(Stream.of(authorizationEndpoint),
                 handlers.stream().filter(SignInStep::inOneTransaction).map(handler -> handler.step().url()))
                 .collect(Collectors.toUnmodifiableSet());
         this.transactions = transactions;

@@ -6,6 +6,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 
 import se.portvakt.config.BrowserSessionSave;
@@ -15,11 +16,11 @@ import se.portvakt.config.BrowserSessionSave;
 class TransactionOnArrivalConfig {
 
     @Bean
-    FilterRegistrationBean<TransactionOnArrival> transactionOnArrival(List<SignInStep> handlers,
-            StepTransactions transactions, BrowserSessionSave sessions,
+    FilterRegistrationBean<TransactionOnArrival> transactionOnArrival(AuthorizationServerSettings authorizationServer,
+            List<SignInStep> handlers, StepTransactions transactions, BrowserSessionSave sessions,
             @Value("${server.servlet.session.cookie.name:SESSION}") String sessionCookie) {
-        var registration = new FilterRegistrationBean<>(
-                new TransactionOnArrival(handlers, transactions, sessions, sessionCookie));
+        var registration = new FilterRegistrationBean<>(new TransactionOnArrival(
+                authorizationServer.getAuthorizationEndpoint(), handlers, transactions, sessions, sessionCookie));
         registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER + 1);
         return registration;
     }
