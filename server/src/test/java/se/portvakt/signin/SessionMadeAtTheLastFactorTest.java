@@ -152,10 +152,7 @@ abstract class SessionMadeAtTheLastFactorTest {
                 """).param("id", id).query(String.class).list();
     }
 
-    private HttpResponse<String> password(HttpAgent browser, OidcClient.Request request, Account person) {
-        browser.get(HttpAgent.location(browser.get(request.authorizationUrl())));
-        browser.post("/signin", Map.of("email", person.email().value()));
-        browser.get("/signin/password");
-        return browser.post("/signin/password", Map.of("password", PASSWORD));
+    private static HttpResponse<String> password(HttpAgent browser, OidcClient.Request request, Account person) {
+        return OidcClient.throughPassword(browser, request, person.email().value(), PASSWORD);
     }
 }

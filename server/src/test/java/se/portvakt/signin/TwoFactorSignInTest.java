@@ -454,10 +454,7 @@ abstract class TwoFactorSignInTest {
     }
 
     private HttpResponse<String> password(HttpAgent browser, OidcClient.Request request, Account person) {
-        browser.get(HttpAgent.location(browser.get(request.authorizationUrl())));
-        browser.post("/signin", Map.of("email", person.email().value()));
-        browser.get("/signin/password");
-        HttpResponse<String> response = browser.post("/signin/password", Map.of("password", PASSWORD));
+        HttpResponse<String> response = OidcClient.throughPassword(browser, request, person.email().value(), PASSWORD);
         assertThat(HttpAgent.isRedirect(response)).as(response.body()).isTrue();
         return response;
     }

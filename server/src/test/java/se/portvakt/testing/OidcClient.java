@@ -82,6 +82,19 @@ public final class OidcClient {
      * (the {@code Location} carrying code and state). Fails the test if any step does not go as the journey says.
      */
     public static URI signIn(HttpAgent agent, Request request, String email, String password) {
+        HttpResponse<String> done = remindLaterIfAsked(agent, throughPassword(agent, request, email, password));
+        expectRedirect(done, "/oauth2/authorize");
+        HttpResponse<String> toClient = agent.get(HttpAgent.location(done));
+        expectRedirect(toClient, request.redirectUri);
+        return URI.create(HttpAgent.location(toClient));
+    }
+
+    /**
+     * Starts the request and sends the email and the password forms; returns the password form's answer, whatever it
+     * is (the 2FA prompt, a second factor's page, the application's request). Fails the test if a step before it does
+     * not go as the journey says.
+     */
+    public static HttpResponse<String> throughPassword(HttpAgent agent, Request request, String email, String password) {
         HttpResponse<String> toSignIn = agent.get(request.authorizationUrl());
         expectRedirect(toSignIn, "/signin");
         HttpResponse<String> identify = agent.get(HttpAgent.location(toSignIn));
@@ -89,11 +102,7 @@ public final class OidcClient {
         HttpResponse<String> toPassword = agent.post("/signin", Map.of("email", email));
         expectRedirect(toPassword, "/signin/password");
         expectStatus(agent.get("/signin/password"), 200);
-        HttpResponse<String> done = remindLaterIfAsked(agent, agent.post("/signin/password", Map.of("password", password)));
-        expectRedirect(done, "/oauth2/authorize");
-        HttpResponse<String> toClient = agent.get(HttpAgent.location(done));
-        expectRedirect(toClient, request.redirectUri);
-        return URI.create(HttpAgent.location(toClient));
+        return agent.post("/signin/password", Map.of("password", password));
     }
 
     /**

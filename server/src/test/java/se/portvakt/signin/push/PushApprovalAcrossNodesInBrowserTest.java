@@ -110,11 +110,8 @@ class PushApprovalAcrossNodesInBrowserTest {
     /** The person's first sign-in (over HTTP, through the proxy) pairs the app through node {@code b}. */
     private static AuthenticatorDevice pairedAtFirstSignIn(RoundRobinProxy proxy, Account person, TestServer b) {
         HttpAgent first = TestPeople.browser(proxy.url());
-        first.follow(first.get(OidcClient.web().authorizationUrl()));
-        first.post("/signin", Map.of("email", person.email().value()));
-        first.get("/signin/password");
-        assertThat(HttpAgent.location(first.post("/signin/password", Map.of("password", PASSWORD))))
-                .endsWith("/signin/two-factor");
+        assertThat(HttpAgent.location(OidcClient.throughPassword(first, OidcClient.web(), person.email().value(),
+                PASSWORD))).endsWith("/signin/two-factor");
         first.get("/signin/two-factor");
         first.post("/signin/two-factor", Map.of("action", "enable"));
         first.get("/signin/get-started");
