@@ -246,7 +246,21 @@ abstract class TooManyAttemptsTest {
 
         assertThat(outcomes(person.email().value())).filteredOn("failure"::equals).hasSizeBetween(1, perAccount);
         assertThat(answers).filteredOn(a -> a.body().contains(PROOF_OF_WORK_NEEDED))
+                .as("the answers without the proof-of-work message: %s", otherThan(answers, PROOF_OF_WORK_NEEDED))
                 .hasSizeGreaterThanOrEqualTo(BURST - perAccount);
+    }
+
+    /** What the answers without {@code text} were, for a failure's message: each one's status and its page's alert. */
+    private static List<String> otherThan(List<HttpResponse<String>> answers, String text) {
+        return answers.stream().filter(a -> !a.body().contains(text))
+                .map(a -> a.statusCode() + " " + a.headers().firstValue("Location")
+                        .orElseGet(() -> alertOf(a.body())))
+                .toList();
+    }
+
+    private static String alertOf(String page) {
+        int at = page.indexOf("id=\"form-error\"");
+        return at < 0 ? "(no alert)" : page.substring(at, Math.min(page.length(), at + 200)).replaceAll("\\s+", " ");
     }
 
     @Test
