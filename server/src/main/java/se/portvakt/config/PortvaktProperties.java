@@ -74,6 +74,9 @@ public record PortvaktProperties(
      *        never resolved, as when the database went away before the check's end was written; longer than any
      *        request can take, since a check still running past it no longer bounds the guesses made beside it
      *        (decision 0053)
+     * @param inFlightWait how long a password check may wait when the checks in flight beside it from its address
+     *        fill that address's limit (an office at nine), before it is answered "busy" instead: they may be right
+     *        passwords, which count nothing once checked (decision 0068)
      */
     public record Limits(
             @DefaultValue("10") int failedSignInsPerAccount,
@@ -82,7 +85,8 @@ public record PortvaktProperties(
             @DefaultValue("15m") Duration window,
             @DefaultValue("20") int failedClientAuthenticationsPerClientAndAddress,
             @DefaultValue("50") int failedClientAuthenticationsPerAddress,
-            @DefaultValue("2m") Duration inFlightExpiry) {}
+            @DefaultValue("2m") Duration inFlightExpiry,
+            @DefaultValue("5s") Duration inFlightWait) {}
 
     /**
      * Recovery by email (journey step 3).

@@ -69,7 +69,12 @@ class PasswordChange {
         String email = account.email().value();
         boolean created = account.passwordHash().isEmpty();
         if (!created) {
-            PasswordAttempts.Admissions admissions = attempts.admit(email, address);
+            PasswordAttempts.Admissions admissions = attempts.awaitChecksInFlight(email, address,
+                    attempts.admit(email, address));
+            if (admissions.busy()) {
+                // Blocked only by the checks in flight beside it (decision 0068): nothing checked, nothing counted.
+                return new Outcome.Refused(List.of("signin.busy"));
+            }
             Admission fromHere = admissions.fromHere();
             if (fromHere instanceof Admission.Blocked blocked) {
                 audit.record(new AuditEvent(AUDIT_TYPE, "locked", account.id(), email, null, address, null));

@@ -196,6 +196,22 @@ public class AttemptLimiter implements Purge {
         }
     }
 
+    /**
+     * Whether each of these limits would have room if only failures counted: when an attempt counted in flight was
+     * blocked although this says yes, it was the attempts in flight beside it that filled the limit, and they may yet
+     * be given back (decision 0068). One read per limit.
+     */
+    public boolean failuresLeaveRoom(List<Counted> counts) {
+        Instant now = Instant.now();
+        for (Counted count : counts) {
+            Sliding sliding = Sliding.at(count.limit(), now);
+            if (!sliding.admits(hits(counterKey(count.limit(), count.key()), sliding, false))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** How long until the key may try again, or zero when it is under its limit now. */
     public Duration blockedFor(Limit limit, String key) {
         Sliding sliding = Sliding.at(limit, Instant.now());
@@ -397,13 +413,18 @@ public class AttemptLimiter implements Purge {
         }
     }
 
-    /** The counts of the current and the previous window. */
+    /** The counts of the current and the previous window, attempts in flight included. */
     private Hits hits(String counterKey, Sliding sliding) {
+        return hits(counterKey, sliding, true);
+    }
+
+    /** The counts of the current and the previous window: failures, and attempts in flight when asked for. */
+    private Hits hits(String counterKey, Sliding sliding, boolean withInFlight) {
         return jdbc.sql("""
                 SELECT COALESCE(SUM(CASE WHEN window_start = :current THEN hits + %1$s END), 0),
                        COALESCE(SUM(CASE WHEN window_start = :previous THEN hits + %1$s END), 0)
                 FROM attempt_counter c WHERE counter_key = :key AND window_start IN (:current, :previous)
-                """.formatted(inFlight("c")))
+                """.formatted(withInFlight ? inFlight("c") : "0"))
                 .param("stale", utc(sliding.now().minus(inFlightExpiry)))
                 .param("key", counterKey)
                 .param("current", sliding.current())

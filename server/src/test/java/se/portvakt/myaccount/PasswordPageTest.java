@@ -121,9 +121,7 @@ abstract class PasswordPageTest {
         LimitWindows.awayFromTheEnd(properties.limits().window(), Duration.ofMinutes(1));
         Account person = TestPeople.account(accounts, "password.wrong", hasher.hash(OLD));
         String address = TestPeople.uniqueAddress();
-        HttpAgent browser = new HttpAgent(issuer).header("X-Forwarded-For", address).header("Accept", "text/html");
-        signInAtMyAccount(browser, person);
-        browser.get(PAGE);
+        HttpAgent browser = atThePageFrom(address, person);
 
         for (int attempt = 1; attempt <= 10; attempt++) {
             HttpResponse<String> refused = browser.post(PAGE,
@@ -147,6 +145,32 @@ abstract class PasswordPageTest {
                 .contains("Too many attempts. Try again in");
         // And the overview counts them as failed attempts.
         assertThat(browser.get("/account").body()).contains("10 failed sign-in attempts");
+    }
+
+    @Test
+    void aChangeFromAnAddressFullOfChecksInFlightThatDoNotEndIsAnsweredBusyNotLocked() {
+        LimitWindows.awayFromTheEnd(properties.limits().window(), Duration.ofMinutes(1));
+        Account person = TestPeople.account(accounts, "password.busy", hasher.hash(OLD));
+        String address = TestPeople.uniqueAddress();
+        HttpAgent browser = atThePageFrom(address, person);
+        LimitWindows.checksInFlightFrom(jdbc, address, properties.limits().failedSignInsPerAddress(),
+                properties.limits().window());
+
+        HttpResponse<String> busy = browser.post(PAGE, Map.of("current", OLD, "password", NEW, "confirm", NEW));
+
+        assertThat(busy.statusCode()).isEqualTo(200);
+        assertThat(busy.body()).contains("Many people are signing in right now. Please try again in a moment.")
+                .doesNotContain("Too many attempts");
+        assertThat(audited(person, "password.change", "locked") + audited(person, "password.change", "failure"))
+                .isZero();
+        assertThat(hasher.verify(OLD, accounts.findById(person.id()).orElseThrow().passwordHash().orElseThrow())
+                .matches()).as("not changed").isTrue();
+
+        LimitWindows.checksInFlightEnd(jdbc, address);
+        assertThat(HttpAgent.location(browser.post(PAGE, Map.of("current", OLD, "password", NEW, "confirm", NEW))))
+                .endsWith(PAGE);
+        assertThat(hasher.verify(NEW, accounts.findById(person.id()).orElseThrow().passwordHash().orElseThrow())
+                .matches()).as("changed once the checks ended").isTrue();
     }
 
     @Test
@@ -215,6 +239,14 @@ abstract class PasswordPageTest {
         assertThat(audited(person, "password.changed", "success")).isEqualTo(1);
         assertThat(OidcClient.param(OidcClient.signIn(TestPeople.browser(issuer), OidcClient.web(),
                 person.email().value(), NEW), "code")).isNotBlank();
+    }
+
+    /** A browser at this page from {@code address}, signed in as {@code person} from there. */
+    private HttpAgent atThePageFrom(String address, Account person) {
+        HttpAgent browser = new HttpAgent(issuer).header("X-Forwarded-For", address).header("Accept", "text/html");
+        signInAtMyAccount(browser, person);
+        browser.get(PAGE);
+        return browser;
     }
 
     private HttpAgent signedInAtMyAccount(Account person) {

@@ -256,6 +256,25 @@ abstract class AttemptLimiterTest {
     }
 
     @Test
+    void failuresLeaveRoomWhenOnlyAttemptsInFlightFillTheLimit() {
+        Limit limit = new Limit("test." + UUID.randomUUID(), 2, Duration.ofHours(1));
+        Limit other = new Limit("test." + UUID.randomUUID(), 5, Duration.ofHours(1));
+        startOfAWindow(limit);
+        Admission first = limiter.admitInFlight(new Counted(limit, "key"));
+        Admission second = limiter.admitInFlight(new Counted(limit, "key"));
+        assertThat(limiter.admitInFlight(new Counted(limit, "key"))).isInstanceOf(Blocked.class);
+
+        assertThat(limiter.failuresLeaveRoom(List.of(new Counted(limit, "key"), new Counted(other, "key"))))
+                .as("two running, no failure").isTrue();
+        limiter.failed(first);
+        assertThat(limiter.failuresLeaveRoom(List.of(new Counted(limit, "key")))).as("one failure, one running").isTrue();
+        limiter.failed(second);
+        assertThat(limiter.failuresLeaveRoom(List.of(new Counted(limit, "key")))).as("two failures").isFalse();
+        assertThat(limiter.failuresLeaveRoom(List.of(new Counted(other, "key"), new Counted(limit, "key"))))
+                .as("one limit of two without room").isFalse();
+    }
+
+    @Test
     void rightAttemptsInFlightLeaveNoHits() {
         Limit limit = new Limit("test." + UUID.randomUUID(), 2, Duration.ofHours(1));
         startOfAWindow(limit);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ abstract class TooManyAttemptsTest {
     static class OnPostgreSql extends TooManyAttemptsTest {}
 
     static final String TOO_MANY = "Too many attempts. Try again in ";
+    static final String BUSY = "Many people are signing in right now. Please try again in a moment.";
     static final String PROOF_OF_WORK_NEEDED = "many wrong passwords were entered for this email address";
     static final String CAPTCHA_FIELD = "name=\"captcha\"";
     private static final int BURST = 200;
@@ -58,6 +60,9 @@ abstract class TooManyAttemptsTest {
 
     @Value("${portvakt.limits.window}")
     java.time.Duration window;
+
+    @Value("${portvakt.limits.in-flight-wait}")
+    java.time.Duration inFlightWait;
 
     @Autowired
     AccountStore accounts;
@@ -246,13 +251,13 @@ abstract class TooManyAttemptsTest {
 
         assertThat(outcomes(person.email().value())).filteredOn("failure"::equals).hasSizeBetween(1, perAccount);
         assertThat(answers).filteredOn(a -> a.body().contains(PROOF_OF_WORK_NEEDED))
-                .as("the answers without the proof-of-work message: %s", otherThan(answers, PROOF_OF_WORK_NEEDED))
+                .as("the answers without the proof-of-work message: %s", otherThan(answers, a -> a.body().contains(PROOF_OF_WORK_NEEDED)))
                 .hasSizeGreaterThanOrEqualTo(BURST - perAccount);
     }
 
-    /** What the answers without {@code text} were, for a failure's message: each one's status and its page's alert. */
-    private static List<String> otherThan(List<HttpResponse<String>> answers, String text) {
-        return answers.stream().filter(a -> !a.body().contains(text))
+    /** What the answers other than the {@code expected} were, for a failure's message: each one's status and alert. */
+    private static List<String> otherThan(List<HttpResponse<String>> answers, Predicate<HttpResponse<String>> expected) {
+        return answers.stream().filter(expected.negate())
                 .map(a -> a.statusCode() + " " + a.headers().firstValue("Location")
                         .orElseGet(() -> alertOf(a.body())))
                 .toList();
@@ -260,7 +265,12 @@ abstract class TooManyAttemptsTest {
 
     private static String alertOf(String page) {
         int at = page.indexOf("id=\"form-error\"");
-        return at < 0 ? "(no alert)" : page.substring(at, Math.min(page.length(), at + 200)).replaceAll("\\s+", " ");
+        if (at < 0) {
+            return "(no alert)";
+        }
+        int end = page.indexOf("</div>", at);
+        return page.substring(page.indexOf('>', at) + 1, end < 0 ? page.length() : end).replaceAll("<[^>]*>", "")
+                .replaceAll("\\s+", " ").strip();
     }
 
     @Test
@@ -272,6 +282,71 @@ abstract class TooManyAttemptsTest {
                     person.email().value(), "the real password");
         }
         assertThat(outcomes(person.email().value())).containsOnly("success");
+    }
+
+    /**
+     * An office behind one address at nine: more right passwords at once than the address's limit of failures. A
+     * check counts against the limits while it runs (decision 0013), so the last ones found the address full of checks
+     * in flight, and were refused as after too many wrong passwords, with "locked" in each person's activity. They
+     * now wait for those checks to end (decision 0068), and everyone signs in.
+     */
+    @Test
+    void moreRightPasswordsAtOnceFromOneAddressThanItsLimitAllSignIn() throws Exception {
+        awayFromTheEndOfAWindow(90);
+        String office = TestPeople.uniqueAddress();
+        String hash = hasher.hash("the real password");
+        List<String> emails = new ArrayList<>();
+        List<HttpAgent> browsers = new ArrayList<>();
+        for (int i = 0; i < perAddress + 10; i++) {
+            String email = TestPeople.account(accounts, "office.worker", hash).email().value();
+            HttpAgent browser = new HttpAgent(issuer).header("X-Forwarded-For", office);
+            atPasswordPage(browser, email);
+            emails.add(email);
+            browsers.add(browser);
+        }
+
+        List<HttpResponse<String>> answers = Race.post(browsers, "/signin/password",
+                Map.of("password", "the real password"));
+
+        assertThat(answers).as("answers other than a redirect: %s", otherThan(answers, a -> a.statusCode() == 302))
+                .allSatisfy(a -> assertThat(a.statusCode()).isEqualTo(302));
+        assertThat(jdbc.sql("SELECT outcome FROM audit_event WHERE email IN (:emails) AND event_type = 'signin.password'")
+                .param("emails", emails).query(String.class).list())
+                .hasSize(emails.size()).containsOnly("success");
+    }
+
+    /**
+     * The address's limit full of checks in flight that do not end (they stalled on another node): a right password
+     * from there waits for them, then is answered busy, not locked, and counts nothing; once they end it signs in.
+     */
+    @Test
+    void aRightPasswordFromAnAddressFullOfChecksInFlightThatDoNotEndIsAnsweredBusyNotLocked() {
+        awayFromTheEndOfAWindow(60);
+        Account person = TestPeople.account(accounts, "stalled.office", hasher.hash("the real password"));
+        String email = person.email().value();
+        String office = TestPeople.uniqueAddress();
+        LimitWindows.checksInFlightFrom(jdbc, office, perAddress, window);
+        HttpAgent browser = new HttpAgent(issuer).header("X-Forwarded-For", office);
+        atPasswordPage(browser, email);
+
+        long began = System.nanoTime();
+        HttpResponse<String> busy = browser.post("/signin/password", Map.of("password", "the real password"));
+
+        assertThat(busy.statusCode()).isEqualTo(200);
+        assertThat(busy.body()).contains(BUSY)
+                .doesNotContain(TOO_MANY).doesNotContain(PasswordStepTest.GENERIC_FAILURE);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - began)).as("it waited for the checks first")
+                .isGreaterThanOrEqualTo(inFlightWait);
+        assertThat(outcomes(email)).as("no failure and no lock in the person's activity").isEmpty();
+        assertThat(jdbc.sql("SELECT hits + inflight FROM attempt_counter WHERE counter_key = :key")
+                .param("key", LimitWindows.ADDRESS_COUNTER + office).query(Integer.class).single())
+                .as("nothing of its own left counted").isEqualTo(perAddress);
+
+        LimitWindows.checksInFlightEnd(jdbc, office);
+        HttpResponse<String> signedIn = browser.post("/signin/password", Map.of("password", "the real password"));
+
+        assertThat(signedIn.statusCode()).isEqualTo(302);
+        assertThat(outcomes(email)).containsExactly("success");
     }
 
     /** All of a test's attempts in one window (see {@link LimitWindows}). */

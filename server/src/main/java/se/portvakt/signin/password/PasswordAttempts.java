@@ -20,19 +20,26 @@ import se.portvakt.ratelimit.AttemptLimiter.Limit;
  * <p>A check is counted in flight while it runs, which bounds the checks made at once as a failure does; it becomes a
  * failure when the password was wrong ({@link #failed}) and is taken off when it was right ({@link #release}). A count
  * whose end was never written (the database went away meanwhile) ends with the in-flight expiry, not the window
- * (decision 0053).
+ * (decision 0053). A check refused from here only because of the checks in flight beside it waits for them to end
+ * ({@link #awaitChecksInFlight}, decision 0068).
  */
 @Component
 public class PasswordAttempts {
+
+    /** The first pause between two tries of a waiting check; it doubles up to {@link #LONGEST_PAUSE}. */
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(50);
+    private static final Duration LONGEST_PAUSE = Duration.ofMillis(400);
 
     private final AttemptLimiter limiter;
     private final Limit perAccount;
     private final Limit perAccountAndAddress;
     private final Limit perAddress;
+    private final Duration inFlightWait;
 
     PasswordAttempts(AttemptLimiter limiter, PortvaktProperties properties) {
         this.limiter = limiter;
         var limits = properties.limits();
+        this.inFlightWait = limits.inFlightWait();
         this.perAccount = new Limit("password.email", limits.failedSignInsPerAccount(), limits.window());
         this.perAccountAndAddress = new Limit("password.email-from-address", limits.failedSignInsPerAccountAndAddress(),
                 limits.window());
@@ -47,15 +54,69 @@ public class PasswordAttempts {
      * right, or nothing was checked after all; tell {@link #failed} when it was wrong.
      */
     public Admissions admit(String email, String address) {
-        // The address goes first in the key: it has no '|', so no two pairs share a key.
-        List<Admission> inTurn = limiter.admitInFlightInTurn(List.of(
-                List.of(new Counted(perAccountAndAddress, address + '|' + email), new Counted(perAddress, address)),
+        List<Admission> inTurn = limiter.admitInFlightInTurn(List.of(fromHere(email, address),
                 List.of(new Counted(perAccount, email))));
         return new Admissions(inTurn.get(0), inTurn.size() > 1 ? inTurn.get(1) : NOT_COUNTED);
     }
 
-    /** A check's counts from here (this email from this address, and this address) and from everywhere (this email). */
-    public record Admissions(Admission fromHere, Admission fromEverywhere) {}
+    /**
+     * Counts the check again, for up to {@code portvakt.limits.in-flight-wait}, while it was blocked from here only by
+     * the checks in flight beside it (decision 0068): an office's address at nine, where many right passwords are
+     * being checked at once, each counted until it is found right. Not in a transaction: the counts' rows must stay
+     * free for the checks that end meanwhile. Returns the admissions that ended the wait: admitted, blocked by
+     * failures (locked), or, after the wait, {@link Admissions#busy}.
+     *
+     * <p>Each try is a statement and a read or two, spaced out from 50 to 400 ms: a burst of wrong guesses fills the
+     * limit with failures within a check's time, which ends its waits; only checks that stall (the database, the
+     * hash's queue) keep requests waiting, and then at most for the wait, one request thread each.
+     */
+    public Admissions awaitChecksInFlight(String email, String address, Admissions counted) {
+        long until = System.nanoTime() + inFlightWait.toNanos();
+        Duration pause = FIRST_PAUSE;
+        Admissions admissions = counted;
+        try {
+            while (admissions.fromHere() instanceof Admission.Blocked && onlyChecksInFlightFromHere(email, address)) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return admissions.asBusy();
+                }
+                Thread.sleep(Math.min(pause.toMillis(), Math.max(1, left / 1_000_000)));
+                Duration doubled = pause.multipliedBy(2);
+                pause = doubled.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : doubled;
+                admissions = admit(email, address);
+            }
+            return admissions;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return admissions.asBusy();
+        }
+    }
+
+    private boolean onlyChecksInFlightFromHere(String email, String address) {
+        return limiter.failuresLeaveRoom(fromHere(email, address));
+    }
+
+    /** The counts from here: this email from this address, and this address. */
+    private List<Counted> fromHere(String email, String address) {
+        // The address goes first in the key: it has no '|', so no two pairs share a key.
+        return List.of(new Counted(perAccountAndAddress, address + '|' + email), new Counted(perAddress, address));
+    }
+
+    /**
+     * A check's counts from here (this email from this address, and this address) and from everywhere (this email).
+     * {@code busy}: blocked from here only by the checks in flight beside it, for longer than it may wait; nothing is
+     * counted, and no wrong password was seen.
+     */
+    public record Admissions(Admission fromHere, Admission fromEverywhere, boolean busy) {
+
+        Admissions(Admission fromHere, Admission fromEverywhere) {
+            this(fromHere, fromEverywhere, false);
+        }
+
+        private Admissions asBusy() {
+            return new Admissions(fromHere, fromEverywhere, true);
+        }
+    }
 
     /** From everywhere when from here was blocked: nothing counted, nothing to release. */
     private static final Admission NOT_COUNTED = new Admission.Admitted(List.of(), true);

@@ -92,8 +92,8 @@ class PasswordStep implements SignInStep {
         String password = form.getOrDefault("password", "");
         // The counts' statement ends the first transaction: a counter row (an office's address is every sign-in's
         // from there) is held for it and the commit only, and parallel guesses see the count at once.
-        PasswordAttempts.Admissions admissions = attempts.admit(email, address);
-        Check check = context.outsideTransaction(() -> check(admissions, address, form, password, storedHash));
+        PasswordAttempts.Admissions counted = attempts.admit(email, address);
+        Check check = context.outsideTransaction(() -> check(counted, email, address, form, password, storedHash));
 
         String accountId = account.map(Account::id).orElse(null);
         if (check instanceof Check.Locked locked) {
@@ -101,6 +101,11 @@ class PasswordStep implements SignInStep {
             audit.record(new AuditEvent("signin.password", "locked", accountId, email, flow.clientId(), address, null));
             metrics.outcome("locked");
             return new StepResult.Locked(flow, locked.retryAfter());
+        }
+        if (check instanceof Check.Busy) {
+            // Nothing was checked and nothing stays counted: no wrong password was seen, so no lock to tell anyone of.
+            metrics.outcome("busy");
+            return new StepResult.Rejected(flow, "signin.busy");
         }
         if (check instanceof Check.NoProof noProof) {
             CaptchaResult proof = noProof.proof();
@@ -110,7 +115,9 @@ class PasswordStep implements SignInStep {
             return new StepResult.Rejected(flow,
                     proof instanceof CaptchaResult.Unavailable ? "captcha.unavailable" : "signin.captcha.required");
         }
-        PasswordHasher.Verification verification = ((Check.Checked) check).verification();
+        Check.Checked checked = (Check.Checked) check;
+        PasswordHasher.Verification verification = checked.verification();
+        PasswordAttempts.Admissions admissions = checked.admissions();
         if (!verification.matches()) {
             // Last in the outcome's transaction, for the same reason as the count above.
             context.atCommit(() -> attempts.failed(admissions.fromHere(), admissions.fromEverywhere()));
@@ -137,22 +144,33 @@ class PasswordStep implements SignInStep {
         return new StepResult.Advance(route.afterFirstFactor(proven, context, promptSnoozed));
     }
 
-    /** What the counted check came to: locked, refused for want of the proof of work, or the password checked. */
+    /**
+     * What the counted check came to: locked, busy (its address full of checks in flight for longer than it may wait),
+     * refused for want of the proof of work, or the password checked under these admissions.
+     */
     private sealed interface Check {
 
         record Locked(Duration retryAfter) implements Check {}
 
+        record Busy() implements Check {}
+
         record NoProof(CaptchaResult proof) implements Check {}
 
-        record Checked(PasswordHasher.Verification verification) implements Check {}
+        record Checked(PasswordHasher.Verification verification, PasswordAttempts.Admissions admissions)
+                implements Check {}
     }
 
     /**
      * Checks the password of an attempt counted in flight, between the step's two transactions (decisions 0048 and
-     * 0053): the hash holds no connection; a third-party CAPTCHA's check is a call over the network.
+     * 0053): the hash holds no connection; a third-party CAPTCHA's check is a call over the network; a check blocked
+     * only by the checks in flight beside it waits for them here (decision 0068).
      */
-    private Check check(PasswordAttempts.Admissions admissions, String address, Map<String, String> form,
+    private Check check(PasswordAttempts.Admissions counted, String email, String address, Map<String, String> form,
             String password, String storedHash) {
+        PasswordAttempts.Admissions admissions = attempts.awaitChecksInFlight(email, address, counted);
+        if (admissions.busy()) {
+            return new Check.Busy();
+        }
         Admission fromHere = admissions.fromHere();
         if (fromHere instanceof Admission.Blocked blocked) {
             return new Check.Locked(blocked.retryAfter());
@@ -166,6 +184,6 @@ class PasswordStep implements SignInStep {
                 return new Check.NoProof(proof);
             }
         }
-        return new Check.Checked(hasher.verify(password, storedHash));
+        return new Check.Checked(hasher.verify(password, storedHash), admissions);
     }
 }

@@ -227,7 +227,7 @@ abstract class PasswordStepHandlerTest {
 
     private PasswordStep step(PasswordHasher passwordHasher, int perAccount) {
         var limits = new PortvaktProperties.Limits(perAccount, perAccount, 1_000, WINDOW, 20, 50,
-                properties.limits().inFlightExpiry());
+                properties.limits().inFlightExpiry(), properties.limits().inFlightWait());
         var settings = new PortvaktProperties(properties.issuer(), null, properties.password(), properties.signin(), limits,
                 properties.tokens(), properties.recovery(), properties.factors(), properties.sms(),
                 properties.twoFactor(), properties.authenticator(), properties.push(), properties.geoip(),
