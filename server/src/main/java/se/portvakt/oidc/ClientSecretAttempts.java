@@ -1,5 +1,7 @@
 package se.portvakt.oidc;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -28,6 +30,11 @@ import se.portvakt.ratelimit.AttemptLimiter.Limit;
  * (web applications show theirs in every authorization request) locks out only their own address, not the
  * application. A secret found right a short while ago (decision 0006) costs no hash and is no guess: it is let
  * through uncounted, so a machine client that calls often is never slowed by the counters.
+ *
+ * <p>A check is counted in flight while Spring checks the secret, and becomes a failure only when the secret was wrong
+ * (as the passwords', decision 0053). A check refused only because the checks running beside it fill a limit waits
+ * for them, up to {@code portvakt.limits.in-flight-wait} (decision 0068): an application's backend sends its token
+ * requests from one address, many at once at peak, and before its secret is remembered on a node each one is checked.
  */
 final class ClientSecretAttempts implements AuthenticationProvider {
 
@@ -42,6 +49,7 @@ final class ClientSecretAttempts implements AuthenticationProvider {
     private final AuditLog audit;
     private final Limit perClientAndAddress;
     private final Limit perAddress;
+    private final Duration inFlightWait;
 
     /** Wraps Spring's client secret check ({@code ClientSecretAuthenticationProvider}). */
     ClientSecretAttempts(AuthenticationProvider secrets, Clients clients, AttemptLimiter limiter, AuditLog audit,
@@ -54,6 +62,7 @@ final class ClientSecretAttempts implements AuthenticationProvider {
                 limits.failedClientAuthenticationsPerClientAndAddress(), limits.window());
         this.perAddress = new Limit("client-secret.address", limits.failedClientAuthenticationsPerAddress(),
                 limits.window());
+        this.inFlightWait = limits.inFlightWait();
     }
 
     @Override
@@ -67,9 +76,13 @@ final class ClientSecretAttempts implements AuthenticationProvider {
             return secrets.authenticate(authentication);
         }
         String address = client.getDetails() instanceof WebAuthenticationDetails details ? details.getRemoteAddress() : "";
-        Admission admission = limiter.admit(new Counted(perClientAndAddress, clientId + ' ' + address),
+        List<Counted> counts = List.of(new Counted(perClientAndAddress, clientId + ' ' + address),
                 new Counted(perAddress, address));
+        Counted[] each = counts.toArray(Counted[]::new);
+        Admission admission = limiter.awaitInFlight(inFlightWait, counts, limiter.admitInFlight(each),
+                Admission.Blocked.class::isInstance, () -> limiter.admitInFlight(each)).admission();
         if (admission instanceof Admission.Blocked) {
+            // Past a limit, or still only by the checks in flight beside it after the wait: refused as before.
             audit.record(new AuditEvent("client.authentication", "locked", null, null, clientId, address, null));
             throw new OAuth2AuthenticationException(TOO_MANY);
         }
@@ -82,6 +95,7 @@ final class ClientSecretAttempts implements AuthenticationProvider {
             return authenticated;
         } catch (OAuth2AuthenticationException refused) {
             if (OAuth2ErrorCodes.INVALID_CLIENT.equals(refused.getError().getErrorCode())) {
+                limiter.failed(admission);
                 audit.record(new AuditEvent("client.authentication", "failure", null, null, clientId, address, null));
             } else {
                 limiter.release(admission);

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -210,6 +212,44 @@ public class AttemptLimiter implements Purge {
             }
         }
         return true;
+    }
+
+    /** What a wait for attempts in flight came to: the last admission, and whether the wait ran out first. */
+    public record Awaited<T>(T admission, boolean ranOut) {}
+
+    /** The first pause between two tries of a waiting attempt; it doubles up to {@link #LONGEST_PAUSE}. */
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(50);
+    private static final Duration LONGEST_PAUSE = Duration.ofMillis(400);
+
+    /**
+     * Counts an attempt in flight again, for up to {@code wait}, while it is blocked under {@code limits} only by the
+     * attempts in flight beside it ({@link #failuresLeaveRoom}): they may be right, and then count nothing once
+     * checked (decision 0068). {@code blocked} tells whether an admission is refused under those limits, {@code again}
+     * counts the attempt once more. Not in a transaction: the counts' rows must stay free for the attempts that end
+     * meanwhile. Each try is a statement and a read or two, spaced out from 50 to 400 ms; a burst of wrong guesses fills
+     * the limit with failures within a check's time, which ends its waits.
+     */
+    public <T> Awaited<T> awaitInFlight(Duration wait, List<Counted> limits, T admission, Predicate<T> blocked,
+            Supplier<T> again) {
+        long until = System.nanoTime() + wait.toNanos();
+        Duration pause = FIRST_PAUSE;
+        T latest = admission;
+        try {
+            while (blocked.test(latest) && failuresLeaveRoom(limits)) {
+                long left = until - System.nanoTime();
+                if (left <= 0) {
+                    return new Awaited<>(latest, true);
+                }
+                Thread.sleep(Math.min(pause.toMillis(), Math.max(1, left / 1_000_000)));
+                Duration doubled = pause.multipliedBy(2);
+                pause = doubled.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : doubled;
+                latest = again.get();
+            }
+            return new Awaited<>(latest, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Awaited<>(latest, true);
+        }
     }
 
     /** How long until the key may try again, or zero when it is under its limit now. */

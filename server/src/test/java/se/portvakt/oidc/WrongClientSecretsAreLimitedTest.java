@@ -20,6 +20,7 @@ import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;
 import se.portvakt.testing.OnPostgres;
+import se.portvakt.testing.Race;
 import se.portvakt.testing.TestPeople;
 
 /**
@@ -117,9 +118,32 @@ abstract class WrongClientSecretsAreLimitedTest {
         }
 
         assertThat(hashes()).as("answered from the remembered check").isEqualTo(hashesBefore);
-        assertThat(jdbc.sql("SELECT COALESCE(SUM(hits), 0) FROM attempt_counter WHERE counter_key LIKE :key")
-                .param("key", "client-secret.%" + address).query(Integer.class).single())
-                .as("right secrets leave no count behind").isZero();
+        assertThat(counted(address)).as("right secrets leave no count behind").isZero();
+    }
+
+    /** What the client-secret limits hold for this address: failures and checks in flight. */
+    private int counted(String address) {
+        return jdbc.sql("SELECT COALESCE(SUM(hits + inflight), 0) FROM attempt_counter WHERE counter_key LIKE :key")
+                .param("key", "client-secret.%" + address).query(Integer.class).single();
+    }
+
+    /**
+     * An application's backend (one address) sending more token requests at once than the limit, before its secret is
+     * remembered (a node just started, at peak): each is counted while its secret is checked, and the ones past the
+     * limit wait for those checks to end instead of being refused as too many failures (decision 0068).
+     */
+    @Test
+    void moreRightSecretsAtOnceFromOneAddressThanItsLimitAllGetTokens() throws Exception {
+        inOneCountingWindow();
+        String backend = machineClient();
+        String address = TestPeople.uniqueAddress();
+
+        List<HttpResponse<String>> answers = Race.send(perClientAndAddress + 10, () -> token(backend, SECRET, address));
+
+        assertThat(answers).as("answers other than tokens: %s", answers.stream().filter(a -> a.statusCode() != 200)
+                .map(HttpResponse::body).toList()).allSatisfy(a -> assertThat(a.statusCode()).isEqualTo(200));
+        assertThat(outcomes(backend)).as("no failure and no lock in the audit log").isEmpty();
+        assertThat(counted(address)).as("right secrets leave no count behind").isZero();
     }
 
     /** Counts are kept per fixed window: the guesses of a test must not straddle the end of one. */

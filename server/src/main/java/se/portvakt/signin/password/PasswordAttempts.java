@@ -26,10 +26,6 @@ import se.portvakt.ratelimit.AttemptLimiter.Limit;
 @Component
 public class PasswordAttempts {
 
-    /** The first pause between two tries of a waiting check; it doubles up to {@link #LONGEST_PAUSE}. */
-    private static final Duration FIRST_PAUSE = Duration.ofMillis(50);
-    private static final Duration LONGEST_PAUSE = Duration.ofMillis(400);
-
     private final AttemptLimiter limiter;
     private final Limit perAccount;
     private final Limit perAccountAndAddress;
@@ -62,38 +58,13 @@ public class PasswordAttempts {
     /**
      * Counts the check again, for up to {@code portvakt.limits.in-flight-wait}, while it was blocked from here only by
      * the checks in flight beside it (decision 0068): an office's address at nine, where many right passwords are
-     * being checked at once, each counted until it is found right. Not in a transaction: the counts' rows must stay
-     * free for the checks that end meanwhile. Returns the admissions that ended the wait: admitted, blocked by
-     * failures (locked), or, after the wait, {@link Admissions#busy}.
-     *
-     * <p>Each try is a statement and a read or two, spaced out from 50 to 400 ms: a burst of wrong guesses fills the
-     * limit with failures within a check's time, which ends its waits; only checks that stall (the database, the
-     * hash's queue) keep requests waiting, and then at most for the wait, one request thread each.
+     * being checked at once, each counted until it is found right. Not in a transaction. Returns the admissions that
+     * ended the wait: admitted, blocked by failures (locked), or, after the wait, {@link Admissions#busy}.
      */
     public Admissions awaitChecksInFlight(String email, String address, Admissions counted) {
-        long until = System.nanoTime() + inFlightWait.toNanos();
-        Duration pause = FIRST_PAUSE;
-        Admissions admissions = counted;
-        try {
-            while (admissions.fromHere() instanceof Admission.Blocked && onlyChecksInFlightFromHere(email, address)) {
-                long left = until - System.nanoTime();
-                if (left <= 0) {
-                    return admissions.asBusy();
-                }
-                Thread.sleep(Math.min(pause.toMillis(), Math.max(1, left / 1_000_000)));
-                Duration doubled = pause.multipliedBy(2);
-                pause = doubled.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : doubled;
-                admissions = admit(email, address);
-            }
-            return admissions;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return admissions.asBusy();
-        }
-    }
-
-    private boolean onlyChecksInFlightFromHere(String email, String address) {
-        return limiter.failuresLeaveRoom(fromHere(email, address));
+        AttemptLimiter.Awaited<Admissions> awaited = limiter.awaitInFlight(inFlightWait, fromHere(email, address),
+                counted, admissions -> admissions.fromHere() instanceof Admission.Blocked, () -> admit(email, address));
+        return awaited.ranOut() ? awaited.admission().asBusy() : awaited.admission();
     }
 
     /** The counts from here: this email from this address, and this address. */
