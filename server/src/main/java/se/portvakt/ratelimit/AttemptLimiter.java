@@ -77,6 +77,10 @@ public class AttemptLimiter implements Purge {
     /** The window row that one admitted attempt was counted in, so that releasing it finds the same row. */
     public record WindowCount(String counterKey, OffsetDateTime windowStart) {}
 
+    /** The first pause between two tries of a waiting attempt; it doubles up to {@link #LONGEST_PAUSE}. */
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(50);
+    private static final Duration LONGEST_PAUSE = Duration.ofMillis(400);
+
     private final JdbcClient jdbc;
     private final boolean postgresql;
     private final Duration inFlightExpiry;
@@ -216,10 +220,6 @@ public class AttemptLimiter implements Purge {
 
     /** What a wait for attempts in flight came to: the last admission, and whether the wait ran out first. */
     public record Awaited<T>(T admission, boolean ranOut) {}
-
-    /** The first pause between two tries of a waiting attempt; it doubles up to {@link #LONGEST_PAUSE}. */
-    private static final Duration FIRST_PAUSE = Duration.ofMillis(50);
-    private static final Duration LONGEST_PAUSE = Duration.ofMillis(400);
 
     /**
      * Counts an attempt in flight again, for up to {@code wait}, while it is blocked under {@code limits} only by the
