@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,8 @@ import se.portvakt.ratelimit.Sliding.Hits;
  * end is then counted together, instead of twice the limit passing. Each count is one atomic statement that inserts
  * the window's row or adds to it (PostgreSQL's {@code INSERT ... ON CONFLICT}, H2's {@code MERGE}), and an admission
  * is given back in one statement. See docs/decisions/0003-attempt-limits-in-sql.md and 0048. An attempt counted in
- * flight is counted under all its limits in one such statement, in turn (decision 0059).
+ * flight is counted under all its limits in one such statement, in turn (decision 0059); on H2 its rows not there yet
+ * are first inserted counting nothing, since H2 can run a statement twice over without undoing it (decision 0069).
  *
  * <p>An attempt is counted either as a hit at once ({@link #admit}), or as in flight while its check runs
  * ({@link #admitInFlight}), then moved to the hits when it failed ({@link #failed}) or taken off when it was right
@@ -404,21 +406,24 @@ public class AttemptLimiter implements Purge {
             """.formatted(IN_TURN, inFlight("c"));
 
     /**
-     * H2: the same as one MERGE, in key order, whose counted rows are read from its {@code FINAL TABLE}; a concurrent
-     * first insert fails the statement only, and it is tried again.
+     * H2: the rows whose turn it is counted in flight in one {@code UPDATE}, each only while its own row, locked, has
+     * room, once the rows are there ({@link #insertRowsNotThereH2}). H2 locks the rows first (waiting for another
+     * request's lock) and then changes them together, undoing its changes when it must run the statement again. The
+     * counted rows are read from its {@code FINAL TABLE}.
      */
     private static final String IN_FLIGHT_H2 = """
             SELECT counter_key FROM FINAL TABLE (
-                MERGE INTO attempt_counter c
-                USING (SELECT * FROM (%1$s) r ORDER BY counter_key, window_start) n
-                ON c.counter_key = n.counter_key AND c.window_start = n.window_start
-                WHEN MATCHED AND n.turn = 1 AND c.hits + %2$s < n.room THEN UPDATE SET inflight = %2$s + 1, inflight_at = :now
-                WHEN NOT MATCHED AND n.turn = 1 AND 0 < n.room THEN
-                    INSERT (counter_key, window_start, hits, inflight, inflight_at, expires_at)
-                    VALUES (n.counter_key, n.window_start, 0, 1, :now, n.expires))
+                UPDATE attempt_counter c SET inflight = %2$s + 1, inflight_at = :now
+                WHERE c.counter_key IN (:keys)
+                  AND EXISTS (SELECT 1 FROM (%1$s) n
+                              WHERE n.counter_key = c.counter_key AND n.window_start = c.window_start
+                                AND n.turn = 1 AND c.hits + %2$s < n.room))
             """.formatted(IN_TURN, inFlight("c"));
 
-    /** Counts the rows whose turn it is in flight, in one statement, and returns the keys of those counted. */
+    /**
+     * Counts the rows whose turn it is in flight, in one statement (on H2 after the rows not there yet are inserted),
+     * and returns the keys of those counted.
+     */
     private List<String> countInFlight(List<InTurn> rows) {
         StringBuilder values = new StringBuilder();
         Map<String, Object> params = new HashMap<>();
@@ -439,18 +444,46 @@ public class AttemptLimiter implements Purge {
         Instant now = rows.get(0).sliding().now();
         params.put("now", utc(now));
         params.put("stale", utc(now.minus(inFlightExpiry)));
-        String sql = (postgresql ? IN_FLIGHT_POSTGRESQL : IN_FLIGHT_H2).formatted(values);
-        for (int tries = 1;; tries++) {
-            try {
-                return jdbc.sql(sql).params(params).query(String.class).list();
-            } catch (DuplicateKeyException anotherRequestWasFirst) {
-                // H2 only: a row inserted by another request a moment ago; now the statement counts in it. Each lost
-                // race is one more of these rows found, so one try more than there are rows finds them all.
-                if (tries > rows.size()) {
-                    throw anotherRequestWasFirst;
-                }
-            }
+        if (postgresql) {
+            return jdbc.sql(IN_FLIGHT_POSTGRESQL.formatted(values)).params(params).query(String.class).list();
         }
+        insertRowsNotThereH2(rows);
+        params.put("keys", rows.stream().map(row -> row.count().counterKey()).distinct().toList());
+        return jdbc.sql(IN_FLIGHT_H2.formatted(values)).params(params).query(String.class).list();
+    }
+
+    /**
+     * H2: inserts the rows of these counts not there yet, counting nothing, one statement each in key order (as every
+     * attempt does, so no two wait for each other). H2 runs a statement that meets another request's uncommitted row
+     * again, without undoing what it had done before it, and a query that fails keeps what it did (decision 0069); a
+     * statement of one row that counts nothing has nothing to do twice. A row that another request inserted first is
+     * there all the same.
+     */
+    private void insertRowsNotThereH2(List<InTurn> rows) {
+        List<String> keys = rows.stream().map(row -> row.count().counterKey()).distinct().toList();
+        List<WindowCount> there = jdbc.sql("""
+                SELECT counter_key, window_start FROM attempt_counter WHERE counter_key IN (:keys)
+                """).param("keys", keys)
+                .query((rs, i) -> new WindowCount(rs.getString(1), rs.getObject(2, OffsetDateTime.class)))
+                .list();
+        rows.stream().filter(row -> there.stream().noneMatch(t -> t.counterKey().equals(row.count().counterKey())
+                        && t.windowStart().isEqual(row.count().windowStart())))
+                .sorted(Comparator.comparing((InTurn row) -> row.count().counterKey())
+                        .thenComparing(row -> row.count().windowStart()))
+                .forEach(row -> {
+                    try {
+                        jdbc.sql("""
+                                INSERT INTO attempt_counter (counter_key, window_start, hits, inflight, expires_at)
+                                VALUES (:key, :window, 0, 0, :expires)
+                                """)
+                                .param("key", row.count().counterKey())
+                                .param("window", row.count().windowStart())
+                                .param("expires", row.sliding().expires())
+                                .update();
+                    } catch (DuplicateKeyException anotherRequestWasFirst) {
+                        // There now, which is all this is for.
+                    }
+                });
     }
 
     /** The counts of the current and the previous window, attempts in flight included. */
