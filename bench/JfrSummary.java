@@ -119,7 +119,7 @@ public class JfrSummary {
         markers.put("H2 (any statement)", "org.h2.");
         markers.put("JDBC via Spring (JdbcTemplate, JdbcClient)", "org.springframework.jdbc.");
         markers.put("Spring Session's JDBC repository (load, save, find by principal)", "session.jdbc.JdbcIndexedSessionRepository");
-        markers.put("the sign-in flow's rows (SignInFlowStore)", "se.portvakt.signin.SignInFlowStore");
+        markers.put("the sign-in flow's rows (SignInFlowStore)", "se.portvakt.signin.flow.SignInFlowStore");
         markers.put("authorization rows (se.portvakt.oidc.Authorizations)", "se.portvakt.oidc.Authorizations");
         markers.put("the code spent once (GrantsSpentOnce)", "se.portvakt.oidc.GrantsSpentOnce");
         markers.put("browser sessions for the ID token's sid (BrowserSessions)", "se.portvakt.oidc.BrowserSessions");

@@ -20,9 +20,9 @@ import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.sms.PhoneNumbers;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.myaccount.TwoFactorMethods.Methods;
-import se.portvakt.signin.SecondFactorAttempts.Verdict;
-import se.portvakt.signin.SmsNumberSetup;
-import se.portvakt.signin.SmsSending;
+import se.portvakt.signin.twofactor.SecondFactorAttempts.Verdict;
+import se.portvakt.signin.twofactor.SmsNumberSetup;
+import se.portvakt.signin.twofactor.SmsSending;
 
 /**
  * "Add an SMS number" (or change it) on My account, with the sign-in's SMS backup pieces ({@link SmsNumberSetup}):

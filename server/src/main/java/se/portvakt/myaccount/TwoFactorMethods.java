@@ -15,7 +15,7 @@ import se.portvakt.factor.FactorNotices;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.push.Device;
 import se.portvakt.factor.push.Devices;
-import se.portvakt.signin.TwoFactorRequiredBy;
+import se.portvakt.signin.twofactor.TwoFactorRequiredBy;
 
 /**
  * The person's two-factor methods as My account shows and changes them: the authenticator app, each Portvakt

@@ -12,6 +12,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInFlowStore;
+import se.portvakt.signin.flow.Step;
+
 /**
  * Where this browser's sign-in flow lives (decision 0065). A browser without a session keeps a flow that has proven
  * nothing in a sealed cookie ({@link FlowCookie}): the email and password pages read and move it with no database work

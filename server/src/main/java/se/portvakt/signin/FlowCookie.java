@@ -20,6 +20,8 @@ import org.springframework.stereotype.Component;
 import se.portvakt.account.EmailAddress;
 import se.portvakt.config.PortvaktProperties;
 import se.portvakt.factor.SecretCipher;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.Step;
 
 /**
  * A sign-in that has proven nothing yet, kept in the browser instead of the database (decision 0065): the application's

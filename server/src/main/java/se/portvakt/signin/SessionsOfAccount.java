@@ -6,6 +6,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import se.portvakt.account.PasswordChanged;
+import se.portvakt.signin.flow.SignInFlowStore;
 
 /**
  * Ends an account's sign-ins in progress elsewhere when its password changes: one that passed the old password

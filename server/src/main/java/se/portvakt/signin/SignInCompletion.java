@@ -25,6 +25,9 @@ import se.portvakt.account.AccountStore;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.config.BrowserSessionRenewal;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInMetrics;
+import se.portvakt.signin.flow.Step;
 
 /**
  * The contract between the journey and the protocol: a finished flow becomes a signed-in browser session

@@ -35,6 +35,13 @@ import se.portvakt.account.EmailAddress;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
+import se.portvakt.signin.flow.PassedFactor;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.twofactor.TwoFactorRoute;
 
 /**
  * Routes the sign-in pages to their step handlers. It knows the order of nothing: each handler says which

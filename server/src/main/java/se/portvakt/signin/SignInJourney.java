@@ -13,6 +13,11 @@ import org.springframework.stereotype.Component;
 import se.portvakt.account.Account;
 import se.portvakt.account.EmailAddress;
 import se.portvakt.config.PortvaktProperties;
+import se.portvakt.signin.flow.PassedFactor;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.twofactor.TwoFactorRoute;
 
 /**
  * What other features may ask of the sign-in journey: recovery by email reads the email the person typed,

@@ -11,6 +11,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.LocaleResolver;
 import org.springframework.web.servlet.i18n.AcceptHeaderLocaleResolver;
 
+import se.portvakt.signin.flow.SignInFlow;
+
 /**
  * The language of the pages: the browser's (Accept-Language), except during a sign-in whose application asked for
  * one with {@code ui_locales} (OpenID Connect Core 3.1.2.1): the first of its languages that Portvakt speaks, for

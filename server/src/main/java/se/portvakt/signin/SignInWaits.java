@@ -16,6 +16,11 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import se.portvakt.factor.push.DevicePaired;
 import se.portvakt.factor.push.PushDecided;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInFlowStore;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.WaitingStep;
 import se.portvakt.web.WaitingPages;
 
 /**

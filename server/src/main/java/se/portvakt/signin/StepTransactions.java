@@ -10,6 +10,7 @@ import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.TransactionSystemException;
 
 import se.portvakt.config.BrowserSessionSave;
+import se.portvakt.signin.flow.StepContext;
 
 /**
  * One database transaction per sign-in step (decision 0048): the flow's read, the step's own reads and writes (the
@@ -25,7 +26,7 @@ import se.portvakt.config.BrowserSessionSave;
 class StepTransactions {
 
     /** The request attribute with the step's open transaction, for {@link StepContext#outsideTransaction}. */
-    static final String OPEN = "portvakt.signin.step-transaction";
+    static final String OPEN = StepContext.TRANSACTION;
 
     private final PlatformTransactionManager manager;
     private final BrowserSessionSave sessions;
@@ -86,7 +87,7 @@ class StepTransactions {
     }
 
     /** A step's transaction: open, or closed while the step works outside it. */
-    static final class Open {
+    static final class Open implements StepContext.Transaction {
 
         private final PlatformTransactionManager manager;
         private TransactionStatus status;
@@ -96,8 +97,8 @@ class StepTransactions {
             this.status = manager.getTransaction(TransactionDefinition.withDefaults());
         }
 
-        /** Commits what the step wrote so far, runs {@code work} with no transaction, then opens the next one. */
-        <T> T outside(Supplier<T> work) {
+        @Override
+        public <T> T outside(Supplier<T> work) {
             commit();
             T result = work.get();
             status = manager.getTransaction(TransactionDefinition.withDefaults());

@@ -15,6 +15,7 @@ import org.springframework.security.web.util.OnCommittedResponseWrapper;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import se.portvakt.config.BrowserSessionSave;
+import se.portvakt.signin.flow.SignInStep;
 
 /**
  * A sign-in step's page costs one transaction (decision 0066): for a browser with a session, the step's transaction is

@@ -10,6 +10,7 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.session.web.http.SessionRepositoryFilter;
 
 import se.portvakt.config.BrowserSessionSave;
+import se.portvakt.signin.flow.SignInStep;
 
 /** Registers {@link TransactionOnArrival} just inside Spring Session's filter, in front of Spring Security's. */
 @Configuration(proxyBeanMethods = false)

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.function.UnaryOperator;
 
+import se.portvakt.signin.flow.SignInFlow;
 import se.portvakt.testing.HttpAgent;
 
 /** A test's hand on a browser's sealed sign-in flow (decision 0065): what the browser holds, and a changed copy of it. */

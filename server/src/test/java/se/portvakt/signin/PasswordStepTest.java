@@ -17,6 +17,8 @@ import org.springframework.security.crypto.password.Pbkdf2PasswordEncoder;
 import se.portvakt.account.Account;
 import se.portvakt.account.AccountStore;
 import se.portvakt.password.PasswordHasher;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.Step;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;

@@ -24,6 +24,7 @@ import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.delivery.sms.SmsSender;
 import se.portvakt.password.PasswordHasher;
+import se.portvakt.signin.flow.SignInFlowStore;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.OnH2;

@@ -7,11 +7,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
 
 import se.portvakt.account.EmailAddress;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
 
 /**
  * Journey step 1, "Email first": the email address, and "Save my email address for next time".

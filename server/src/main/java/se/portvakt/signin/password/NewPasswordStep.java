@@ -15,11 +15,11 @@ import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.password.PasswordPolicy;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
 
 /**
  * "Choose a new password": the sign-in of an account whose owner said a sign-in was not theirs (decision 0034) stops

@@ -16,15 +16,15 @@ import se.portvakt.captcha.CaptchaResult;
 import se.portvakt.captcha.CaptchaVerifier;
 import se.portvakt.password.PasswordHasher;
 import se.portvakt.ratelimit.AttemptLimiter.Admission;
-import se.portvakt.signin.PassedFactor;
 import se.portvakt.signin.Reauthentication;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInMetrics;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
-import se.portvakt.signin.TwoFactorRoute;
+import se.portvakt.signin.flow.PassedFactor;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInMetrics;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.twofactor.TwoFactorRoute;
 
 /**
  * Journey step 2, "Password". A wrong email and a wrong password get the same message, and an unknown

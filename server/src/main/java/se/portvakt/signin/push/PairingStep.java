@@ -9,15 +9,15 @@ import org.springframework.ui.Model;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.push.Device;
 import se.portvakt.factor.push.Pairings;
-import se.portvakt.signin.FactorAdded;
-import se.portvakt.signin.SecondFactorAttempts;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
-import se.portvakt.signin.TwoFactorRoute;
-import se.portvakt.signin.WaitingStep;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.flow.WaitingStep;
+import se.portvakt.signin.twofactor.FactorAdded;
+import se.portvakt.signin.twofactor.SecondFactorAttempts;
+import se.portvakt.signin.twofactor.TwoFactorRoute;
 
 /**
  * Step 4a, "Scan the QR code with Portvakt Authenticator to add your account": a pairing code as a QR code and

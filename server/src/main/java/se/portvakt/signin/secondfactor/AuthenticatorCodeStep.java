@@ -7,14 +7,14 @@ import org.springframework.ui.Model;
 
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.totp.TotpFactor;
-import se.portvakt.signin.CodePage;
-import se.portvakt.signin.SecondFactorAttempts;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
-import se.portvakt.signin.TwoFactorRoute;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.twofactor.CodePage;
+import se.portvakt.signin.twofactor.SecondFactorAttempts;
+import se.portvakt.signin.twofactor.TwoFactorRoute;
 
 /** Step 5 with an authenticator app: the 6-digit code it shows now. */
 @Component

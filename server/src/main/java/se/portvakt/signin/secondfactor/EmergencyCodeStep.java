@@ -9,13 +9,13 @@ import se.portvakt.account.AccountStore;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorNotices;
 import se.portvakt.factor.emergency.EmergencyCodes;
-import se.portvakt.signin.CodePage;
-import se.portvakt.signin.SecondFactorAttempts;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.twofactor.CodePage;
+import se.portvakt.signin.twofactor.SecondFactorAttempts;
 
 /** Step 5 with the one-time emergency code, when the phone is lost. It works once; the owner is told by email. */
 @Component

@@ -10,12 +10,12 @@ import org.springframework.ui.Model;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.PhoneNumbers;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
-import se.portvakt.signin.TwoFactorRoute;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.twofactor.TwoFactorRoute;
 
 /** Step 5, "Use another method": every second factor the person has, to pick one. */
 @Component

@@ -10,16 +10,16 @@ import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.sms.PhoneNumbers;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
-import se.portvakt.signin.CodePage;
-import se.portvakt.signin.SecondFactorAttempts;
-import se.portvakt.signin.SecondFactorAttempts.Verdict;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.SmsSending;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
-import se.portvakt.signin.TwoFactorRoute;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.twofactor.CodePage;
+import se.portvakt.signin.twofactor.SecondFactorAttempts;
+import se.portvakt.signin.twofactor.SecondFactorAttempts.Verdict;
+import se.portvakt.signin.twofactor.SmsSending;
+import se.portvakt.signin.twofactor.TwoFactorRoute;
 
 /** Step 5 with the SMS backup: the code texted to the person's number (sent on the way to this page). */
 @Component

@@ -12,12 +12,12 @@ import se.portvakt.factor.FactorNotices;
 import se.portvakt.factor.FactorStore;
 import se.portvakt.factor.emergency.EmergencyCodes;
 import se.portvakt.factor.push.Devices;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
-import se.portvakt.signin.TwoFactorRequiredBy;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.twofactor.TwoFactorRequiredBy;
 
 /**
  * After signing in with the emergency code: it is spent, so a new one is shown to save; or the person sets up

@@ -7,16 +7,16 @@ import org.springframework.ui.Model;
 
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.sms.PhoneNumbers;
-import se.portvakt.signin.CodePage;
-import se.portvakt.signin.FactorAdded;
-import se.portvakt.signin.SecondFactorAttempts;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.SmsNumberSetup;
-import se.portvakt.signin.SmsSending;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.twofactor.CodePage;
+import se.portvakt.signin.twofactor.FactorAdded;
+import se.portvakt.signin.twofactor.SecondFactorAttempts;
+import se.portvakt.signin.twofactor.SmsNumberSetup;
+import se.portvakt.signin.twofactor.SmsSending;
 
 /** Step 4c: the code sent to the new backup number; when it is right, the number is saved. */
 @Component

@@ -8,13 +8,13 @@ import org.springframework.ui.Model;
 
 import se.portvakt.factor.sms.PhoneNumbers;
 import se.portvakt.factor.sms.SmsCodes;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.SmsNumberSetup;
-import se.portvakt.signin.SmsSending;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.twofactor.SmsNumberSetup;
+import se.portvakt.signin.twofactor.SmsSending;
 
 /**
  * Step 4c, "Enable SMS as a backup method": optional. The number (country +46 unless another is picked) is read

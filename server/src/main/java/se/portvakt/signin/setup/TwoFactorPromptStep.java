@@ -11,12 +11,12 @@ import se.portvakt.account.AccountStore;
 import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.config.PortvaktProperties;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.SignInStep;
-import se.portvakt.signin.Step;
-import se.portvakt.signin.StepContext;
-import se.portvakt.signin.StepResult;
-import se.portvakt.signin.TwoFactorRoute;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInStep;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
+import se.portvakt.signin.twofactor.TwoFactorRoute;
 
 /**
  * Step 4, "Activate two-factor authentication (2FA)": "Enable", or "Remind me later" (not shown again for

@@ -1,6 +1,8 @@
-package se.portvakt.signin;
+package se.portvakt.signin.twofactor;
 
 import org.springframework.ui.Model;
+
+import se.portvakt.signin.flow.SignInFlow;
 
 /**
  * The page every code is typed on (signin/code.html): authenticator and SMS codes at sign-in and at set-up,

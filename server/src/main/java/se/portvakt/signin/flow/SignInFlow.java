@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.flow;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,7 @@ import se.portvakt.account.EmailAddress;
 /**
  * One person's sign-in in progress: which step it is at, who it is for, where to go when it is done.
  * Sealed in a cookie of the browser until a factor has passed, then stored server-side ({@link SignInFlowStore}) with
- * its id in the session ({@link BrowserFlows}, decision 0065).
+ * its id in the session ({@code signin.BrowserFlows}, decision 0065).
  *
  * @param email the address given at the identify step, null before it
  * @param accountId the account proven by a passed factor, null before that
@@ -49,7 +49,7 @@ public record SignInFlow(
      * This flow, stored together with the browser session made for it in this request, as its last factor passed: no
      * one can have planted that session's id before (decision 0067). Unchanged when no factor has passed.
      */
-    SignInFlow withSessionMadeNow() {
+    public SignInFlow withSessionMadeNow() {
         return passedFactors.isEmpty() ? this : new SignInFlow(id, step, email, accountId, clientId, continueUrl,
                 passedFactors, attempts, createdAt, expiresAt, lastFactor());
     }
@@ -59,7 +59,7 @@ public record SignInFlow(
      * could have finished the sign-in from the start, and signing it in needs no new session id (decision 0067). False
      * once another factor has passed, or the factors were passed again (another account, the back arrow).
      */
-    boolean sessionMadeAtLastFactor() {
+    public boolean sessionMadeAtLastFactor() {
         return sessionMadeWith != null && !passedFactors.isEmpty() && sessionMadeWith.equals(lastFactor());
     }
 
@@ -104,7 +104,7 @@ public record SignInFlow(
      * account than the one proven so far (asked for after the back arrow, or at the 2FA prompt) starts the
      * factors again: one person's password and another's link are not two factors of anyone.
      */
-    SignInFlow provenBy(EmailAddress address, String account, PassedFactor factor, Step next) {
+    public SignInFlow provenBy(EmailAddress address, String account, PassedFactor factor, Step next) {
         boolean sameAccount = accountId != null && accountId.equals(account) && Objects.equals(email, address);
         List<PassedFactor> factors = new ArrayList<>(sameAccount ? passedFactors : List.of());
         factors.add(factor);
@@ -113,7 +113,7 @@ public record SignInFlow(
     }
 
     /** The authorities of the passed factors, space-separated, as the audit log names them. */
-    String passedFactorNames() {
+    public String passedFactorNames() {
         return String.join(" ", passedFactors.stream().map(PassedFactor::authority).toList());
     }
 
@@ -126,7 +126,7 @@ public record SignInFlow(
      * A parameter of the authorization request this flow resumes (its first value), else null; the flow is stored,
      * so what the request asked of the sign-in holds at every step and on every node.
      */
-    String requestParameter(String name) {
+    public String requestParameter(String name) {
         return parameterOf(continueUrl, name);
     }
 
@@ -134,7 +134,7 @@ public record SignInFlow(
      * A parameter of an authorization request URL, decoded as the servlet container decodes it for the authorization
      * server ({@code test%2Dstrict} is {@code test-strict}, {@code +} a space); else null.
      */
-    static String parameterOf(String continueUrl, String wanted) {
+    public static String parameterOf(String continueUrl, String wanted) {
         int query = continueUrl.indexOf('?');
         if (query < 0) {
             return null;

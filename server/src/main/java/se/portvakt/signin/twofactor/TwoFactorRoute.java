@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.twofactor;
 
 import java.time.Instant;
 import java.util.Set;
@@ -17,6 +17,9 @@ import se.portvakt.factor.push.PushStart;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
 import se.portvakt.oidc.FactorRequirement;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
 
 /**
  * Where a sign-in goes once the first factor (password or email link) is passed: the person's preferred second
@@ -68,7 +71,7 @@ public class TwoFactorRoute {
      * The flow of a signed-in person whose application asks for a second factor the session has not passed: the
      * person's second factor, or the 2FA prompt when there is none yet; never straight back.
      */
-    SignInFlow toSecondFactor(SignInFlow flow, StepContext context) {
+    public SignInFlow toSecondFactor(SignInFlow flow, StepContext context) {
         return secondFactor(flow, factors.enrolled(flow.accountId()), context);
     }
 

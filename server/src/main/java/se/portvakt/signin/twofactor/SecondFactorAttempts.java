@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.twofactor;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +20,13 @@ import se.portvakt.ratelimit.AttemptLimiter;
 import se.portvakt.ratelimit.AttemptLimiter.Admission;
 import se.portvakt.ratelimit.AttemptLimiter.Counted;
 import se.portvakt.ratelimit.AttemptLimiter.Limit;
+import se.portvakt.signin.flow.PassedFactor;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.SignInFlowStore;
+import se.portvakt.signin.flow.SignInMetrics;
+import se.portvakt.signin.flow.Step;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
 
 /**
  * The limits and the audit trail shared by every page that checks a code (second factors and their set-up, at the

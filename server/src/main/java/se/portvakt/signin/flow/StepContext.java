@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.flow;
 
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -12,14 +12,23 @@ import org.springframework.web.servlet.support.RequestContextUtils;
 /** The HTTP exchange a step runs in: for cookies, and the client's address for limits and the audit log. */
 public record StepContext(HttpServletRequest request, HttpServletResponse response) {
 
+    /** The request attribute that holds the step's open {@link Transaction}, while the controller runs the step. */
+    public static final String TRANSACTION = "portvakt.signin.step-transaction";
+
+    /** A step's open transaction (decision 0048), kept by the sign-in's controller. */
+    public interface Transaction {
+
+        /** Commits what the step wrote so far, runs {@code work} with no transaction, then opens the next one. */
+        <T> T outside(Supplier<T> work);
+    }
+
     /**
      * Runs work that must hold no pooled connection (a password hash, a call to an SMS gateway or a push service)
      * outside the step's transaction: what the step wrote before it is committed first, and the rest of the step runs
      * in a new transaction (decision 0048). Outside a step's transaction it just runs the work.
      */
     public <T> T outsideTransaction(Supplier<T> work) {
-        return request.getAttribute(StepTransactions.OPEN) instanceof StepTransactions.Open open
-                ? open.outside(work) : work.get();
+        return request.getAttribute(TRANSACTION) instanceof Transaction open ? open.outside(work) : work.get();
     }
 
     /**

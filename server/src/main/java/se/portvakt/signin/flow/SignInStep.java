@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.flow;
 
 import java.util.Map;
 
@@ -6,7 +6,7 @@ import org.springframework.ui.Model;
 
 /**
  * The handler of one step of the sign-in journey: what its page shows and what its form accepts.
- * Handlers are registered in one list; {@link SignInController} routes to them by {@link #step()}. Public, as
+ * Handlers are registered in one list; {@code signin.SignInController} routes to them by {@link #step()}. Public, as
  * the handlers live in sub-packages by journey step; this package knows none of them.
  */
 public interface SignInStep {

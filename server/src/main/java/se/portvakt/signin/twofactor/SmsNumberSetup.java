@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.twofactor;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +13,9 @@ import se.portvakt.factor.FactorStore.Pending;
 import se.portvakt.factor.sms.PhoneNumbers;
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
-import se.portvakt.signin.SecondFactorAttempts.Verdict;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.twofactor.SecondFactorAttempts.Verdict;
 
 /**
  * Setting up an SMS number, for the sign-in's SMS backup pages (journey step 4c) and My account's: the number read

@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.flow;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +18,7 @@ import se.portvakt.housekeeping.Purge;
 
 /** Keeps sign-in flows in the database, so that any node can serve the next step. */
 @Repository
-class SignInFlowStore implements Purge {
+public class SignInFlowStore implements Purge {
 
     private final JdbcClient jdbc;
 
@@ -27,7 +27,7 @@ class SignInFlowStore implements Purge {
     }
 
     /** Stores a new flow; what its session was made with is stored only here, and never changes after. */
-    void insert(SignInFlow flow) {
+    public void insert(SignInFlow flow) {
         jdbc.sql("""
                 INSERT INTO signin_flow (id, step, email, account_id, client_id, continue_url, passed_factors, attempts,
                                          created_at, expires_at, session_made_with)
@@ -38,7 +38,7 @@ class SignInFlowStore implements Purge {
                 .update();
     }
 
-    void update(SignInFlow flow) {
+    public void update(SignInFlow flow) {
         jdbc.sql("""
                 UPDATE signin_flow SET step = :step, email = :email, account_id = :account, passed_factors = :factors,
                                        attempts = :attempts
@@ -53,7 +53,7 @@ class SignInFlowStore implements Purge {
      * another request (the same form sent twice at once, on this node or another) moved it on meanwhile, whose
      * result must not be overwritten by this one's. Ends the flow's code check ({@link #beginCodeCheck}).
      */
-    boolean updateFrom(Step readAt, SignInFlow flow) {
+    public boolean updateFrom(Step readAt, SignInFlow flow) {
         return jdbc.sql("""
                 UPDATE signin_flow SET step = :step, email = :email, account_id = :account, passed_factors = :factors,
                                        attempts = :attempts, code_check_until = NULL
@@ -68,7 +68,7 @@ class SignInFlowStore implements Purge {
      * holds its check (or the one that did has held it past its time, {@code until} being this one's). The check ends
      * when the answer is stored ({@link #updateFrom}) or by {@link #endCodeCheck}.
      */
-    boolean beginCodeCheck(String id, Step step, Instant now, Instant until) {
+    public boolean beginCodeCheck(String id, Step step, Instant now, Instant until) {
         return jdbc.sql("""
                 UPDATE signin_flow SET code_check_until = :until
                 WHERE id = :id AND step = :step AND (code_check_until IS NULL OR code_check_until < :now)
@@ -81,7 +81,7 @@ class SignInFlowStore implements Purge {
     }
 
     /** Whether another request holds the flow's code check now; empty when the flow is not stored. */
-    Optional<Boolean> codeCheckUnderway(String id, Instant now) {
+    public Optional<Boolean> codeCheckUnderway(String id, Instant now) {
         return jdbc.sql("SELECT code_check_until FROM signin_flow WHERE id = :id")
                 .param("id", id)
                 .query((rs, row) -> {
@@ -92,12 +92,12 @@ class SignInFlowStore implements Purge {
     }
 
     /** Ends the flow's code check without storing an answer (nothing was checked: the limits refused it). */
-    void endCodeCheck(String id) {
+    public void endCodeCheck(String id) {
         jdbc.sql("UPDATE signin_flow SET code_check_until = NULL WHERE id = :id").param("id", id).update();
     }
 
     /** The flow with this id, unless it has expired. */
-    Optional<SignInFlow> find(String id, Instant now) {
+    public Optional<SignInFlow> find(String id, Instant now) {
         return jdbc.sql("SELECT * FROM signin_flow WHERE id = :id")
                 .param("id", id)
                 .query(SignInFlowStore::map)
@@ -106,7 +106,7 @@ class SignInFlowStore implements Purge {
     }
 
     /** Where the flow with this id was to continue, also after it expired (until it is purged). */
-    Optional<String> continueUrlOf(String id) {
+    public Optional<String> continueUrlOf(String id) {
         return jdbc.sql("SELECT continue_url FROM signin_flow WHERE id = :id")
                 .param("id", id)
                 .query(String.class)
@@ -118,7 +118,7 @@ class SignInFlowStore implements Purge {
      * rather than vanish, so starting again still knows the application's request. The one that goes on
      * ({@code kept}, may be null) loses what it had passed: the old password proves nothing any more.
      */
-    void endProvenFlowsOf(String accountId, String kept, Instant now) {
+    public void endProvenFlowsOf(String accountId, String kept, Instant now) {
         String goesOn = kept == null ? "" : kept;
         jdbc.sql("""
                 UPDATE signin_flow SET expires_at = :now
@@ -134,7 +134,7 @@ class SignInFlowStore implements Purge {
                 .update();
     }
 
-    void delete(String id) {
+    public void delete(String id) {
         jdbc.sql("DELETE FROM signin_flow WHERE id = :id").param("id", id).update();
     }
 
@@ -143,7 +143,7 @@ class SignInFlowStore implements Purge {
      * finishes it, false for any other that read it at that step too (the same form sent twice at once, on this node or
      * another). The row stays until it expires, so that such a copy still finds where the sign-in went.
      */
-    boolean finishFrom(Step readAt, String id) {
+    public boolean finishFrom(Step readAt, String id) {
         return jdbc.sql("UPDATE signin_flow SET step = 'DONE' WHERE id = :id AND step = :readAt AND step <> 'DONE'")
                 .param("id", id)
                 .param("readAt", readAt.name())

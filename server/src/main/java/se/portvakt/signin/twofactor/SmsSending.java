@@ -1,9 +1,12 @@
-package se.portvakt.signin;
+package se.portvakt.signin.twofactor;
 
 import java.util.Optional;
 
 import se.portvakt.factor.sms.SmsCodes;
 import se.portvakt.factor.sms.SmsCodes.Purpose;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.StepContext;
+import se.portvakt.signin.flow.StepResult;
 
 /** "Send a new code" on the SMS pages: what the page says when the text could not go. */
 public final class SmsSending {

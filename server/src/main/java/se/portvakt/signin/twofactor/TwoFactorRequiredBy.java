@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.twofactor;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import se.portvakt.account.EmailAddress;
+import se.portvakt.signin.SignInJourney;
 
 /** The stored state of one sign-in moves through the steps as the journey says, and nothing else changes it. */
 class SignInFlowTest {

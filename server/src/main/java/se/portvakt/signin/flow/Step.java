@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.flow;
 
 /**
  * The steps of a sign-in, in journey order. Each has one handler ({@link SignInStep}), in the sub-package of its

@@ -1,4 +1,4 @@
-package se.portvakt.signin;
+package se.portvakt.signin.twofactor;
 
 import java.util.Locale;
 
@@ -9,8 +9,8 @@ import se.portvakt.audit.AuditEvent;
 import se.portvakt.audit.AuditLog;
 import se.portvakt.factor.FactorKind;
 import se.portvakt.factor.FactorNotices;
-import se.portvakt.signin.SignInFlow;
-import se.portvakt.signin.StepContext;
+import se.portvakt.signin.flow.SignInFlow;
+import se.portvakt.signin.flow.StepContext;
 
 /** A factor was set up: the audit log says so, and the account's owner is told by email. */
 @Component
