@@ -447,20 +447,20 @@ public class AttemptLimiter implements Purge {
         if (postgresql) {
             return jdbc.sql(IN_FLIGHT_POSTGRESQL.formatted(values)).params(params).query(String.class).list();
         }
-        insertRowsNotThereH2(rows);
-        params.put("keys", rows.stream().map(row -> row.count().counterKey()).distinct().toList());
+        List<String> keys = rows.stream().map(row -> row.count().counterKey()).distinct().toList();
+        insertRowsNotThereH2(rows, keys);
+        params.put("keys", keys);
         return jdbc.sql(IN_FLIGHT_H2.formatted(values)).params(params).query(String.class).list();
     }
 
     /**
-     * H2: inserts the rows of these counts not there yet, counting nothing, one statement each in key order (as every
-     * attempt does, so no two wait for each other). H2 runs a statement that meets another request's uncommitted row
-     * again, without undoing what it had done before it, and a query that fails keeps what it did (decision 0069); a
-     * statement of one row that counts nothing has nothing to do twice. A row that another request inserted first is
-     * there all the same.
+     * H2: inserts the rows of these counts (whose counter keys are {@code keys}) not there yet, counting nothing, one
+     * statement each in key order (as every attempt does, so no two wait for each other). H2 runs a statement that
+     * meets another request's uncommitted row again, without undoing what it had done before it, and a query that
+     * fails keeps what it did (decision 0069); a statement of one row that counts nothing has nothing to do twice. A
+     * row that another request inserted first is there all the same.
      */
-    private void insertRowsNotThereH2(List<InTurn> rows) {
-        List<String> keys = rows.stream().map(row -> row.count().counterKey()).distinct().toList();
+    private void insertRowsNotThereH2(List<InTurn> rows, List<String> keys) {
         List<WindowCount> there = jdbc.sql("""
                 SELECT counter_key, window_start FROM attempt_counter WHERE counter_key IN (:keys)
                 """).param("keys", keys)
