@@ -146,6 +146,29 @@ abstract class WrongClientSecretsAreLimitedTest {
         assertThat(counted(address)).as("right secrets leave no count behind").isZero();
     }
 
+    /**
+     * Wrong secrets for one client sent all at once from one address: each is counted while it is checked, and the
+     * ones past the limit wait only while the checks beside them may yet be right (decision 0068); once those fail,
+     * the rest are refused unchecked. No more secrets are hashed than the limit allows.
+     */
+    @Test
+    void wrongSecretsSentAtOnceFromOneAddressAreCheckedOnlyUpToTheLimit() throws Exception {
+        inOneCountingWindow();
+        String guessed = machineClient();
+        String attacker = TestPeople.uniqueAddress();
+        double hashesBefore = hashes();
+
+        List<HttpResponse<String>> answers = Race.send(perClientAndAddress + 20,
+                () -> token(guessed, "a wrong guess", attacker));
+
+        answers.forEach(WrongClientSecretsAreLimitedTest::assertInvalidClient);
+        assertThat(hashes() - hashesBefore).as("secrets hashed").isBetween(1.0, (double) perClientAndAddress);
+        assertThat(outcomes(guessed)).filteredOn("failure"::equals).hasSizeBetween(1, perClientAndAddress);
+        assertThat(outcomes(guessed)).hasSize(answers.size()).containsOnly("failure", "locked");
+        assertThat(counted(attacker)).as("no check left in flight, the failures counted twice (pair and address)")
+                .isEqualTo(2 * (int) outcomes(guessed).stream().filter("failure"::equals).count());
+    }
+
     /** Counts are kept per fixed window: the guesses of a test must not straddle the end of one. */
     private void inOneCountingWindow() throws InterruptedException {
         long untilNextWindow = window.toMillis() - System.currentTimeMillis() % window.toMillis();
