@@ -4,8 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-
-import javax.sql.DataSource;
+import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
@@ -51,7 +50,7 @@ final class DatabaseAtStart implements BeanPostProcessor {
         while (true) {
             tries++;
             try {
-                Connection tried = DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+                Connection tried = DriverManager.getConnection(pool.getJdbcUrl(), settingsOf(pool));
                 tried.close();
                 if (tries > 1) {
                     log.info("The database at {} is reachable; starting", where);
@@ -71,6 +70,23 @@ final class DatabaseAtStart implements BeanPostProcessor {
                 pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) < 0 ? pause.multipliedBy(2) : LONGEST_PAUSE;
             }
         }
+    }
+
+    /**
+     * The pool's own driver settings, with its user and password: the timeouts of {@link DatabaseTimeouts} (set before
+     * this runs, when the pool was made), so a database that accepts the connection and never answers is a failed try
+     * too, and whatever else the operator gave the driver (TLS, say).
+     */
+    private static Properties settingsOf(HikariDataSource pool) {
+        Properties settings = new Properties();
+        settings.putAll(pool.getDataSourceProperties());
+        if (pool.getUsername() != null) {
+            settings.setProperty("user", pool.getUsername());
+        }
+        if (pool.getPassword() != null) {
+            settings.setProperty("password", pool.getPassword());
+        }
+        return settings;
     }
 
     private static void sleep(Duration pause) {

@@ -20,6 +20,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 
+import se.portvakt.testing.Eventually;
 import se.portvakt.testing.HttpAgent;
 import se.portvakt.testing.OidcClient;
 import se.portvakt.testing.TcpProxy;
@@ -102,7 +103,7 @@ class DatabaseOutageTest {
 
             proxy.restore();
 
-            assertThat(eventually(() -> refresh(web).statusCode() == 400))
+            assertThat(Eventually.holds(() -> refresh(web).statusCode() == 400))
                     .as("the token endpoint reads the database again (an unknown refresh token), without a restart")
                     .isTrue();
             HttpAgent next = TestPeople.browser(node.issuer());
@@ -167,7 +168,7 @@ class DatabaseOutageTest {
         CompletableFuture<TestServer> starting = CompletableFuture.supplyAsync(
                 () -> TestServer.start(database, name, throughTheProxy()));
         try {
-            assertThat(eventually(() -> output.getOut().contains("cannot be reached")))
+            assertThat(Eventually.holds(() -> output.getOut().contains("cannot be reached")))
                     .as("says that it waits").isTrue();
             Thread.sleep(2_000);
             assertThat(starting).as("still waiting").isNotDone();
@@ -201,21 +202,5 @@ class DatabaseOutageTest {
     /** A refresh with a token never issued: the token endpoint must read the database to say invalid_grant. */
     private static HttpResponse<String> refresh(HttpAgent web) {
         return web.post("/oauth2/token", OidcClient.form("grant_type", "refresh_token", "refresh_token", "never-issued"));
-    }
-
-    private static boolean eventually(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
     }
 }

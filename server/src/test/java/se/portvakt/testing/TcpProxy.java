@@ -15,7 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP proxy on 127.0.0.1 between a server under test and a service it needs (PostgreSQL), which a test can cut and
  * restore: an outage of that service for one node only, without stopping the service that other tests share. Cut,
  * it closes every connection and stops listening, so new connections are refused as by a server that is down;
- * restored, it listens on the same port again. Each connection is a pair of sockets, pumped by a thread each way.
+ * restored, it listens on the same port again. Frozen, it refuses nothing and passes nothing on, in either direction,
+ * as a network path that drops packets or a host that hangs: connections are accepted and writes succeed, but no
+ * answer comes; thawed, what was held back goes on, as TCP delivers it when the path is back. Each connection is a
+ * pair of sockets, pumped by a thread each way.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -23,6 +26,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listening;
+    private final Object thawed = new Object();
+    private boolean frozen;
 
     /** A proxy to {@code host:port}, open. */
     public TcpProxy(String host, int targetPort) {
@@ -50,6 +55,21 @@ public final class TcpProxy implements AutoCloseable {
         return listening == null;
     }
 
+    /** Passes nothing on from now on, holding every connection open and accepting new ones, until {@link #thaw}. */
+    public void freeze() {
+        synchronized (thawed) {
+            frozen = true;
+        }
+    }
+
+    /** Passes on again what was held back and what comes next. */
+    public void thaw() {
+        synchronized (thawed) {
+            frozen = false;
+            thawed.notifyAll();
+        }
+    }
+
     /** Listens again on the same port. */
     public synchronized void restore() {
         if (listening == null) {
@@ -60,6 +80,7 @@ public final class TcpProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        thaw();
         cut();
     }
 
@@ -111,10 +132,11 @@ public final class TcpProxy implements AutoCloseable {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                    awaitThaw();
                     out.write(buffer, 0, n);
                     out.flush();
                 }
-            } catch (IOException cut) {
+            } catch (IOException | InterruptedException cut) {
                 // One side closed or was cut: the pair ends.
             } finally {
                 closeQuietly(from);
@@ -125,6 +147,14 @@ public final class TcpProxy implements AutoCloseable {
         }, "tcp-proxy-pump-" + port);
         pump.setDaemon(true);
         pump.start();
+    }
+
+    private void awaitThaw() throws InterruptedException {
+        synchronized (thawed) {
+            while (frozen) {
+                thawed.wait();
+            }
+        }
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
