@@ -10,7 +10,6 @@ import java.util.function.Supplier;
 
 import org.springframework.jdbc.core.ArgumentPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcOperations;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -101,24 +100,19 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     private static final String UPDATE_REFRESHING = UPDATE + " AND refresh_token_value = ?";
 
     /**
-     * A code's authorization, read with the ids of its account's live browser sessions in the same statement (decision
-     * 0062), for the exchange's check that the session that made the code is still signed in (decision 0057), where
-     * that check read them in a statement of its own. The aggregate ({@code %s}) is the database's own.
+     * A code's authorization. The exchange's check that the session that made the code is still signed in (decision
+     * 0057) is a statement of its own after it, which finds that one session by its {@code sid} (decision 0072): read
+     * with the code, the account's every live session was read and hashed (decision 0062), work that grew with them.
      */
-    private static final String BY_CODE = "SELECT a.id, " + ("a." + COLUMNS_AFTER_ID.replace("\n", " ")
-            .replaceAll(",\\s*", ", a.")) + ", (SELECT %s FROM SPRING_SESSION s"
-            + " WHERE s.PRINCIPAL_NAME = a.principal_name AND s.EXPIRY_TIME > ?) AS live_browser_sessions"
-            + " FROM oauth2_authorization a WHERE a.authorization_code_value = ?";
+    private static final String BY_CODE = "SELECT id, " + COLUMNS_AFTER_ID.replace("\n", " ")
+            + " FROM oauth2_authorization WHERE authorization_code_value = ?";
 
     private static final ThreadLocal<Grant> REDEEMING = new ThreadLocal<>();
 
     /** The request attribute with the authorization this request read by a code, for the one read after it. */
     private static final String READ_BY_CODE = Authorizations.class.getName() + ".read-by-code";
 
-    private record ReadByCode(String code, OAuth2Authorization authorization, String liveSessions) {}
-
-    /** A code's authorization, with the ids of its account's live browser sessions (space-separated, or null). */
-    private record WithSessions(OAuth2Authorization authorization, String liveSessions) {}
+    private record ReadByCode(String code, OAuth2Authorization authorization) {}
 
     /**
      * The attribute of a code's authorization with the {@code sid} of the browser session that made it: the code is
@@ -131,7 +125,6 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
     private final TransactionOperations transactions;
     private final BrowserSessions sessions;
     private final String upsert;
-    private final String byCode;
 
     Authorizations(JdbcOperations jdbc, RegisteredClientRepository clients, SpentRefreshTokens spent,
             SelfContainedAccessTokens selfContained, TransactionOperations transactions, BrowserSessions sessions,
@@ -139,8 +132,6 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
         super(jdbc, clients);
         boolean postgresql = databaseUrl.startsWith("jdbc:postgresql:");
         this.upsert = postgresql ? UPSERT_POSTGRESQL : MERGE_H2;
-        this.byCode = BY_CODE.formatted(postgresql ? "string_agg(s.SESSION_ID, ' ')"
-                : "LISTAGG(s.SESSION_ID, ' ') WITHIN GROUP (ORDER BY s.SESSION_ID)");
         this.spent = spent;
         this.selfContained = selfContained;
         this.transactions = transactions;
@@ -216,12 +207,11 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
      *
      * <p>The exchange does not find a code made in a browser session that has ended since (the person signed out, or
      * their sessions were ended): the token request gets invalid_grant, as for a code never issued (decision 0057).
-     * Checked at the exchange's read, against the account's live sessions read with the code in one statement
-     * (decision 0062).
+     * Checked at the exchange's read, by the one session with the code's {@code sid} (decision 0072).
      *
      * <p>The first read of a code in a code exchange (the client's PKCE check) begins the exchange's transaction
      * ({@link CodeExchangeTransaction}, decision 0062), so that the request's reads and the UPDATE commit once: the
-     * sessions are read inside it, as they were by a statement of their own (decision 0055). Only when the client's
+     * session is read inside it. Only when the client's
      * secret check counted an attempt is that read a statement on its own, just before the exchange's transaction.
      */
     @Override
@@ -235,16 +225,15 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
         if (!CODE.equals(tokenType) || token == null) {
             return super.findByToken(token, tokenType);
         }
-        WithSessions read = readOnce(token);
-        OAuth2Authorization found = read.authorization();
+        OAuth2Authorization found = readOnce(token);
         if (found != null && REDEEMING.get() != null && found.getAttribute(BROWSER_SESSION) instanceof String sid
-                && !sessions.madeTheCode(found.getPrincipalName(), sid, read.liveSessions())) {
+                && !sessions.madeTheCode(found.getPrincipalName(), sid)) {
             return null;
         }
         return found;
     }
 
-    private WithSessions readOnce(String code) {
+    private OAuth2Authorization readOnce(String code) {
         RequestAttributes request = RequestContextHolder.getRequestAttributes();
         if (request == null) {
             return byCode(code);
@@ -252,26 +241,22 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
         if (request.getAttribute(READ_BY_CODE, RequestAttributes.SCOPE_REQUEST) instanceof ReadByCode read
                 && read.code().equals(code)) {
             request.removeAttribute(READ_BY_CODE, RequestAttributes.SCOPE_REQUEST);
-            return new WithSessions(read.authorization(), read.liveSessions());
+            return read.authorization();
         }
         if (REDEEMING.get() == null) {
             CodeExchangeTransaction.beginAtTheCodesRead();
         }
-        WithSessions found = byCode(code);
-        if (found.authorization() != null) {
-            request.setAttribute(READ_BY_CODE, new ReadByCode(code, found.authorization(), found.liveSessions()),
-                    RequestAttributes.SCOPE_REQUEST);
+        OAuth2Authorization found = byCode(code);
+        if (found != null) {
+            request.setAttribute(READ_BY_CODE, new ReadByCode(code, found), RequestAttributes.SCOPE_REQUEST);
         }
         return found;
     }
 
-    /** The code's authorization (as Spring's read by code, first row) and its account's live sessions. */
-    private WithSessions byCode(String code) {
-        RowMapper<OAuth2Authorization> rows = getAuthorizationRowMapper();
-        List<WithSessions> found = getJdbcOperations().query(byCode,
-                (rs, row) -> new WithSessions(rows.mapRow(rs, row), rs.getString("live_browser_sessions")),
-                Instant.now().toEpochMilli(), code);
-        return found.isEmpty() ? new WithSessions(null, null) : found.get(0);
+    /** The code's authorization (as Spring's read by code, first row), or null. */
+    private OAuth2Authorization byCode(String code) {
+        List<OAuth2Authorization> found = getJdbcOperations().query(BY_CODE, getAuthorizationRowMapper(), code);
+        return found.isEmpty() ? null : found.get(0);
     }
 
     @Override

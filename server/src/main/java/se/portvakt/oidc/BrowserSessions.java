@@ -1,6 +1,7 @@
 package se.portvakt.oidc;
 
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 
@@ -78,28 +79,35 @@ final class BrowserSessions implements SessionRegistry {
     }
 
     /**
-     * Whether the browser session that made a code (its {@code sid}) is still signed in as the code's account, among
-     * the ids of the account's live sessions read with the code (space-separated); if so, it is the session that this
-     * request's ID token names ({@link #getAllSessions}). A code from a session that signed out, or ended otherwise, is
-     * not exchanged.
+     * Whether the browser session that made a code (its {@code sid}) is still signed in as the code's account; if so,
+     * it is the session that this request's ID token names ({@link #getAllSessions}). A code from a session that
+     * signed out, or ended otherwise, is not exchanged. The session is found by its {@code sid}, the SHA-256 of its id
+     * that the database keeps beside it (decision 0072): one indexed row, however many sessions the account has.
      */
-    boolean madeTheCode(String principalName, String sid, String liveSessionIds) {
-        if (liveSessionIds == null || liveSessionIds.isBlank()) {
+    boolean madeTheCode(String principalName, String sid) {
+        byte[] hash;
+        try {
+            hash = Base64.getUrlDecoder().decode(sid);
+        } catch (IllegalArgumentException notASid) {
             return false;
         }
-        // All of the account's live sessions, not the newest few: the code's may not be among the most recently used.
-        // Read with the code (decision 0062), ids only: the ID token's sid is made of the id.
-        for (String sessionId : liveSessionIds.split(" ")) {
-            if (AccountSessions.sid(sessionId).equals(sid)) {
-                SessionInformation session = new SessionInformation(principalName, sessionId, new Date());
-                RequestAttributes request = RequestContextHolder.getRequestAttributes();
-                if (request != null) {
-                    request.setAttribute(MADE_THE_CODE, session, RequestAttributes.SCOPE_REQUEST);
-                }
-                return true;
-            }
+        List<String> live = jdbc.sql("""
+                SELECT SESSION_ID FROM SPRING_SESSION
+                WHERE SID_HASH = :hash AND PRINCIPAL_NAME = :name AND EXPIRY_TIME > :now
+                """)
+                .param("hash", hash)
+                .param("name", principalName)
+                .param("now", Instant.now().toEpochMilli())
+                .query(String.class).list();
+        if (live.isEmpty()) {
+            return false;
         }
-        return false;
+        SessionInformation session = new SessionInformation(principalName, live.get(0), new Date());
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        if (request != null) {
+            request.setAttribute(MADE_THE_CODE, session, RequestAttributes.SCOPE_REQUEST);
+        }
+        return true;
     }
 
     /** The account's sessions, most recently used first. */

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -148,6 +149,46 @@ abstract class BrowserSessionTest {
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
         assertThat(OidcClient.claims(OidcClient.json(tokens).get("id_token").asString()).get("sid").asString())
                 .as("the sid of the session that made the authorization").isEqualTo(OidcClient.sid(officeSession));
+    }
+
+    /**
+     * Decision 0072: the exchange finds the code's session by its {@code sid}, which the database keeps beside the id
+     * as its SHA-256 (a generated column, recomputed when the id changes), however many live sessions the account has.
+     */
+    @Test
+    void theCodesSessionIsFoundByItsSidAmongManyLiveSessionsOfTheAccount() {
+        Account anna = person("session.many");
+        HttpAgent office = signedInAtMyAccount(anna);
+        String officeSession = jdbc.sql("SELECT SESSION_ID FROM SPRING_SESSION WHERE PRINCIPAL_NAME = :a")
+                .param("a", anna.id()).query(String.class).single();
+        long now = Instant.now().toEpochMilli();
+        for (int i = 0; i < 300; i++) {
+            jdbc.sql("""
+                    INSERT INTO SPRING_SESSION (PRIMARY_ID, SESSION_ID, CREATION_TIME, LAST_ACCESS_TIME,
+                        MAX_INACTIVE_INTERVAL, EXPIRY_TIME, PRINCIPAL_NAME) VALUES (:id, :session, :now, :now, 1800, :expires, :a)""")
+                    .param("id", UUID.randomUUID().toString()).param("session", UUID.randomUUID().toString())
+                    .param("now", now).param("expires", now + TIMEOUT.toMillis()).param("a", anna.id()).update();
+        }
+        assertThat(jdbc.sql("SELECT SID_HASH FROM SPRING_SESSION WHERE SESSION_ID = :id").param("id", officeSession)
+                .query(byte[].class).single()).as("the database's hash is the sid's")
+                .isEqualTo(Base64.getUrlDecoder().decode(OidcClient.sid(officeSession)));
+
+        OidcClient.Request request = OidcClient.web();
+        URI callback = OidcClient.authorize(office, request);
+        HttpResponse<String> tokens = new HttpAgent(issuer)
+                .header("Authorization", OidcClient.basic("test-web", "test-web-secret"))
+                .post("/oauth2/token", OidcClient.codeExchange(request, OidcClient.param(callback, "code")));
+
+        assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+        assertThat(OidcClient.claims(OidcClient.json(tokens).get("id_token").asString()).get("sid").asString())
+                .isEqualTo(OidcClient.sid(officeSession));
+
+        String renewed = UUID.randomUUID().toString();
+        jdbc.sql("UPDATE SPRING_SESSION SET SESSION_ID = :renewed WHERE SESSION_ID = :id")
+                .param("renewed", renewed).param("id", officeSession).update();
+        assertThat(jdbc.sql("SELECT SID_HASH FROM SPRING_SESSION WHERE SESSION_ID = :id").param("id", renewed)
+                .query(byte[].class).single()).as("recomputed with a new id")
+                .isEqualTo(Base64.getUrlDecoder().decode(OidcClient.sid(renewed)));
     }
 
     /**
