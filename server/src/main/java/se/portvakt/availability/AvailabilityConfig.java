@@ -66,7 +66,7 @@ class AvailabilityConfig {
 
     private static Duration positive(Environment environment, String setting, Duration byDefault) {
         Duration timeout = environment.getProperty(setting, Duration.class, byDefault);
-        if (timeout.isNegative() || timeout.toSeconds() < 1) {
+        if (timeout.toSeconds() < 1) {
             throw new IllegalStateException(setting + " must be at least 1s (the database driver counts whole seconds): "
                     + timeout);
         }

@@ -23,9 +23,9 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  */
 final class DatabaseTimeouts implements BeanPostProcessor {
 
-    static final String SOCKET_TIMEOUT = "socketTimeout";
-    static final String CONNECT_TIMEOUT = "connectTimeout";
-    static final String LOGIN_TIMEOUT = "loginTimeout";
+    private static final String SOCKET_TIMEOUT = "socketTimeout";
+    private static final String CONNECT_TIMEOUT = "connectTimeout";
+    private static final String LOGIN_TIMEOUT = "loginTimeout";
 
     private final Duration socketTimeout;
     private final Duration connectTimeout;
