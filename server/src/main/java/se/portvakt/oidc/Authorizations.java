@@ -157,12 +157,12 @@ final class Authorizations extends JdbcOAuth2AuthorizationService {
 
     /**
      * A code exchange in one transaction (decision 0055): the account's read for the claims and the conditional
-     * UPDATE that spends the code commit together (with the code's read and its sessions', decision 0062), where each
-     * was a commit of its own. Nothing in it is slow or catches a failed statement. The UPDATE is its last statement,
-     * so the row is locked only until the commit; a second request with the same code waits for that there and then
-     * updates nothing: the code is still spent exactly once. A refusal is committed before it is thrown: Spring's
-     * provider saves the authorization of a code that came back with its tokens invalidated, and then refuses. The
-     * transaction is the one begun at the client's PKCE check's read of the code, when there is one
+     * UPDATE that spends the code commit together (with the code's read, decision 0062, and its session's, decision
+     * 0072), where each was a commit of its own. Nothing in it is slow or catches a failed statement. The UPDATE is its
+     * last statement, so the row is locked only until the commit; a second request with the same code waits for that
+     * there and then updates nothing: the code is still spent exactly once. A refusal is committed before it is thrown:
+     * Spring's provider saves the authorization of a code that came back with its tokens invalidated, and then refuses.
+     * The transaction is the one begun at the client's PKCE check's read of the code, when there is one
      * ({@link CodeExchangeTransaction}, decision 0062), and is committed here either way, before the response is written.
      */
     private <T> T inOneTransaction(Supplier<T> exchange) {
