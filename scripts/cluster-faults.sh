@@ -9,7 +9,11 @@
 #      ("Just a moment") or `temporarily_unavailable` JSON, never a 500 or a stack trace (answers and node logs
 #      are searched), and the same node processes serve again afterwards;
 #   c. a node started while PostgreSQL is down waits, says so in its log, is kept out by HAProxy, and serves
-#      once the database is back.
+#      once the database is back;
+#   d. PostgreSQL stopped answering (its processes sent SIGSTOP for 20 s: connections stay open, nothing answers, as
+#      with a hung host or a path that drops packets) under load: every probe sent meanwhile is answered, with a
+#      503 page or `temporarily_unavailable`, within the socket timeout and the proxy's one retry (decision 0071),
+#      never a 500; after SIGCONT the same node processes serve again.
 #
 #   scripts/cluster-faults.sh            prints a short report (also in <run folder>/report.txt), exits 1 when a
 #                                        check failed
@@ -297,6 +301,82 @@ if wait "$starter"; then
 else
   check false "it became ready once PostgreSQL was back (see $run/cluster/node$nodes.log)"
 fi
+
+# ---- d. PostgreSQL stops answering under load ---------------------------------------------------------------------
+line ""
+line "d. PostgreSQL stopped answering (SIGSTOP) for 20 s under the same load"
+pg_pids() { # the private instance's postmaster and its children
+  local main
+  main=$(head -1 "$pg_data/postmaster.pid")
+  echo "$main" $(pgrep -P "$main")
+}
+pids_before=$(cat "$run"/cluster/node*.pid | sort | tr '\n' ' ')
+log_lines_before=()
+for ((i = 1; i <= nodes; i++)); do log_lines_before[i]=$(wc -l <"$run/cluster/node$i.log"); done
+load d-frozen
+sleep $((5 + 8 + 5))
+mkdir -p "$run/d-answers"
+jar=$run/d-answers/browser.cookies
+curl -s -c "$jar" -b "$jar" -o "$run/d-answers/signin.html" "$proxy/signin"
+csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$run/d-answers/signin.html" | head -1)
+curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=probe@example.com" \
+  "$proxy/signin"
+frozen=$(pg_pids)
+kill -STOP $frozen
+freeze_at=$(now)
+probe=0
+freeze_end=$(echo "$(now) + 20" | bc)
+while (($(echo "$(now) < $freeze_end" | bc))); do
+  probe=$((probe + 1))
+  # Each answer's status and how long it took go to <probe>.took (000 when curl gave up after 60 s).
+  (curl -s -m 60 -b "$jar" -H 'Accept: text/html' -D "$run/d-answers/page-$probe.head" \
+    -o "$run/d-answers/page-$probe.body" -w '%{http_code} %{time_total}\n' "$proxy/signin/password" \
+    >"$run/d-answers/page-$probe.took") &
+  (curl -s -m 60 -u flex-hrm:flex-hrm-demo-secret -d grant_type=refresh_token -d refresh_token=never-issued \
+    -D "$run/d-answers/token-$probe.head" -o "$run/d-answers/token-$probe.body" -w '%{http_code} %{time_total}\n' \
+    "$proxy/oauth2/token" >"$run/d-answers/token-$probe.took") &
+  sleep 2
+done
+thaw_at=$(now)
+kill -CONT $frozen
+wait
+out=$run/d-frozen.txt
+from=$(measured_from "$out")
+freeze_second=$(echo "$freeze_at - $from" | bc | cut -d. -f1)
+thaw_second=$(echo "$thaw_at - $from" | bc | cut -d. -f1)
+line "  measured ${seconds}s: $(field "$out" completed); PostgreSQL stopped answering at second $freeze_second, again at second $thaw_second"
+sed -n '/^failures/,/^[a-z]/p' "$out" | sed '$d' | sed 's/^/  /' | tee -a "$report"
+statuses=$(cat "$run"/d-answers/*.took | awk '{ print $1 }' | sort | uniq -c | tr -s ' ' | tr '\n' ',' | sed 's/,$//')
+slowest=$(cat "$run"/d-answers/*.took | awk '$1 == 503 { if ($2 > m) m = $2 } END { printf "%.1f", m }')
+line "  answers to $probe probes each of GET /signin/password and POST /oauth2/token sent meanwhile (count status):$statuses; the slowest 503 took ${slowest} s"
+unanswered=$(cat "$run"/d-answers/*.took | awk '$1 == "000"' | wc -l)
+bad_status=$(cat "$run"/d-answers/page-*.took | awk '$1 != 503 && $1 != 200 && $1 != "000"' | wc -l)
+bad_status=$((bad_status + $(cat "$run"/d-answers/token-*.took | awk '$1 != 503 && $1 != 400 && $1 != "000"' | wc -l)))
+check "$([[ $unanswered == 0 ]] && echo true || echo false)" "every probe was answered within 60 s ($unanswered were not)"
+check "$([[ $bad_status == 0 ]] && echo true || echo false)" \
+  "no probe got another status than 503 (or, when it came after the thaw, 200 for the page and 400 for the token)"
+pages_503=$(grep -l '^HTTP/1.1 503' "$run"/d-answers/page-*.head 2>/dev/null | wc -l)
+calm_pages=$(for f in $(grep -l '^HTTP/1.1 503' "$run"/d-answers/page-*.head 2>/dev/null); do grep -l 'Just a moment' "${f%.head}.body"; done | wc -l)
+tokens_503=$(grep -l '^HTTP/1.1 503' "$run"/d-answers/token-*.head 2>/dev/null | wc -l)
+json_503=$(for f in $(grep -l '^HTTP/1.1 503' "$run"/d-answers/token-*.head 2>/dev/null); do grep -l '"temporarily_unavailable"' "${f%.head}.body"; done | wc -l)
+check "$([[ $pages_503 -gt 0 && $calm_pages == "$pages_503" ]] && echo true || echo false)" \
+  "every 503 page was the calm page ($calm_pages of $pages_503 say \"Just a moment\")"
+check "$([[ $tokens_503 -gt 0 && $json_503 == "$tokens_503" ]] && echo true || echo false)" \
+  "every 503 token answer was temporarily_unavailable JSON ($json_503 of $tokens_503)"
+other=$(sed -n '/^failures/,/^[a-z]/p' "$out" | grep -E '^ +[0-9]+x ' | grep -v 'HTTP 503' | sed 's/^ *//' | head -3)
+check "$([[ -z $other ]] && echo true || echo false)" "the load's failures were all 503 answers${other:+ (not: $other)}"
+escaped=0
+for ((i = 1; i <= nodes; i++)); do
+  escaped=$((escaped + $(tail -n +"$((log_lines_before[i] + 1))" "$run/cluster/node$i.log" \
+    | grep -c -E 'Servlet.service\(\).*threw exception|ERROR .*o\.a\.c\.c\.C\.\[' || true)))
+done
+check "$([[ $escaped == 0 ]] && echo true || echo false)" "no exception reached Tomcat in the nodes' logs ($escaped)"
+late_ok=$(timeline "$out" | awk -v k="$thaw_second" '$1 > k + 3 { s += $2 } END { print s + 0 }')
+late_failed=$(timeline "$out" | awk -v k="$thaw_second" '$1 > k + 3 { f += $3 } END { print f + 0 }')
+check "$([[ $late_ok -gt 0 && $late_failed == 0 ]] && echo true || echo false)" \
+  "sign-ins begun from 3 s after PostgreSQL answered again all finished ($late_ok)"
+pids_after=$(cat "$run"/cluster/node*.pid | sort | tr '\n' ' ')
+check "$([[ $pids_before == "$pids_after" ]] && echo true || echo false)" "the same node processes, none restarted ($pids_after)"
 
 line ""
 line "load average at the end $(cut -d' ' -f1-3 /proc/loadavg); outputs and logs in $run"

@@ -87,6 +87,14 @@ final class DatabaseOutage extends OncePerRequestFilter {
                     || t instanceof SQLNonTransientConnectionException || t instanceof SQLRecoverableException) {
                 return t;
             }
+            // A commit that got no answer (decision 0071) fails with class 08, and the pool closes the broken
+            // connection; Spring then rolls back on that closed connection, throws the rollback's failure (Hikari's
+            // "Connection is closed", which has no SQLSTATE) and only logs the commit's. scripts/cluster-faults.sh
+            // found it with PostgreSQL's processes stopped under load.
+            if (t instanceof TransactionSystemException && t.getCause() instanceof SQLException closed
+                    && closed.getSQLState() == null) {
+                return t;
+            }
             // Connection exceptions (class 08) and "the server is shutting down or starting" (57P01-57P03).
             if (t instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {

@@ -23,6 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.transaction.TransactionExecution;
+import org.springframework.transaction.TransactionExecutionListener;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 import se.portvakt.testing.Eventually;
 import se.portvakt.testing.HttpAgent;
@@ -155,6 +160,54 @@ class DatabaseThatStopsAnsweringTest {
                     connection.close();
                 }
             }
+        }
+    }
+
+    /**
+     * A commit sent just before the database stops answering (found by scripts/cluster-faults.sh with PostgreSQL's
+     * processes stopped): it fails after the socket timeout, the pool closes the connection, and Spring's rollback on
+     * it fails too and is what it throws. The answer is the calm 503, not a 500.
+     */
+    @Test
+    void aCommitThatGetsNoAnswerIsA503() {
+        try (TestServer node = TestServer.start(database, name, throughTheProxy(SHORT_TIMEOUTS), FreezeAtCommit.class)) {
+            FreezeAtCommit.proxy = proxy;
+            HttpAgent browser = TestPeople.browser(node.issuer());
+            assertThat(browser.follow(browser.get(OidcClient.web().authorizationUrl())).statusCode()).isEqualTo(200);
+            assertThat(HttpAgent.location(browser.post("/signin", Map.of("email", "signed.in@example.com"))))
+                    .endsWith("/signin/password");
+            assertThat(browser.get("/signin/password").statusCode()).isEqualTo(200);
+
+            // The password's count in flight is the request's first commit (decision 0013): the database stops
+            // answering just before it.
+            HttpResponse<String> answer = browser.header(FreezeAtCommit.HEADER, "yes")
+                    .post("/signin/password", Map.of("password", "a guess"));
+
+            assertThat(proxy.isFrozen()).as("frozen at the commit").isTrue();
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.body()).contains("Just a moment").doesNotContain("Exception", "at se.portvakt", "SQL");
+        } finally {
+            FreezeAtCommit.proxy = null;
+        }
+    }
+
+    /** Test beans: the proxy frozen just before the first commit of a request that asks for it. */
+    static class FreezeAtCommit {
+
+        static final String HEADER = "X-Test-Freeze-At-Commit";
+        static volatile TcpProxy proxy;
+
+        @Bean
+        TransactionExecutionListener freezeAtCommit() {
+            return new TransactionExecutionListener() {
+                @Override
+                public void beforeCommit(TransactionExecution transaction) {
+                    if (proxy != null && RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes
+                            attributes && attributes.getRequest().getHeader(HEADER) != null) {
+                        proxy.freeze();
+                    }
+                }
+            };
         }
     }
 

@@ -62,6 +62,13 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /** Whether the proxy is frozen (passing nothing on). */
+    public boolean isFrozen() {
+        synchronized (thawed) {
+            return frozen;
+        }
+    }
+
     /** Passes on again what was held back and what comes next. */
     public void thaw() {
         synchronized (thawed) {
