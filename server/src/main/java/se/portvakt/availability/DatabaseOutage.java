@@ -89,10 +89,11 @@ final class DatabaseOutage extends OncePerRequestFilter {
             }
             // A commit that got no answer (decision 0071) fails with class 08, and the pool closes the broken
             // connection; Spring then rolls back on that closed connection, throws the rollback's failure (Hikari's
-            // "Connection is closed", which has no SQLSTATE) and only logs the commit's. scripts/cluster-faults.sh
-            // found it with PostgreSQL's processes stopped under load.
-            if (t instanceof TransactionSystemException && t.getCause() instanceof SQLException closed
-                    && closed.getSQLState() == null) {
+            // "Connection is closed", which has no SQLSTATE) and only logs the commit's: no application exception.
+            // scripts/cluster-faults.sh found it with PostgreSQL's processes stopped under load. A rollback that
+            // failed after an application exception is judged by that exception (above), so a bug stays a bug.
+            if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() == null
+                    && t.getCause() instanceof SQLException closed && closed.getSQLState() == null) {
                 return t;
             }
             // Connection exceptions (class 08) and "the server is shutting down or starting" (57P01-57P03).

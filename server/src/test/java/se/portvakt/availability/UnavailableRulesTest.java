@@ -66,6 +66,11 @@ class UnavailableRulesTest {
                 new SQLException("Connection is closed"));
         afterABug.initApplicationException(new IllegalStateException("a bug"));
         assertThat(DatabaseOutage.outageIn(afterABug)).isNull();
+
+        // A commit that got no answer (decision 0071): Spring throws the rollback's failure and only logs the commit's.
+        TransactionSystemException afterACommit = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("Connection is closed"));
+        assertThat(DatabaseOutage.outageIn(new RuntimeException(afterACommit))).isSameAs(afterACommit);
     }
 
     @Test
