@@ -93,10 +93,21 @@ if [[ $feature =~ ^[0-9]+$ ]] && (( feature >= 25 )); then
   # cache's name carries a digest of the java and the options; changing either makes a new one.
   cache=$app/portvakt-$(echo "$java ${opts[*]} ${JAVA_OPTS:-}" | md5sum | cut -c1-12).aot
   if [[ ! -f $cache ]]; then
+    # The training run writes a file of its own, renamed to the cache only when it succeeded: a run that was
+    # interrupted (Ctrl-C, a container stopped) leaves no truncated cache behind, which the JVM would refuse at
+    # every later start (it starts slowly and says so on stderr) while this script saw a cache and never trained
+    # again; and nodes that start together each train their own and the last rename wins. An interrupted run's
+    # file is deleted by a later start once it is an hour old.
+    training=${cache%.aot}.training-$$.aot
+    find "$app" -maxdepth 1 -name '*.training-*' -mmin +60 -delete 2>/dev/null || true
     echo "production-start: training run for the JDK AOT cache ($cache)" >&2
-    ("$java" "${opts[@]}" -XX:AOTCacheOutput="$cache" -Dportvakt.training-run=true \
-        ${JAVA_OPTS:-} -jar "$app_jar" "$@" >"$app/training.log" 2>&1) \
-      || { echo "production-start: training run failed, see $app/training.log; starting without the cache" >&2; rm -f "$cache"; }
+    if ("$java" "${opts[@]}" -XX:AOTCacheOutput="$training" -Dportvakt.training-run=true \
+        ${JAVA_OPTS:-} -jar "$app_jar" "$@" >"$app/training.log" 2>&1) && [[ -s $training ]]; then
+      mv -f "$training" "$cache"
+    else
+      echo "production-start: training run failed, see $app/training.log; starting without the cache" >&2
+      rm -f "$training"
+    fi
   fi
   if [[ -f $cache ]]; then
     opts+=(-XX:AOTCache="$cache")
