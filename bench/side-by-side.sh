@@ -6,7 +6,12 @@
 #
 #   bench/side-by-side.sh [--warmup 90s] [--duration 30s] [--starts 3] [--signin-users 8] [--cc-connections 16]
 #                         [--only "keycloak oidc-provider portvakt"] [--port 18090]
+#                         [--portvakt-databases "h2 postgresql"]
 # Client credentials are also driven by wrk (Debian's package; skipped with a note when it is missing).
+# Portvakt is measured twice by default: on its embedded H2 database (the main table) and on PostgreSQL at
+# 127.0.0.1:5432 as user postgres (PGPASSWORD if it needs one; database bench_side_by_side, made anew for each start
+# and dropped at the end), the production database the README names, in a second table; skipped with a note when
+# PostgreSQL does not answer. --portvakt-databases h2 measures the embedded database only.
 #   bench/side-by-side.sh --warmup 3s --duration 5s --starts 1      # a smoke run (about 3 minutes)
 #
 # The peers are started with ../shared/peers/keycloak.sh and oidc-provider.sh (from the repository's root;
@@ -14,7 +19,7 @@
 # (email, password, the 2FA prompt's "Remind me later": the server runs with portvakt.two-factor.prompt-snooze=0s
 # so that every sign-in is shown the prompt, as a person without 2FA is until they snooze it).
 # "Start" is the wall time from launching scripts/production-start.sh on a fresh database (a new working
-# directory, so a new H2 file with the demo bootstrap's five accounts) until the bootstrap client's authorization
+# directory, so a new H2 file, or a new PostgreSQL database; the demo bootstrap's accounts and clients) until the bootstrap client's authorization
 # request is answered with the redirect to the sign-in page; one unmeasured start first makes the AOT cache if it
 # is missing. Resident memory is VmRSS of the server's process: 5 s after start, and after the load runs.
 # The warm-up is 90 s by default: after 30 s both JVMs' compilers are still at work (docs/performance.md, "Where a
@@ -23,11 +28,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 warmup=90s; duration=30s; starts=3; signin_users=8; cc_connections=16; only="keycloak oidc-provider portvakt"; port=18090
+portvakt_databases="h2 postgresql"
 while [[ $# -gt 0 ]]; do
   case $1 in
     --warmup) warmup=$2; shift 2;; --duration) duration=$2; shift 2;; --starts) starts=$2; shift 2;;
     --signin-users) signin_users=$2; shift 2;; --cc-connections) cc_connections=$2; shift 2;;
-    --only) only=$2; shift 2;; --port) port=$2; shift 2;;
+    --only) only=$2; shift 2;; --port) port=$2; shift 2;; --portvakt-databases) portvakt_databases=$2; shift 2;;
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -149,53 +155,80 @@ if [[ " $only " == *" oidc-provider "* ]]; then
 fi
 
 # ------------------------------------------------------------------ Portvakt
-if [[ " $only " == *" portvakt "* ]]; then
+authorize="http://127.0.0.1:$port/oauth2/authorize?response_type=code&client_id=flex-hrm&redirect_uri=http%3A%2F%2Flocalhost%3A8081%2Flogin%2Foauth2%2Fcode%2Fportvakt&scope=openid&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+# PostgreSQL at 127.0.0.1:5432 as user postgres (PGPASSWORD if it needs one), a database of its own made anew per start.
+pg_db=bench_side_by_side
+psql_() { psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
+fresh_database() {
+  [[ $1 == postgresql ]] || return 0
+  psql_ -d postgres -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" -c "CREATE DATABASE $pg_db" >/dev/null
+}
+# start_portvakt DIR -> sets pv (the java process) and ms (milliseconds until a sign-in can start)
+start_portvakt() {
+  local dir=$1 t0 t1
+  mkdir -p "$dir"
+  t0=$(date +%s%N)
+  (cd "$dir" && exec "$root/scripts/production-start.sh" "${pv_args[@]}" >server.log 2>&1) &
+  pv=$!
+  local deadline=$(( $(date +%s) + 600 ))
+  until curl -s -o /dev/null -m 1 -w '%{http_code} %{redirect_url}' "$authorize" 2>/dev/null | grep -q '^302 .*/signin'; do
+    if ! kill -0 "$pv" 2>/dev/null || (( $(date +%s) > deadline )); then
+      echo "Portvakt did not start, see $dir/server.log" >&2; return 1
+    fi
+    sleep 0.05
+  done
+  t1=$(date +%s%N)
+  ms=$(( (t1 - t0) / 1000000 ))
+}
+stop_portvakt() { kill "$pv" 2>/dev/null || true; wait "$pv" 2>/dev/null || true; }
+# measure_portvakt PREFIX DATABASE: the starts (each on a fresh database), the sign-in, client credentials with the
+# generator and with wrk, resident memory; files PREFIX-*. DATABASE is h2 (the embedded default, a new H2 file per
+# start) or postgresql (the production database the README names).
+measure_portvakt() {
+  local p=$1 database=$2
   pv_args=(--spring.profiles.active=demo --server.port="$port" --portvakt.two-factor.prompt-snooze=0s)
-  authorize="http://127.0.0.1:$port/oauth2/authorize?response_type=code&client_id=flex-hrm&redirect_uri=http%3A%2F%2Flocalhost%3A8081%2Flogin%2Foauth2%2Fcode%2Fportvakt&scope=openid&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
-  # start_portvakt DIR -> sets pv (the java process) and ms (milliseconds until a sign-in can start)
-  start_portvakt() {
-    local dir=$1 t0 t1
-    mkdir -p "$dir"
-    t0=$(date +%s%N)
-    (cd "$dir" && exec "$root/scripts/production-start.sh" "${pv_args[@]}" >server.log 2>&1) &
-    pv=$!
-    local deadline=$(( $(date +%s) + 600 ))
-    until curl -s -o /dev/null -m 1 -w '%{http_code} %{redirect_url}' "$authorize" 2>/dev/null | grep -q '^302 .*/signin'; do
-      if ! kill -0 "$pv" 2>/dev/null || (( $(date +%s) > deadline )); then
-        echo "Portvakt did not start, see $dir/server.log" >&2; return 1
-      fi
-      sleep 0.05
-    done
-    t1=$(date +%s%N)
-    ms=$(( (t1 - t0) / 1000000 ))
-  }
-  [[ -z $(listener "$port") ]] || { echo "port $port is taken (--port)" >&2; exit 1; }
-  stop_portvakt() { kill "$pv" 2>/dev/null || true; wait "$pv" 2>/dev/null || true; }
-  phase "Portvakt, scripts/production-start.sh ${pv_args[*]}: $starts measured starts on fresh databases"
-  start_portvakt "$out/portvakt-start-0"; stop_portvakt
+  if [[ $database == postgresql ]]; then
+    pv_args+=(--spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/$pg_db" --spring.datasource.username=postgres)
+    [[ -z ${PGPASSWORD:-} ]] || pv_args+=(--spring.datasource.password="$PGPASSWORD")
+  fi
+  phase "Portvakt on $database, scripts/production-start.sh ${pv_args[*]}: $starts measured starts on fresh databases"
+  fresh_database "$database"; start_portvakt "$out/$p-start-0"; stop_portvakt
   echo "  unmeasured first start (makes the AOT cache when missing): $ms ms"
-  : >"$out/pv-starts"
+  : >"$out/$p-starts"
   for i in $(seq 1 "$starts"); do
+    fresh_database "$database"
     l=$(load)
-    start_portvakt "$out/portvakt-start-$i"
+    start_portvakt "$out/$p-start-$i"
     sleep 5
     r=$(rss_mb "$pv")
     echo "  start $i: $ms ms to a sign-in on a fresh database, resident 5 s later $r MB (loadavg $l)"
-    echo "$ms $r" >>"$out/pv-starts"
+    echo "$ms $r" >>"$out/$p-starts"
     [[ $i == "$starts" ]] || stop_portvakt
   done
-  awk '{print $1}' "$out/pv-starts" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2) / 1000}' >"$out/pv-start.s"
-  awk '{print $2}' "$out/pv-starts" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}' >"$out/pv-rss-start"
+  awk '{print $1}' "$out/$p-starts" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2) / 1000}' >"$out/$p-start.s"
+  awk '{print $2}' "$out/$p-starts" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}' >"$out/$p-rss-start"
   echo "  the last start serves the load: pid $pv"
-  phase "Portvakt browser sign-in, $signin_users users"
-  bench signin pv-signin --base "http://127.0.0.1:$port" --concurrency "$signin_users" --server-pid "$pv"
-  phase "Portvakt client credentials (RS256), $cc_connections connections"
-  bench client-credentials pv-cc --base "http://127.0.0.1:$port" --concurrency "$cc_connections" --server-pid "$pv"
-  phase "Portvakt client credentials (RS256) with wrk, $cc_connections connections"
-  wrk_cc pv-wrk "http://127.0.0.1:$port" /oauth2/token payroll-sync payroll-sync-demo-secret hr.read "$pv"
-  echo "$(rss_mb "$pv")" >"$out/pv-rss-load"
-  echo "  Portvakt resident after the load: $(val pv-rss-load) MB"
+  phase "Portvakt on $database: browser sign-in, $signin_users users"
+  bench signin "$p-signin" --base "http://127.0.0.1:$port" --concurrency "$signin_users" --server-pid "$pv"
+  phase "Portvakt on $database: client credentials (RS256), $cc_connections connections"
+  bench client-credentials "$p-cc" --base "http://127.0.0.1:$port" --concurrency "$cc_connections" --server-pid "$pv"
+  phase "Portvakt on $database: client credentials (RS256) with wrk, $cc_connections connections"
+  wrk_cc "$p-wrk" "http://127.0.0.1:$port" /oauth2/token payroll-sync payroll-sync-demo-secret hr.read "$pv"
+  echo "$(rss_mb "$pv")" >"$out/$p-rss-load"
+  echo "  Portvakt on $database resident after the load: $(val "$p-rss-load") MB"
   stop_portvakt
+}
+if [[ " $only " == *" portvakt "* ]]; then
+  [[ -z $(listener "$port") ]] || { echo "port $port is taken (--port)" >&2; exit 1; }
+  [[ " $portvakt_databases " != *" h2 "* ]] || measure_portvakt pv h2
+  if [[ " $portvakt_databases " == *" postgresql "* ]]; then
+    if psql_ -d postgres -c 'SELECT 1' >/dev/null 2>&1; then
+      measure_portvakt pg postgresql
+      psql_ -d postgres -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null || true
+    else
+      echo; echo "=== PostgreSQL does not answer at 127.0.0.1:5432 as user postgres: Portvakt on PostgreSQL not measured"
+    fi
+  fi
 fi
 
 # ------------------------------------------------------------------ the table
@@ -221,7 +254,7 @@ kc_start=$(val kc-start.s); [[ -n $kc_start ]] && kc_start=$(printf '%.1f' "$kc_
 echo
 echo "=== side by side, $(date -u '+%Y-%m-%d') $began-$(date -u +%H:%M) UTC, $(nproc) CPUs; loadavg now $(load)"
 echo
-echo "| | Keycloak 26.7.3 (production mode) | node-oidc-provider 9.13.3 | Portvakt (production start) | ratio | goal | met? |"
+echo "| | Keycloak 26.7.3 (production mode) | node-oidc-provider 9.13.3 | Portvakt (production start, embedded H2) | ratio | goal | met? |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 echo "| browser sign-in, $signin_users concurrent (Keycloak: 1 form; Portvakt: 3 forms) | ${kc_si:-?} /s$(with_load kc-signin)$(errs kc-signin) | | ${pv_si:-?} /s$(with_load pv-signin)$(errs pv-signin) | $r_si | >= 2x | $(verdict "$r_si" ">=2") |"
 echo "| client credentials, $cc_connections connections (RS256 JWT) | ${kc_cc:-?} /s$(with_load kc-cc)$(errs kc-cc) | ${op_cc:-?} /s$(with_load op-cc)$(errs op-cc) | ${pv_cc:-?} /s$(with_load pv-cc)$(errs pv-cc) | $r_cc of Keycloak; $r_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$r_cc" ">=3"); $(verdict "$r_op" ">=1") |"
@@ -238,4 +271,23 @@ echo "Client credentials are driven twice: by the repository's generator (Java, 
 echo "(C, as the issue's first figures were); both rows are one run, each server alone."
 echo "A goal counts as met when the rate ratio meets it; the CPU rows say whether the CPU time per operation agrees"
 echo "(on a busy machine the rates follow the share of the CPU each server gets, the CPU time per operation less so)."
+if [[ -s $out/pg-starts ]]; then
+  pg_si=$(val pg-signin.rate); pg_cc=$(val pg-cc.rate); pg_wrk=$(val pg-wrk.rate)
+  g_si=$(ratio "$pg_si" "$kc_si"); g_cc=$(ratio "$pg_cc" "$kc_cc"); g_op=$(ratio "$pg_cc" "$op_cc")
+  g_wcc=$(ratio "$pg_wrk" "$kc_wrk"); g_wop=$(ratio "$pg_wrk" "$op_wrk")
+  echo
+  echo "Portvakt on PostgreSQL (the production database the README names), the same phases in the same run; Keycloak"
+  echo "ran on its embedded dev-file database. PostgreSQL shares the two cores, so the rates count its work; the CPU"
+  echo "per operation would not (it is the JVM's alone), so it is left out here."
+  echo
+  echo "| | Keycloak 26.7.3 (production mode) | node-oidc-provider 9.13.3 | Portvakt on PostgreSQL | ratio | goal | met? |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+  echo "| browser sign-in, $signin_users concurrent (Keycloak: 1 form; Portvakt: 3 forms) | ${kc_si:-?} /s | | ${pg_si:-?} /s$(with_load pg-signin)$(errs pg-signin) | $g_si | >= 2x | $(verdict "$g_si" ">=2") |"
+  echo "| client credentials, $cc_connections connections (RS256 JWT) | ${kc_cc:-?} /s | ${op_cc:-?} /s | ${pg_cc:-?} /s$(with_load pg-cc)$(errs pg-cc) | $g_cc of Keycloak; $g_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$g_cc" ">=3"); $(verdict "$g_op" ">=1") |"
+  echo "| client credentials, $cc_connections connections, wrk (2 threads) | ${kc_wrk:-?} /s | ${op_wrk:-?} /s | ${pg_wrk:-?} /s$(with_load pg-wrk)$(errs pg-wrk) | $g_wcc of Keycloak; $g_wop of node-oidc-provider | >= 3x; >= 1x | $(verdict "$g_wcc" ">=3"); $(verdict "$g_wop" ">=1") |"
+  echo "| start until a bootstrap client can start a sign-in, fresh database | | | $(val pg-start.s) s (median of $starts) | | < 2.5 s | $(verdict "$(val pg-start.s)" "<2.5") |"
+  echo "| resident after start | | | $(val pg-rss-start) MB | | < 230 MB | $(verdict "$(val pg-rss-start)" "<230") |"
+  echo "| resident after the load | | | $(val pg-rss-load) MB | | < 300 MB | $(verdict "$(val pg-rss-load)" "<300") |"
+  echo
+fi
 echo "full output: ${out#$root/}/ and ${out#$root/}.txt"
