@@ -243,28 +243,39 @@ verdict() {
 }
 with_load() { local l; l=$(val "$1.load"); [[ -n $l ]] && echo " (load $l)"; }
 errs() { local e; e=$(val "$1.errors"); [[ -n $e && $e != 0 ]] && echo ", $e errors"; }
-kc_si=$(val kc-signin.rate); pv_si=$(val pv-signin.rate); kc_cc=$(val kc-cc.rate); pv_cc=$(val pv-cc.rate); op_cc=$(val op-cc.rate)
-r_si=$(ratio "$pv_si" "$kc_si"); r_cc=$(ratio "$pv_cc" "$kc_cc"); r_op=$(ratio "$pv_cc" "$op_cc")
-kc_wrk=$(val kc-wrk.rate); op_wrk=$(val op-wrk.rate); pv_wrk=$(val pv-wrk.rate)
-w_cc=$(ratio "$pv_wrk" "$kc_wrk"); w_op=$(ratio "$pv_wrk" "$op_wrk")
-# The same comparison by server CPU time per operation (less sensitive to what the neighbours do than a rate).
-c_si=$(ratio "$(val kc-signin.cpu)" "$(val pv-signin.cpu)"); c_cc=$(ratio "$(val kc-cc.cpu)" "$(val pv-cc.cpu)")
-c_op=$(ratio "$(val op-cc.cpu)" "$(val pv-cc.cpu)")
+kc_si=$(val kc-signin.rate); kc_cc=$(val kc-cc.rate); op_cc=$(val op-cc.rate); kc_wrk=$(val kc-wrk.rate); op_wrk=$(val op-wrk.rate)
 kc_start=$(val kc-start.s); [[ -n $kc_start ]] && kc_start=$(printf '%.1f' "$kc_start")
+# rate_rows P: the rows of Portvakt's run P (pv: H2, pg: PostgreSQL) by rate, against the peers' rates.
+rate_rows() {
+  local p=$1 si cc wrk r_si r_cc r_op w_cc w_op
+  si=$(val "$p-signin.rate"); cc=$(val "$p-cc.rate"); wrk=$(val "$p-wrk.rate")
+  r_si=$(ratio "$si" "$kc_si"); r_cc=$(ratio "$cc" "$kc_cc"); r_op=$(ratio "$cc" "$op_cc")
+  w_cc=$(ratio "$wrk" "$kc_wrk"); w_op=$(ratio "$wrk" "$op_wrk")
+  echo "| browser sign-in, $signin_users concurrent (Keycloak: 1 form; Portvakt: 3 forms) | ${kc_si:-?} /s$(with_load kc-signin)$(errs kc-signin) | | ${si:-?} /s$(with_load "$p-signin")$(errs "$p-signin") | $r_si | >= 2x | $(verdict "$r_si" ">=2") |"
+  echo "| client credentials, $cc_connections connections (RS256 JWT) | ${kc_cc:-?} /s$(with_load kc-cc)$(errs kc-cc) | ${op_cc:-?} /s$(with_load op-cc)$(errs op-cc) | ${cc:-?} /s$(with_load "$p-cc")$(errs "$p-cc") | $r_cc of Keycloak; $r_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$r_cc" ">=3"); $(verdict "$r_op" ">=1") |"
+  echo "| client credentials, $cc_connections connections, wrk (2 threads) | ${kc_wrk:-?} /s$(with_load kc-wrk)$(errs kc-wrk) | ${op_wrk:-?} /s$(with_load op-wrk)$(errs op-wrk) | ${wrk:-?} /s$(with_load "$p-wrk")$(errs "$p-wrk") | $w_cc of Keycloak; $w_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$w_cc" ">=3"); $(verdict "$w_op" ">=1") |"
+}
+# The same comparison by server CPU time per operation (less sensitive to what the neighbours do than a rate).
+cpu_rows() {
+  local p=$1 c_si c_cc c_op
+  c_si=$(ratio "$(val kc-signin.cpu)" "$(val "$p-signin.cpu")"); c_cc=$(ratio "$(val kc-cc.cpu)" "$(val "$p-cc.cpu")")
+  c_op=$(ratio "$(val op-cc.cpu)" "$(val "$p-cc.cpu")")
+  echo "| server CPU per client-credentials request, wrk | $(val kc-wrk.cpu) ms | $(val op-wrk.cpu) ms | $(val "$p-wrk.cpu") ms | $(ratio "$(val kc-wrk.cpu)" "$(val "$p-wrk.cpu")") of Keycloak; $(ratio "$(val op-wrk.cpu)" "$(val "$p-wrk.cpu")") of node-oidc-provider | >= 3x; >= 1x | by CPU |"
+  echo "| server CPU per sign-in (cross-check: the ratio that CPU time allows) | $(val kc-signin.cpu) ms | | $(val "$p-signin.cpu") ms | $c_si | >= 2x | $(verdict "$c_si" ">=2") by CPU |"
+  echo "| server CPU per client-credentials request | $(val kc-cc.cpu) ms | $(val op-cc.cpu) ms | $(val "$p-cc.cpu") ms | $c_cc of Keycloak; $c_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$c_cc" ">=3"); $(verdict "$c_op" ">=1") by CPU |"
+}
+footprint_rows() {
+  local p=$1
+  echo "| start until a bootstrap client can start a sign-in, fresh database | ${kc_start:-?} s (keycloak.sh: to discovery, realm not yet created) | | $(val "$p-start.s") s (median of $starts) | | < 2.5 s | $(verdict "$(val "$p-start.s")" "<2.5") |"
+  echo "| resident after start | $(val kc-rss-start) MB | | $(val "$p-rss-start") MB | | < 230 MB | $(verdict "$(val "$p-rss-start")" "<230") |"
+  echo "| resident after the load | $(val kc-rss-load) MB | $(val op-rss-load) MB | $(val "$p-rss-load") MB | | < 300 MB | $(verdict "$(val "$p-rss-load")" "<300") |"
+}
 echo
 echo "=== side by side, $(date -u '+%Y-%m-%d') $began-$(date -u +%H:%M) UTC, $(nproc) CPUs; loadavg now $(load)"
 echo
 echo "| | Keycloak 26.7.3 (production mode) | node-oidc-provider 9.13.3 | Portvakt (production start, embedded H2) | ratio | goal | met? |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
-echo "| browser sign-in, $signin_users concurrent (Keycloak: 1 form; Portvakt: 3 forms) | ${kc_si:-?} /s$(with_load kc-signin)$(errs kc-signin) | | ${pv_si:-?} /s$(with_load pv-signin)$(errs pv-signin) | $r_si | >= 2x | $(verdict "$r_si" ">=2") |"
-echo "| client credentials, $cc_connections connections (RS256 JWT) | ${kc_cc:-?} /s$(with_load kc-cc)$(errs kc-cc) | ${op_cc:-?} /s$(with_load op-cc)$(errs op-cc) | ${pv_cc:-?} /s$(with_load pv-cc)$(errs pv-cc) | $r_cc of Keycloak; $r_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$r_cc" ">=3"); $(verdict "$r_op" ">=1") |"
-echo "| client credentials, $cc_connections connections, wrk (2 threads) | ${kc_wrk:-?} /s$(with_load kc-wrk)$(errs kc-wrk) | ${op_wrk:-?} /s$(with_load op-wrk)$(errs op-wrk) | ${pv_wrk:-?} /s$(with_load pv-wrk)$(errs pv-wrk) | $w_cc of Keycloak; $w_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$w_cc" ">=3"); $(verdict "$w_op" ">=1") |"
-echo "| server CPU per client-credentials request, wrk | $(val kc-wrk.cpu) ms | $(val op-wrk.cpu) ms | $(val pv-wrk.cpu) ms | $(ratio "$(val kc-wrk.cpu)" "$(val pv-wrk.cpu)") of Keycloak; $(ratio "$(val op-wrk.cpu)" "$(val pv-wrk.cpu)") of node-oidc-provider | >= 3x; >= 1x | by CPU |"
-echo "| server CPU per sign-in (cross-check: the ratio that CPU time allows) | $(val kc-signin.cpu) ms | | $(val pv-signin.cpu) ms | $c_si | >= 2x | $(verdict "$c_si" ">=2") by CPU |"
-echo "| server CPU per client-credentials request | $(val kc-cc.cpu) ms | $(val op-cc.cpu) ms | $(val pv-cc.cpu) ms | $c_cc of Keycloak; $c_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$c_cc" ">=3"); $(verdict "$c_op" ">=1") by CPU |"
-echo "| start until a bootstrap client can start a sign-in, fresh database | ${kc_start:-?} s (keycloak.sh: to discovery, realm not yet created) | | $(val pv-start.s) s (median of $starts) | | < 2.5 s | $(verdict "$(val pv-start.s)" "<2.5") |"
-echo "| resident after start | $(val kc-rss-start) MB | | $(val pv-rss-start) MB | | < 230 MB | $(verdict "$(val pv-rss-start)" "<230") |"
-echo "| resident after the load | $(val kc-rss-load) MB | $(val op-rss-load) MB | $(val pv-rss-load) MB | | < 300 MB | $(verdict "$(val pv-rss-load)" "<300") |"
+rate_rows pv; cpu_rows pv; footprint_rows pv
 echo
 echo "warm-up $warmup, measured $duration, each server alone; loads are the 1-minute average at the start of each measured window."
 echo "Client credentials are driven twice: by the repository's generator (Java, which shares the two cores) and by wrk"
@@ -272,9 +283,6 @@ echo "(C, as the issue's first figures were); both rows are one run, each server
 echo "A goal counts as met when the rate ratio meets it; the CPU rows say whether the CPU time per operation agrees"
 echo "(on a busy machine the rates follow the share of the CPU each server gets, the CPU time per operation less so)."
 if [[ -s $out/pg-starts ]]; then
-  pg_si=$(val pg-signin.rate); pg_cc=$(val pg-cc.rate); pg_wrk=$(val pg-wrk.rate)
-  g_si=$(ratio "$pg_si" "$kc_si"); g_cc=$(ratio "$pg_cc" "$kc_cc"); g_op=$(ratio "$pg_cc" "$op_cc")
-  g_wcc=$(ratio "$pg_wrk" "$kc_wrk"); g_wop=$(ratio "$pg_wrk" "$op_wrk")
   echo
   echo "Portvakt on PostgreSQL (the production database the README names), the same phases in the same run; Keycloak"
   echo "ran on its embedded dev-file database. PostgreSQL shares the two cores, so the rates count its work; the CPU"
@@ -282,12 +290,7 @@ if [[ -s $out/pg-starts ]]; then
   echo
   echo "| | Keycloak 26.7.3 (production mode) | node-oidc-provider 9.13.3 | Portvakt on PostgreSQL | ratio | goal | met? |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
-  echo "| browser sign-in, $signin_users concurrent (Keycloak: 1 form; Portvakt: 3 forms) | ${kc_si:-?} /s | | ${pg_si:-?} /s$(with_load pg-signin)$(errs pg-signin) | $g_si | >= 2x | $(verdict "$g_si" ">=2") |"
-  echo "| client credentials, $cc_connections connections (RS256 JWT) | ${kc_cc:-?} /s | ${op_cc:-?} /s | ${pg_cc:-?} /s$(with_load pg-cc)$(errs pg-cc) | $g_cc of Keycloak; $g_op of node-oidc-provider | >= 3x; >= 1x | $(verdict "$g_cc" ">=3"); $(verdict "$g_op" ">=1") |"
-  echo "| client credentials, $cc_connections connections, wrk (2 threads) | ${kc_wrk:-?} /s | ${op_wrk:-?} /s | ${pg_wrk:-?} /s$(with_load pg-wrk)$(errs pg-wrk) | $g_wcc of Keycloak; $g_wop of node-oidc-provider | >= 3x; >= 1x | $(verdict "$g_wcc" ">=3"); $(verdict "$g_wop" ">=1") |"
-  echo "| start until a bootstrap client can start a sign-in, fresh database | | | $(val pg-start.s) s (median of $starts) | | < 2.5 s | $(verdict "$(val pg-start.s)" "<2.5") |"
-  echo "| resident after start | | | $(val pg-rss-start) MB | | < 230 MB | $(verdict "$(val pg-rss-start)" "<230") |"
-  echo "| resident after the load | | | $(val pg-rss-load) MB | | < 300 MB | $(verdict "$(val pg-rss-load)" "<300") |"
+  rate_rows pg; footprint_rows pg
   echo
 fi
 echo "full output: ${out#$root/}/ and ${out#$root/}.txt"
