@@ -19,9 +19,9 @@
 # (email, password, the 2FA prompt's "Remind me later": the server runs with portvakt.two-factor.prompt-snooze=0s
 # so that every sign-in is shown the prompt, as a person without 2FA is until they snooze it).
 # "Start" is the wall time from launching scripts/production-start.sh on a fresh database (a new working
-# directory, so a new H2 file, or a new PostgreSQL database; the demo bootstrap's accounts and clients) until the bootstrap client's authorization
-# request is answered with the redirect to the sign-in page; one unmeasured start first makes the AOT cache if it
-# is missing. Resident memory is VmRSS of the server's process: 5 s after start, and after the load runs.
+# directory, so a new H2 file, or a new PostgreSQL database; the demo bootstrap's accounts and clients) until the
+# bootstrap client's authorization request is answered with the redirect to the sign-in page; one unmeasured start
+# first makes the AOT cache if it is missing. Resident memory is VmRSS of the server's process: 5 s after start, and after the load runs.
 # The warm-up is 90 s by default: after 30 s both JVMs' compilers are still at work (docs/performance.md, "Where a
 # sign-in's CPU goes": C2 took 20 ms of a Portvakt sign-in after 20 s of warm-up, 7 ms after 90 s).
 # Output: the table on stdout and in bench/target/side-by-side-<time>.txt, logs under bench/target/side-by-side-<time>/.
