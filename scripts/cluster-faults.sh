@@ -183,22 +183,68 @@ else
   check false "node $nodes started again (see $run/cluster/node$nodes.log)"
 fi
 
+# before_outage LOAD_LABEL SETTLE_SECONDS ANSWERS_DIR: remembers the node processes and where their logs end, starts
+# the sign-in load and lets it settle, and puts a probing browser (its cookies in $jar) at the password page: that
+# page reads the password's limits, the first of the sign-in's pages that needs the database (decision 0065: the
+# email page needs none, and answers 200 during an outage).
+before_outage() {
+  local label=$1 settle=$2 dir=$3 csrf i
+  pids_before=$(cat "$run"/cluster/node*.pid | sort | tr '\n' ' ')
+  log_lines_before=()
+  for ((i = 1; i <= nodes; i++)); do log_lines_before[i]=$(wc -l <"$run/cluster/node$i.log"); done
+  load "$label"
+  sleep "$settle"
+  mkdir -p "$dir"
+  jar=$dir/browser.cookies
+  curl -s -c "$jar" -b "$jar" -o "$dir/signin.html" "$proxy/signin"
+  csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$dir/signin.html" | head -1)
+  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=probe@example.com" \
+    "$proxy/signin"
+}
+
+# after_outage LOAD_OUTPUT BACK_SECOND WORDS: no exception reached Tomcat in the nodes' logs since before_outage,
+# the sign-ins begun from 3 s after the database came back (at BACK_SECOND of the load's window; WORDS say how) all
+# finished, and the same node processes serve.
+after_outage() {
+  local out=$1 back=$2 words=$3 escaped=0 stack_lines=0 new_log late_ok late_failed pids_after i
+  for ((i = 1; i <= nodes; i++)); do
+    new_log=$(tail -n +"$((log_lines_before[i] + 1))" "$run/cluster/node$i.log")
+    escaped=$((escaped + $(grep -c -E 'Servlet.service\(\).*threw exception|ERROR .*o\.a\.c\.c\.C\.\[' <<<"$new_log" || true)))
+    stack_lines=$((stack_lines + $(grep -c -E '^\s+at ' <<<"$new_log" || true)))
+  done
+  check "$([[ $escaped == 0 ]] && echo true || echo false)" \
+    "no exception reached Tomcat in the nodes' logs ($escaped; stack-trace lines logged by the nodes meanwhile, e.g. the pool's: $stack_lines)"
+  late_ok=$(timeline "$out" | awk -v k="$back" '$1 > k + 3 { s += $2 } END { print s + 0 }')
+  late_failed=$(timeline "$out" | awk -v k="$back" '$1 > k + 3 { f += $3 } END { print f + 0 }')
+  check "$([[ $late_ok -gt 0 && $late_failed == 0 ]] && echo true || echo false)" \
+    "sign-ins begun from 3 s after PostgreSQL $words all finished ($late_ok)"
+  pids_after=$(cat "$run"/cluster/node*.pid | sort | tr '\n' ' ')
+  check "$([[ $pids_before == "$pids_after" ]] && echo true || echo false)" "the same node processes, none restarted ($pids_after)"
+}
+
+# calm_answers DIR LOAD_OUTPUT: the checks every outage's answers must pass. The probes' answers in DIR
+# (page-N.head/.body, token-N.head/.body): each 503 page the calm page, each 503 token answer RFC 6749
+# temporarily_unavailable JSON, no stack trace in any answer; and the load's own failures all 503s.
+calm_answers() {
+  local dir=$1 out=$2 pages_503 calm_pages tokens_503 json_503 traces other
+  pages_503=$(grep -l '^HTTP/1.1 503' "$dir"/page-*.head 2>/dev/null | wc -l)
+  calm_pages=$(for f in $(grep -l '^HTTP/1.1 503' "$dir"/page-*.head 2>/dev/null); do grep -l 'Just a moment' "${f%.head}.body"; done | wc -l)
+  tokens_503=$(grep -l '^HTTP/1.1 503' "$dir"/token-*.head 2>/dev/null | wc -l)
+  json_503=$(for f in $(grep -l '^HTTP/1.1 503' "$dir"/token-*.head 2>/dev/null); do grep -l '"temporarily_unavailable"' "${f%.head}.body"; done | wc -l)
+  traces=$(cat "$dir"/*.body 2>/dev/null | grep -c -E 'Exception|\sat [a-z]+\.[a-zA-Z.$]+\(|Whitelabel' || true)
+  check "$([[ $pages_503 -gt 0 && $calm_pages == "$pages_503" ]] && echo true || echo false)" \
+    "every 503 page was the calm page ($calm_pages of $pages_503 say \"Just a moment\")"
+  check "$([[ $tokens_503 -gt 0 && $json_503 == "$tokens_503" ]] && echo true || echo false)" \
+    "every 503 token answer was temporarily_unavailable JSON ($json_503 of $tokens_503)"
+  check "$([[ $traces == 0 ]] && echo true || echo false)" "no stack trace in any answer ($traces lines)"
+  other=$(sed -n '/^failures/,/^[a-z]/p' "$out" | grep -E '^ +[0-9]+x ' | grep -v 'HTTP 503' | sed 's/^ *//' | head -3)
+  check "$([[ -z $other ]] && echo true || echo false)" "the load's failures were all 503 answers${other:+ (not: $other)}"
+}
+
 # ---- b. PostgreSQL stopped and started under load ---------------------------------------------------------------
 line ""
 line "b. PostgreSQL stopped for 10 s and started again under the same load"
-pids_before=$(cat "$run"/cluster/node*.pid | sort | tr '\n' ' ')
-log_lines_before=()
-for ((i = 1; i <= nodes; i++)); do log_lines_before[i]=$(wc -l <"$run/cluster/node$i.log"); done
-load b-restart
-sleep $((5 + 8 + 10))
-# A browser at the password page before the outage: that page reads the password's limits, the first of the
-# sign-in's pages that needs the database (decision 0065: the email page needs none, and answers 200 during an outage).
-mkdir -p "$run/b-answers"
-jar=$run/b-answers/browser.cookies
-curl -s -c "$jar" -b "$jar" -o "$run/b-answers/signin.html" "$proxy/signin"
-csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$run/b-answers/signin.html" | head -1)
-curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=probe@example.com" \
-  "$proxy/signin"
+before_outage b-restart $((5 + 8 + 10)) "$run/b-answers"
 stop_at=$(now)
 pg_stop
 probe=0
@@ -234,35 +280,10 @@ answered_up=$(cat "$run"/b-answers/*.when | awk -v b="$up_from" '$2 >= b { n[$1]
 line "    answered while PostgreSQL was down:${answered_down%,}; after it was back (they had waited for a connection):${answered_up%,}"
 bad_status=$(for f in "$run"/b-answers/page-*.head; do head -1 "$f"; done | awk '$2 != 503 && $2 != 200 && $2 != 302' | wc -l)
 bad_status=$((bad_status + $(for f in "$run"/b-answers/token-*.head; do head -1 "$f"; done | awk '$2 != 503 && $2 != 400' | wc -l)))
-pages_503=$(grep -l '^HTTP/1.1 503' "$run"/b-answers/page-*.head 2>/dev/null | wc -l)
-calm_pages=$(for f in $(grep -l '^HTTP/1.1 503' "$run"/b-answers/page-*.head 2>/dev/null); do grep -l 'Just a moment' "${f%.head}.body"; done | wc -l)
-tokens_503=$(grep -l '^HTTP/1.1 503' "$run"/b-answers/token-*.head 2>/dev/null | wc -l)
-json_503=$(for f in $(grep -l '^HTTP/1.1 503' "$run"/b-answers/token-*.head 2>/dev/null); do grep -l '"temporarily_unavailable"' "${f%.head}.body"; done | wc -l)
-traces=$(cat "$run"/b-answers/*.body | grep -c -E 'Exception|\sat [a-z]+\.[a-zA-Z.$]+\(|Whitelabel' || true)
 check "$([[ $bad_status == 0 ]] && echo true || echo false)" \
   "no probe got another status than 503 (or, before the outage showed, 200 for the page and 400 invalid_grant for the token)"
-check "$([[ $pages_503 -gt 0 && $calm_pages == "$pages_503" ]] && echo true || echo false)" \
-  "every 503 page was the calm page ($calm_pages of $pages_503 say \"Just a moment\")"
-check "$([[ $tokens_503 -gt 0 && $json_503 == "$tokens_503" ]] && echo true || echo false)" \
-  "every 503 token answer was temporarily_unavailable JSON ($json_503 of $tokens_503)"
-check "$([[ $traces == 0 ]] && echo true || echo false)" "no stack trace in any answer ($traces lines)"
-other=$(sed -n '/^failures/,/^[a-z]/p' "$out" | grep -E '^ +[0-9]+x ' | grep -v 'HTTP 503' | sed 's/^ *//' | head -3)
-check "$([[ -z $other ]] && echo true || echo false)" "the load's failures were all 503 answers${other:+ (not: $other)}"
-escaped=0
-stack_lines=0
-for ((i = 1; i <= nodes; i++)); do
-  new_log=$(tail -n +"$((log_lines_before[i] + 1))" "$run/cluster/node$i.log")
-  escaped=$((escaped + $(grep -c -E 'Servlet.service\(\).*threw exception|ERROR .*o\.a\.c\.c\.C\.\[' <<<"$new_log" || true)))
-  stack_lines=$((stack_lines + $(grep -c -E '^\s+at ' <<<"$new_log" || true)))
-done
-check "$([[ $escaped == 0 ]] && echo true || echo false)" \
-  "no exception reached Tomcat in the nodes' logs ($escaped; stack-trace lines logged by the nodes during the outage, e.g. the pool's: $stack_lines)"
-late_ok=$(timeline "$out" | awk -v k="$start_second" '$1 > k + 3 { s += $2 } END { print s + 0 }')
-late_failed=$(timeline "$out" | awk -v k="$start_second" '$1 > k + 3 { f += $3 } END { print f + 0 }')
-check "$([[ $late_ok -gt 0 && $late_failed == 0 ]] && echo true || echo false)" \
-  "sign-ins begun from 3 s after PostgreSQL was back all finished ($late_ok)"
-pids_after=$(cat "$run"/cluster/node*.pid | sort | tr '\n' ' ')
-check "$([[ $pids_before == "$pids_after" ]] && echo true || echo false)" "the same node processes, none restarted ($pids_after)"
+calm_answers "$run/b-answers" "$out"
+after_outage "$out" "$start_second" "was back"
 
 # ---- c. a node started while PostgreSQL is down ------------------------------------------------------------------
 line ""
@@ -310,17 +331,7 @@ pg_pids() { # the private instance's postmaster and its children
   main=$(head -1 "$pg_data/postmaster.pid")
   echo "$main" $(pgrep -P "$main")
 }
-pids_before=$(cat "$run"/cluster/node*.pid | sort | tr '\n' ' ')
-log_lines_before=()
-for ((i = 1; i <= nodes; i++)); do log_lines_before[i]=$(wc -l <"$run/cluster/node$i.log"); done
-load d-frozen
-sleep $((5 + 8 + 5))
-mkdir -p "$run/d-answers"
-jar=$run/d-answers/browser.cookies
-curl -s -c "$jar" -b "$jar" -o "$run/d-answers/signin.html" "$proxy/signin"
-csrf=$(sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' "$run/d-answers/signin.html" | head -1)
-curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" --data-urlencode "email=probe@example.com" \
-  "$proxy/signin"
+before_outage d-frozen $((5 + 8 + 5)) "$run/d-answers"
 frozen=$(pg_pids)
 kill -STOP $frozen
 freeze_at=$(now)
@@ -355,28 +366,8 @@ bad_status=$((bad_status + $(cat "$run"/d-answers/token-*.took | awk '$1 != 503 
 check "$([[ $unanswered == 0 ]] && echo true || echo false)" "every probe was answered within 60 s ($unanswered were not)"
 check "$([[ $bad_status == 0 ]] && echo true || echo false)" \
   "no probe got another status than 503 (or, when it came after the thaw, 200 for the page and 400 for the token)"
-pages_503=$(grep -l '^HTTP/1.1 503' "$run"/d-answers/page-*.head 2>/dev/null | wc -l)
-calm_pages=$(for f in $(grep -l '^HTTP/1.1 503' "$run"/d-answers/page-*.head 2>/dev/null); do grep -l 'Just a moment' "${f%.head}.body"; done | wc -l)
-tokens_503=$(grep -l '^HTTP/1.1 503' "$run"/d-answers/token-*.head 2>/dev/null | wc -l)
-json_503=$(for f in $(grep -l '^HTTP/1.1 503' "$run"/d-answers/token-*.head 2>/dev/null); do grep -l '"temporarily_unavailable"' "${f%.head}.body"; done | wc -l)
-check "$([[ $pages_503 -gt 0 && $calm_pages == "$pages_503" ]] && echo true || echo false)" \
-  "every 503 page was the calm page ($calm_pages of $pages_503 say \"Just a moment\")"
-check "$([[ $tokens_503 -gt 0 && $json_503 == "$tokens_503" ]] && echo true || echo false)" \
-  "every 503 token answer was temporarily_unavailable JSON ($json_503 of $tokens_503)"
-other=$(sed -n '/^failures/,/^[a-z]/p' "$out" | grep -E '^ +[0-9]+x ' | grep -v 'HTTP 503' | sed 's/^ *//' | head -3)
-check "$([[ -z $other ]] && echo true || echo false)" "the load's failures were all 503 answers${other:+ (not: $other)}"
-escaped=0
-for ((i = 1; i <= nodes; i++)); do
-  escaped=$((escaped + $(tail -n +"$((log_lines_before[i] + 1))" "$run/cluster/node$i.log" \
-    | grep -c -E 'Servlet.service\(\).*threw exception|ERROR .*o\.a\.c\.c\.C\.\[' || true)))
-done
-check "$([[ $escaped == 0 ]] && echo true || echo false)" "no exception reached Tomcat in the nodes' logs ($escaped)"
-late_ok=$(timeline "$out" | awk -v k="$thaw_second" '$1 > k + 3 { s += $2 } END { print s + 0 }')
-late_failed=$(timeline "$out" | awk -v k="$thaw_second" '$1 > k + 3 { f += $3 } END { print f + 0 }')
-check "$([[ $late_ok -gt 0 && $late_failed == 0 ]] && echo true || echo false)" \
-  "sign-ins begun from 3 s after PostgreSQL answered again all finished ($late_ok)"
-pids_after=$(cat "$run"/cluster/node*.pid | sort | tr '\n' ' ')
-check "$([[ $pids_before == "$pids_after" ]] && echo true || echo false)" "the same node processes, none restarted ($pids_after)"
+calm_answers "$run/d-answers" "$out"
+after_outage "$out" "$thaw_second" "answered again"
 
 line ""
 line "load average at the end $(cut -d' ' -f1-3 /proc/loadavg); outputs and logs in $run"
