@@ -14,7 +14,8 @@
 # sessions (every node reads sessions and sign-ins from the database), a node taken in only while
 # /actuator/health/readiness answers 200 (checked every second), a request whose connection to a node fails
 # or that a starting or stopping node answers with 503 tried once more on another node (retry-on 503
-# conn-failure, option redispatch; docs/decisions/0042-the-cluster-script.md). It replaces any X-Forwarded-For,
+# conn-failure, option redispatch; docs/decisions/0042-the-cluster-script.md), and a GET or HEAD also when its node
+# closed the connection without an answer (decision 0073). It replaces any X-Forwarded-For,
 # X-Forwarded-Proto and X-Forwarded-Port the client sent; the nodes believe those headers from 127.0.0.1 only
 # (portvakt.trusted-proxies). Answers carry X-Portvakt-Node, the node that gave them (for the fault check).
 # The issuer is the proxy's URL.
@@ -151,6 +152,10 @@ EOF
     http-request set-header X-Forwarded-Port %[dst_port]
     # Which node answered (or, for an answer of HAProxy's own, which one it tried): for the fault check.
     http-after-response set-header X-Portvakt-Node %[srv_name] if { srv_name -m found }
+    # GET and HEAD (HAProxy's METH_GET) change nothing that a second try would spoil, so one whose node closed the
+    # connection without an answer (a node killed mid-request) is tried once more on another node too; a POST is
+    # not (decision 0073).
+    use_backend reads if METH_GET
     default_backend nodes
 
 backend nodes
@@ -164,6 +169,16 @@ backend nodes
 EOF
     for ((i = 1; i <= n; i++)); do
       echo "    server node$i 127.0.0.1:$(node_port "$i")"
+    done
+    cat <<EOF
+
+# The same nodes for GET and HEAD, in the state that the checks of backend nodes give them.
+backend reads
+    balance roundrobin
+    retry-on 503 conn-failure empty-response
+EOF
+    for ((i = 1; i <= n; i++)); do
+      echo "    server node$i 127.0.0.1:$(node_port "$i") track nodes/node$i"
     done
     cat <<EOF
 

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * HAProxy from Debian's package in front of nodes on loopback, set up as {@code scripts/cluster.sh} sets it up
  * (decision 0042): round robin without sticky sessions, health checks on the readiness group, the forwarded headers
- * replaced by the proxy's own, one retry on another node for a refused connection or a 503, and the answering node
- * named in {@code X-Portvakt-Node}. Its configuration and log are under {@code target/haproxy-<port>/}.
+ * replaced by the proxy's own, one retry on another node for a refused connection or a 503 (for GET and HEAD also for
+ * a connection closed without an answer, decision 0073), and the answering node named in {@code X-Portvakt-Node}. Its configuration and log are under {@code target/haproxy-<port>/}.
  * The binary is {@code /usr/sbin/haproxy}, or the system property {@code portvakt.haproxy}; {@code .ci/run}
  * installs it.
  */
@@ -57,9 +57,12 @@ public final class Haproxy implements AutoCloseable {
 
     private static String config(int port, List<String> nodes) {
         StringBuilder servers = new StringBuilder();
+        StringBuilder tracking = new StringBuilder();
         for (int i = 0; i < nodes.size(); i++) {
-            servers.append("    server node").append(i + 1).append(' ')
-                    .append(nodes.get(i).replaceFirst("^http://", "")).append('\n');
+            String address = nodes.get(i).replaceFirst("^http://", "");
+            servers.append("    server node").append(i + 1).append(' ').append(address).append('\n');
+            tracking.append("    server node").append(i + 1).append(' ').append(address)
+                    .append(" track nodes/node").append(i + 1).append('\n');
         }
         return """
                 global
@@ -86,6 +89,7 @@ public final class Haproxy implements AutoCloseable {
                     http-request set-header X-Forwarded-Proto http
                     http-request set-header X-Forwarded-Port %%[dst_port]
                     http-after-response set-header %s %%[srv_name] if { srv_name -m found }
+                    use_backend reads if METH_GET
                     default_backend nodes
 
                 backend nodes
@@ -95,7 +99,11 @@ public final class Haproxy implements AutoCloseable {
                     http-check expect status 200
                     timeout check 5s
                     default-server check inter 1s fastinter 500ms downinter 1s fall 2 rise 2
-                %s""".formatted(port, NODE_HEADER, servers);
+                %s
+                backend reads
+                    balance roundrobin
+                    retry-on 503 conn-failure empty-response
+                %s""".formatted(port, NODE_HEADER, servers, tracking);
     }
 
     /** HAProxy's log: one line per request, with the node that answered it. */

@@ -33,6 +33,7 @@ public final class HttpAgent {
     private final List<String> nodes = new ArrayList<>();
     private final List<String> served = new ArrayList<>();
     private final List<String> recorded = new ArrayList<>();
+    private final List<String> recordedMethods = new ArrayList<>();
     private String recordedHeader;
     private String csrf;
 
@@ -69,12 +70,24 @@ public final class HttpAgent {
     public synchronized HttpAgent recording(String header) {
         recordedHeader = header;
         recorded.clear();
+        recordedMethods.clear();
         return this;
     }
 
     /** The recorded header's values, in order, since {@link #recording}. */
     public synchronized List<String> recorded() {
         return List.copyOf(recorded);
+    }
+
+    /** The recorded header's values of the answers to requests with this method (GET, POST), in order. */
+    public synchronized List<String> recorded(String method) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < recorded.size(); i++) {
+            if (recordedMethods.get(i).equals(method)) {
+                values.add(recorded.get(i));
+            }
+        }
+        return values;
     }
 
     /** The node each request went to, in order, since {@link #alternating}. */
@@ -185,6 +198,7 @@ public final class HttpAgent {
             synchronized (this) {
                 if (recordedHeader != null) {
                     recorded.add(response.headers().firstValue(recordedHeader).orElse("-"));
+                    recordedMethods.add(request.method());
                 }
             }
             Matcher m = CSRF.matcher(response.body());
