@@ -7,6 +7,8 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.task.SimpleAsyncTaskSchedulerCustomizer;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,7 +20,7 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
  * What a node does while it cannot serve (decision 0029): it waits for the database at start-up, refuses requests
  * until its bootstrap file is applied, and answers 503 while the database is away, also when the database stops
  * answering rather than refusing (decision 0071). Both filters run before the HTTP session's filter, whose sessions are
- * in the database.
+ * in the database. A scheduled task that fails for want of the database logs one line and runs again at its time.
  */
 @Configuration(proxyBeanMethods = false)
 class AvailabilityConfig {
@@ -62,6 +64,17 @@ class AvailabilityConfig {
         var registration = new FilterRegistrationBean<>(new DatabaseOutage(unavailable));
         registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER - 10);
         return registration;
+    }
+
+    /** Scheduled tasks that fail for want of the database log one line (both of Spring Boot's schedulers). */
+    @Bean
+    ThreadPoolTaskSchedulerCustomizer scheduledTaskOutage() {
+        return scheduler -> scheduler.setErrorHandler(new ScheduledTaskOutage());
+    }
+
+    @Bean
+    SimpleAsyncTaskSchedulerCustomizer scheduledTaskOutageOnVirtualThreads() {
+        return scheduler -> scheduler.setErrorHandler(new ScheduledTaskOutage());
     }
 
     private static Duration positive(Environment environment, String setting, Duration byDefault) {

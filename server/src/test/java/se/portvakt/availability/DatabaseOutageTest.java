@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -187,6 +189,51 @@ class DatabaseOutageTest {
                 starting.get(60, TimeUnit.SECONDS).close();
             }
         }
+    }
+
+    /**
+     * A scheduled task that needs the database (the signing keys' reload, here every second) fails while the database
+     * is away: one line at WARN per run, no ERROR with a stack trace, and it works again at its next run after.
+     */
+    @Test
+    void aScheduledTaskDuringAnOutageLogsOneLineAndRunsAgainAfterIt(CapturedOutput output) {
+        Map<String, String> settings = new HashMap<>(throughTheProxy());
+        settings.put("portvakt.signing-keys.reload-every", "1s");
+        settings.put("portvakt.signing-keys.overlap", "2s"); // must be longer than reload-every
+        try (TestServer node = TestServer.start(database, name, settings)) {
+            assertThat(new HttpAgent(node.issuer()).get("/oauth2/jwks").statusCode()).isEqualTo(200);
+            proxy.cut();
+            String line = "The database cannot be reached: scheduled task SigningKeys.reload runs again at its next time";
+            assertThat(Eventually.holds(() -> output.getOut().contains(line))).as("the reload's failure, in one line")
+                    .isTrue();
+            proxy.restore();
+
+            assertThat(Eventually.holds(() -> refreshIsRead(node))).as("the node reads the database again").isTrue();
+            pause(Duration.ofMillis(3_500)); // a reload that waited for a connection through the restore ends first
+            int afterwards = count(output.getOut(), line);
+            pause(Duration.ofSeconds(3));
+            assertThat(count(output.getOut(), line)).as("the reload runs again, without failing").isEqualTo(afterwards);
+            assertThat(output.getOut() + output.getErr())
+                    .doesNotContain("Unexpected error occurred in scheduled task", "A scheduled task (");
+        }
+    }
+
+    private static int count(String text, String line) {
+        return text.split(Pattern.quote(line), -1).length - 1;
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean refreshIsRead(TestServer node) {
+        HttpAgent web = new HttpAgent(node.issuer())
+                .header("Authorization", OidcClient.basic("test-web", "test-web-secret"));
+        return refresh(web).statusCode() == 400;
     }
 
     private Map<String, String> throughTheProxy() {
