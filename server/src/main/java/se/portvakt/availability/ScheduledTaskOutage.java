@@ -9,7 +9,9 @@ import org.springframework.util.ErrorHandler;
  * line without a stack trace and runs again at its next time, as a request in an outage gets a calm 503
  * ({@link DatabaseOutage}); any other failure is logged as an error with its stack trace, as Spring does by default.
  * Without this, the signing keys' reload each minute, and a waiting push page's check twice a second, logged an ERROR
- * with a stack trace at every run while the database was away.
+ * with a stack trace at every run while the database was away. Like Spring's handler for repeating tasks, it never
+ * rethrows (a repeating task that threw would not run again); a one-off task given to the scheduler would therefore not
+ * see its failure in its future: Portvakt schedules none, only {@code @Scheduled} methods.
  */
 final class ScheduledTaskOutage implements ErrorHandler {
 
