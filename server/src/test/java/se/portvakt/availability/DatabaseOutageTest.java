@@ -203,7 +203,8 @@ class DatabaseOutageTest {
         try (TestServer node = TestServer.start(database, name, settings)) {
             assertThat(new HttpAgent(node.issuer()).get("/oauth2/jwks").statusCode()).isEqualTo(200);
             proxy.cut();
-            String line = "The database cannot be reached: scheduled task SigningKeys.reload runs again at its next time";
+            String line = "The database cannot be reached: scheduled task SigningKeys.reload runs again at its next"
+                    + " time";
             assertThat(Eventually.holds(() -> output.getOut().contains(line))).as("the reload's failure, in one line")
                     .isTrue();
             proxy.restore();

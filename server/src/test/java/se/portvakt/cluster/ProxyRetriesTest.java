@@ -28,8 +28,9 @@ import se.portvakt.testing.TestServer;
  * What HAProxy, set up as {@code scripts/cluster.sh} sets it up, does with a request whose node closes the connection
  * without an answer, as a node killed in the middle of a request does (decision 0073): a GET is tried once more on
  * the other node and answered from there; a POST is not sent again, since its node may have done it, and the browser
- * gets no answer (HAProxy closes the connection, or answers 502 on a connection's first request). The node that dies is a stand-in that speaks HTTP: it answers the proxy's readiness checks and
- * closes the connection after reading any other request whole; the other node is a real one.
+ * gets no answer (HAProxy closes the connection, or answers 502 on a connection's first request). The node that dies
+ * is a stand-in that speaks HTTP: it answers the proxy's readiness checks and closes the connection after reading any
+ * other request whole; the other node is a real one.
  */
 class ProxyRetriesTest {
 
@@ -41,12 +42,13 @@ class ProxyRetriesTest {
                 Haproxy haproxy = Haproxy.start(port, List.of(dying.url(), node.loopback()))) {
             // Both are in the proxy's rotation once each has passed two checks in a row.
             assertThat(Eventually.holds(() -> dying.checks.get() >= 3)).as("the proxy checks the dying node").isTrue();
-            assertThat(Eventually.holds(() -> "200 node2".equals(send(port, "GET", "/.well-known/openid-configuration"))))
+            String discovery = "/.well-known/openid-configuration";
+            assertThat(Eventually.holds(() -> "200 node2".equals(send(port, "GET", discovery))))
                     .as("the real node in the proxy's rotation; see %s", haproxy.log()).isTrue();
 
             int dropsBefore = dying.dropped("GET");
             for (int i = 0; i < 10; i++) {
-                assertThat(send(port, "GET", "/.well-known/openid-configuration"))
+                assertThat(send(port, "GET", discovery))
                         .as("GET %d answered by the real node; see %s", i, haproxy.log()).isEqualTo("200 node2");
             }
             assertThat(dying.dropped("GET") - dropsBefore).as("GETs that reached the dying node first, then the other")
@@ -57,7 +59,8 @@ class ProxyRetriesTest {
             for (int i = 0; i < 10; i++) {
                 String answer = send(port, "POST", "/oauth2/token");
                 if (answer.endsWith(" node2")) {
-                    assertThat(answer).as("the real node refuses a token request without a client").isEqualTo("401 node2");
+                    assertThat(answer).as("the real node refuses a token request without a client")
+                            .isEqualTo("401 node2");
                     refusedByTheNode++;
                 } else {
                     assertThat(answer).as("the proxy's own answer for a POST whose node closed without one")

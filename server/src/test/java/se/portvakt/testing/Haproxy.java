@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * HAProxy from Debian's package in front of nodes on loopback, set up as {@code scripts/cluster.sh} sets it up
  * (decision 0042): round robin without sticky sessions, health checks on the readiness group, the forwarded headers
  * replaced by the proxy's own, one retry on another node for a refused connection or a 503 (for GET and HEAD also for
- * a connection closed without an answer, decision 0073), and the answering node named in {@code X-Portvakt-Node}. Its configuration and log are under {@code target/haproxy-<port>/}.
+ * a connection closed without an answer, decision 0073), and the answering node named in {@code X-Portvakt-Node}.
+ * Its configuration and log are under {@code target/haproxy-<port>/}.
  * The binary is {@code /usr/sbin/haproxy}, or the system property {@code portvakt.haproxy}; {@code .ci/run}
  * installs it.
  */
