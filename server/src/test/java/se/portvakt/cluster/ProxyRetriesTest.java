@@ -171,10 +171,12 @@ class ProxyRetriesTest {
 
         private static String readHead(InputStream in) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
+            int last4 = 0;
             int b;
             while ((b = in.read()) != -1) {
                 head.write(b);
-                if (head.size() >= 4 && head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+                last4 = (last4 << 8) | b;
+                if (last4 == ('\r' << 24 | '\n' << 16 | '\r' << 8 | '\n')) {
                     break;
                 }
             }

@@ -32,8 +32,7 @@ public final class HttpAgent {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private final List<String> nodes = new ArrayList<>();
     private final List<String> served = new ArrayList<>();
-    private final List<String> recorded = new ArrayList<>();
-    private final List<String> recordedMethods = new ArrayList<>();
+    private final List<Recorded> recorded = new ArrayList<>();
     private String recordedHeader;
     private String csrf;
 
@@ -70,25 +69,20 @@ public final class HttpAgent {
     public synchronized HttpAgent recording(String header) {
         recordedHeader = header;
         recorded.clear();
-        recordedMethods.clear();
         return this;
     }
 
     /** The recorded header's values, in order, since {@link #recording}. */
     public synchronized List<String> recorded() {
-        return List.copyOf(recorded);
+        return recorded.stream().map(Recorded::value).toList();
     }
 
     /** The recorded header's values of the answers to requests with this method (GET, POST), in order. */
     public synchronized List<String> recorded(String method) {
-        List<String> values = new ArrayList<>();
-        for (int i = 0; i < recorded.size(); i++) {
-            if (recordedMethods.get(i).equals(method)) {
-                values.add(recorded.get(i));
-            }
-        }
-        return values;
+        return recorded.stream().filter(r -> r.method().equals(method)).map(Recorded::value).toList();
     }
+
+    private record Recorded(String method, String value) {}
 
     /** The node each request went to, in order, since {@link #alternating}. */
     public synchronized List<String> served() {
@@ -197,8 +191,8 @@ public final class HttpAgent {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             synchronized (this) {
                 if (recordedHeader != null) {
-                    recorded.add(response.headers().firstValue(recordedHeader).orElse("-"));
-                    recordedMethods.add(request.method());
+                    recorded.add(new Recorded(request.method(),
+                            response.headers().firstValue(recordedHeader).orElse("-")));
                 }
             }
             Matcher m = CSRF.matcher(response.body());
